@@ -1,0 +1,130 @@
+/**
+ * Every error secours throws on purpose. Each has a stable `name` and `code` so callers can
+ * branch on them across realms and bundles (where `instanceof` may fail), and a message that
+ * names the thing that was wrong.
+ */
+
+export type SecoursErrorCode =
+  | 'ERR_SECOURS_CONFIG'
+  | 'ERR_SECOURS_UNKNOWN_OPERATION'
+  | 'ERR_SECOURS_UNKNOWN_CHANNEL'
+  | 'ERR_SECOURS_INVALID_INPUT'
+  | 'ERR_SECOURS_DISPOSED'
+  | 'ERR_SECOURS_NOT_EXECUTED'
+  | 'ERR_SECOURS_TIMEOUT'
+  | 'ERR_SECOURS_CANCELLED';
+
+const BRAND = Symbol.for('secours.error');
+
+export abstract class SecoursError extends Error {
+  abstract readonly code: SecoursErrorCode;
+  readonly [BRAND] = true;
+}
+
+/** True for any error thrown by secours, even from another copy of the package. */
+export function isSecoursError(error: unknown): error is SecoursError {
+  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[BRAND] === true;
+}
+
+/** One problem found in a configuration, with the path to the value at fault. */
+export interface ConfigIssue {
+  /** Dotted path with indices, e.g. `operations.transfer.routes[1].channel`. */
+  readonly path: string;
+  readonly message: string;
+}
+
+/** A catalogue, router option or outage declaration is invalid. Lists every problem at once. */
+export class ConfigError extends SecoursError {
+  override readonly name = 'ConfigError';
+  readonly code = 'ERR_SECOURS_CONFIG';
+  readonly issues: readonly ConfigIssue[];
+  constructor(what: string, issues: readonly ConfigIssue[]) {
+    const lines = issues.map((i) => `  ✖ ${i.message}${i.path ? ` → at ${i.path}` : ''}`);
+    super(`Invalid ${what} (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines.join('\n')}`);
+    this.issues = Object.freeze(issues.slice());
+  }
+}
+
+function knownList(known: readonly string[]): string {
+  return known.length ? known.join(', ') : '(none)';
+}
+
+export class UnknownOperationError extends SecoursError {
+  override readonly name = 'UnknownOperationError';
+  readonly code = 'ERR_SECOURS_UNKNOWN_OPERATION';
+  constructor(
+    readonly operation: string,
+    known: readonly string[],
+  ) {
+    super(`Unknown operation \`${operation}\`; known operations: ${knownList(known)}`);
+  }
+}
+
+export class UnknownChannelError extends SecoursError {
+  override readonly name = 'UnknownChannelError';
+  readonly code = 'ERR_SECOURS_UNKNOWN_CHANNEL';
+  constructor(
+    readonly channel: string,
+    where: string,
+    known: readonly string[],
+  ) {
+    super(`Unknown channel \`${channel}\` in ${where}; known channels: ${knownList(known)}`);
+  }
+}
+
+/** The input or the call context given to `execute` or `plan` is invalid. */
+export class InvalidInputError extends SecoursError {
+  override readonly name = 'InvalidInputError';
+  readonly code = 'ERR_SECOURS_INVALID_INPUT';
+  constructor(
+    readonly operation: string,
+    readonly issues: readonly ConfigIssue[],
+  ) {
+    super(
+      `Invalid input for operation \`${operation}\`:\n${issues.map((i) => `  ✖ ${i.message}${i.path ? ` → at ${i.path}` : ''}`).join('\n')}`,
+    );
+  }
+}
+
+export class RouterDisposedError extends SecoursError {
+  override readonly name = 'RouterDisposedError';
+  readonly code = 'ERR_SECOURS_DISPOSED';
+  constructor(method: string) {
+    super(`Cannot call \`${method}\`: this router has been disposed`);
+  }
+}
+
+/**
+ * Thrown by a handler to say that the operation certainly did not happen (the request never
+ * left, the backend refused it before doing anything). A non-idempotent operation may then fail
+ * over to its next automated route. It still counts against the route's breaker.
+ */
+export class NotExecutedError extends SecoursError {
+  override readonly name = 'NotExecutedError';
+  readonly code = 'ERR_SECOURS_NOT_EXECUTED';
+  constructor(message = 'The operation was not executed', options?: { cause?: unknown }) {
+    super(message, options);
+  }
+}
+
+/** A handler did not settle within the route's timeout. Ambiguous: it may have executed. */
+export class TimeoutError extends SecoursError {
+  override readonly name = 'TimeoutError';
+  readonly code = 'ERR_SECOURS_TIMEOUT';
+  constructor(readonly timeoutMs: number) {
+    super(`Timed out after ${timeoutMs} ms`);
+  }
+}
+
+/** The call was aborted by the caller's signal or by `dispose()`. */
+export class CancelledError extends SecoursError {
+  override readonly name = 'CancelledError';
+  readonly code = 'ERR_SECOURS_CANCELLED';
+  constructor(readonly by: 'signal' | 'dispose') {
+    super(by === 'signal' ? "Cancelled by the caller's signal" : 'Cancelled: the router was disposed');
+  }
+}
+
+export function isNotExecutedError(error: unknown): error is NotExecutedError {
+  return isSecoursError(error) && error.code === 'ERR_SECOURS_NOT_EXECUTED';
+}
