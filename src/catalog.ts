@@ -87,8 +87,10 @@ export interface Catalog<Ch extends string = string, Ops extends Record<string, 
 export type AnyCatalog = Catalog<any, any>;
 export type ChannelIdOf<C extends AnyCatalog> = keyof C['channels'] & string;
 export type OperationIdOf<C extends AnyCatalog> = keyof C['operations'] & string;
-export type RouteChannelOf<C extends AnyCatalog, O extends OperationIdOf<C>> =
-  C['operations'][O]['routes'][number]['channel'];
+export type RouteChannelOf<
+  C extends AnyCatalog,
+  O extends OperationIdOf<C>,
+> = C['operations'][O]['routes'][number]['channel'];
 
 type CatalogOf<I extends CatalogInput> = Catalog<
   keyof I['channels'] & string,
@@ -101,7 +103,10 @@ const text = z.union([nonEmpty, z.strictObject({ fr: z.optional(nonEmpty), en: z
 const amount = z.number().check(z.gte(0, 'must be 0 or more'));
 
 const channelSchema = z.strictObject({
-  kind: z.enum(['digital', 'self-service', 'phone', 'in-person'], 'expected one of: digital, self-service, phone, in-person'),
+  kind: z.enum(
+    ['digital', 'self-service', 'phone', 'in-person'],
+    'expected one of: digital, self-service, phone, in-person',
+  ),
   label: text,
   contact: z.optional(
     z.strictObject({ phone: z.optional(nonEmpty), url: z.optional(z.url()), deepLink: z.optional(nonEmpty) }),
@@ -146,7 +151,10 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-export function zodIssues(error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] }, prefix: readonly PropertyKey[] = []): ConfigIssue[] {
+export function zodIssues(
+  error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] },
+  prefix: readonly PropertyKey[] = [],
+): ConfigIssue[] {
   return error.issues.map((i) => ({ path: formatPath([...prefix, ...i.path]), message: i.message }));
 }
 

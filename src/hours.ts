@@ -125,7 +125,7 @@ export function availability(hours: Hours | undefined, at: number): Availability
     for (let i = 0; i < 7 && end === 1440; i++) {
       date = addDays(date, 1);
       const next = intervalsOn(hours, date, weekdayOf(date))[0];
-      if (!next || next[0] !== 0) return { openNow: true, closesAt: instant(date, 0, hours.timeZone) };
+      if (next?.[0] !== 0) return { openNow: true, closesAt: instant(date, 0, hours.timeZone) };
       end = next[1];
     }
     return end === 1440 ? { openNow: true } : { openNow: true, closesAt: instant(date, end, hours.timeZone) };

@@ -1,0 +1,140 @@
+/**
+ * One timer per timeout value instead of one timer per call.
+ *
+ * Every call under the same timeout expires in the order it started, so the calls form a queue
+ * and only its head needs a timer. Settled calls are dropped lazily. The timer is not cleared
+ * when the queue empties (that would cost a timer per call again); it fires once, finds nothing
+ * due, and is re-armed only if something is waiting. It is unref'd while nothing is waiting, so
+ * a finished program exits at once.
+ */
+
+export interface Deadline {
+  /** Epoch ms (Date.now based) at which the call expires; set by `add`. */
+  at: number;
+  /** Set once the call settled; the queue then skips it. */
+  done: boolean;
+  expire(): void;
+}
+
+/** setTimeout fires at once past 2^31-1 ms; longer waits re-arm. */
+const MAX_DELAY = 2 ** 31 - 1;
+
+interface Timer {
+  ref?(): unknown;
+  unref?(): unknown;
+}
+
+class Queue {
+  private items: Deadline[] = [];
+  private head = 0;
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private timerAt = 0;
+  private armed = false;
+
+  constructor(readonly timeoutMs: number) {}
+
+  add(entry: Deadline): void {
+    if (this.head === this.items.length && this.head > 0) {
+      this.items.length = 0;
+      this.head = 0;
+    }
+    this.items.push(entry);
+    // Without a timeout the queue only lists calls in flight, for dispose().
+    if (!Number.isFinite(this.timeoutMs)) return;
+    if (!this.timer) this.arm(entry.at);
+    else if (!this.armed) {
+      // The timer is due no later than this entry (it was set for an earlier one): keep it.
+      this.armed = true;
+      (this.timer as Timer).ref?.();
+    }
+  }
+
+  /** Drops settled entries at the head so memory follows the calls in flight. */
+  settle(entry: Deadline): void {
+    entry.done = true;
+    if (this.items[this.head] === entry) this.dropDone();
+  }
+
+  pending(): Deadline[] {
+    return this.items.slice(this.head).filter((e) => !e.done);
+  }
+
+  clear(): void {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    this.items = [];
+    this.head = 0;
+  }
+
+  private dropDone(): void {
+    const items = this.items;
+    while (this.head < items.length && (items[this.head] as Deadline).done) this.head++;
+    if (this.head > 1024 && this.head * 2 > items.length) {
+      this.items = items.slice(this.head);
+      this.head = 0;
+    }
+    if (this.head === this.items.length && this.timer) {
+      this.armed = false;
+      (this.timer as Timer).unref?.();
+    }
+  }
+
+  private arm(at: number): void {
+    const delay = Math.min(MAX_DELAY, Math.max(0, at - Date.now()));
+    this.timerAt = Date.now() + delay;
+    this.armed = true;
+    this.timer = setTimeout(this.fire, delay);
+  }
+
+  private fire = (): void => {
+    this.timer = undefined;
+    // The timer firing proves its target has passed, even under fake timers that leave Date alone.
+    const now = Math.max(Date.now(), this.timerAt);
+    const items = this.items;
+    while (this.head < items.length) {
+      const entry = items[this.head] as Deadline;
+      if (!entry.done && entry.at > now) break;
+      this.head++;
+      if (!entry.done) {
+        entry.done = true;
+        entry.expire();
+      }
+    }
+    this.dropDone();
+    const next = this.items[this.head];
+    if (next) this.arm(next.at);
+  };
+}
+
+export class Deadlines {
+  private queues = new Map<number, Queue>();
+
+  /** Registers a call; its `expire` runs if it is still not settled after `timeoutMs`. */
+  add(timeoutMs: number, entry: Deadline): void {
+    let queue = this.queues.get(timeoutMs);
+    if (!queue) {
+      queue = new Queue(timeoutMs);
+      this.queues.set(timeoutMs, queue);
+    }
+    entry.at = Date.now() + timeoutMs;
+    entry.done = false;
+    queue.add(entry);
+  }
+
+  settle(timeoutMs: number, entry: Deadline): void {
+    if (entry.done) return;
+    const queue = this.queues.get(timeoutMs);
+    if (queue) queue.settle(entry);
+    else entry.done = true;
+  }
+
+  /** Every call not yet settled, oldest first within each timeout. */
+  pending(): Deadline[] {
+    return [...this.queues.values()].flatMap((q) => q.pending());
+  }
+
+  clear(): void {
+    for (const q of this.queues.values()) q.clear();
+    this.queues.clear();
+  }
+}

@@ -1,0 +1,69 @@
+// The core entry point: browser-safe, no Node built-ins. Everything public is listed here.
+
+export type { BreakerOptions, BreakerState } from './breaker.js';
+export {
+  type AnyCatalog,
+  type Catalog,
+  type CatalogInput,
+  CHANNEL_KINDS,
+  type Channel,
+  type ChannelIdOf,
+  type ChannelInput,
+  type ChannelKind,
+  type Contact,
+  defineCatalog,
+  type Hours,
+  type Limits,
+  type Operation,
+  type OperationIdOf,
+  type OperationInput,
+  parseCatalog,
+  type Route,
+  type RouteChannelOf,
+} from './catalog.js';
+export {
+  CancelledError,
+  ConfigError,
+  type ConfigIssue,
+  InvalidInputError,
+  isNotExecutedError,
+  isSecoursError,
+  NotExecutedError,
+  RouterDisposedError,
+  SecoursError,
+  type SecoursErrorCode,
+  TimeoutError,
+  UnknownChannelError,
+  UnknownOperationError,
+} from './errors.js';
+export type { AttemptEvent, BreakerEvent, OutageEvent, RouterEvents, Warning } from './events.js';
+export { type Availability, availability, type Weekday } from './hours.js';
+export type { Outage, OutageInput, OutageKind, TimeInput } from './outages.js';
+export type {
+  Alternative,
+  Attempt,
+  Outcome,
+  ReferralCode,
+  Referred,
+  Served,
+  SkipReason,
+  Uncertain,
+} from './outcome.js';
+export {
+  type CallContext,
+  type Classify,
+  type Clock,
+  createRouter,
+  type ErrorClass,
+  type Handler,
+  type HandlerContext,
+  type Handlers,
+  type InputOf,
+  type Plan,
+  type Router,
+  type RouterOptions,
+  type ValueOf,
+} from './router.js';
+export type { ChannelSnapshot, ChannelStatus, OperationSnapshot, Snapshot } from './snapshot.js';
+export type { StandardSchemaV1 } from './standard-schema.js';
+export { LOCALES, type Locale, localise, type Text } from './text.js';

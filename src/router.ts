@@ -1,0 +1,1001 @@
+import { EventEmitter } from 'eventemitter3';
+import {
+  type BreakerOptions,
+  type BreakerState,
+  BucketRotation,
+  createBreaker,
+  type ResolvedBreakerOptions,
+  type RouteBreaker,
+  resolveBreakerOptions,
+} from './breaker.js';
+import type { AnyCatalog, Channel, ChannelIdOf, Operation, OperationIdOf, Route, RouteChannelOf } from './catalog.js';
+import { type Deadline, Deadlines } from './deadlines.js';
+import {
+  CancelledError,
+  ConfigError,
+  type ConfigIssue,
+  InvalidInputError,
+  isNotExecutedError,
+  RouterDisposedError,
+  TimeoutError,
+  UnknownChannelError,
+  UnknownOperationError,
+} from './errors.js';
+import type { RouterEvents } from './events.js';
+import { type Availability, availability } from './hours.js';
+import { messages } from './messages.js';
+import { type Outage, OutageBook, type OutageInput, outageChannels, parseOutage } from './outages.js';
+import {
+  type Alternative,
+  type Attempt,
+  type Outcome,
+  type ReferralCode,
+  Referred,
+  Served,
+  type SkipReason,
+  Uncertain,
+} from './outcome.js';
+import { computeStatus, fingerprint, isDown, type RouteView, type Snapshot } from './snapshot.js';
+import { type StandardSchemaV1, validateSync } from './standard-schema.js';
+import { DEFAULT_LOCALE, isLocale, type Locale, localise } from './text.js';
+
+/** Where "now" comes from for opening hours and outages. Timers stay the global ones. */
+export interface Clock {
+  /** Epoch ms. */
+  now(): number;
+}
+
+/** What the router passes to a handler, besides the input. */
+export interface HandlerContext<Op extends string = string, Ch extends string = string> {
+  /** Aborted on timeout, on the caller's signal and on `dispose()`: pass it to fetch. */
+  readonly signal: AbortSignal;
+  /** The caller's key, or one generated for this call: send it to the backend. */
+  readonly idempotencyKey: string;
+  readonly operation: Op;
+  readonly channel: Ch;
+  /** 1 for the first handler run in this call, 2 for the next after failover… */
+  readonly attempt: number;
+  readonly locale: Locale;
+  readonly amount: number | undefined;
+  readonly user: Readonly<Record<string, unknown>> | undefined;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: a handler's input type is the caller's choice
+export type Handler<I = any, V = unknown> = (input: I, ctx: HandlerContext) => V | PromiseLike<V>;
+
+export type Handlers<C extends AnyCatalog> = {
+  readonly [O in OperationIdOf<C>]?: { readonly [Ch in RouteChannelOf<C, O>]?: Handler };
+};
+
+/**
+ * How an error thrown by a handler is read:
+ * - `'rejection'`: the operation's own answer (insufficient funds, a 4xx): does not count against
+ *   the breaker, no failover, and `execute` rethrows it unchanged;
+ * - `'not-executed'`: certainly did not happen: counts against the breaker, and even a
+ *   non-idempotent operation fails over;
+ * - `'failure'`: counts against the breaker; ambiguous for a non-idempotent operation.
+ * Return `undefined` for the default (`NotExecutedError` → not-executed, anything else → failure).
+ */
+export type ErrorClass = 'rejection' | 'not-executed' | 'failure';
+export type Classify = (error: unknown, where: { operation: string; channel: string }) => ErrorClass | undefined;
+
+export interface RouterOptions<C extends AnyCatalog, H extends Handlers<C>> {
+  /** From `defineCatalog`, `parseCatalog` or a preset. */
+  catalog: C;
+  /** `handlers[operation][channel]`: a route with a handler is automated, one without is a referral. */
+  handlers?: H;
+  /** opossum's option names, with defaults fit for a service (see `BreakerOptions`). */
+  breaker?: BreakerOptions;
+  /** @default { now: Date.now } */
+  clock?: Clock;
+  /** @default NotExecutedError → 'not-executed', anything else → 'failure' */
+  classify?: Classify;
+  /** An input schema per operation (zod, valibot… any Standard Schema), checked before anything runs. */
+  inputs?: { readonly [O in OperationIdOf<C>]?: StandardSchemaV1 };
+}
+
+/** What a call says about the person and the request. */
+export interface CallContext<Ch extends string = string> {
+  /** @default 'fr' */
+  locale?: Locale;
+  /** Sent to every handler of this call; one is generated when absent. */
+  idempotencyKey?: string;
+  /** Cancels the call: it then ends as `uncertain` (if a non-idempotent handler ran) or `referred`. */
+  signal?: AbortSignal;
+  /** Channels this person cannot use (no app, no phone): never tried, never offered. */
+  exclude?: readonly Ch[];
+  /** Checked against each route's limits. */
+  amount?: number;
+  /** Anything about the person the handlers need; passed through untouched. */
+  user?: Readonly<Record<string, unknown>>;
+}
+
+/** What `plan` says: the decision `execute` would take now, without running anything. */
+export interface Plan<Op extends string = string, Ch extends string = string> {
+  readonly operation: Op;
+  /** Automated routes that would be tried, in order. Empty: the person must be referred. */
+  readonly willTry: readonly Ch[];
+  readonly skipped: readonly { readonly channel: Ch; readonly why: SkipReason }[];
+  /** What the person would be offered if nothing automated served. */
+  readonly alternatives: readonly Alternative<Ch>[];
+  /** When nothing would be tried: why, as `execute` would say it. */
+  readonly code?: ReferralCode;
+  readonly reason?: string;
+  readonly retryAfter?: string;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: inference helpers over the caller's handler types
+type AnyFn = (...args: any[]) => any;
+type Values<T> = T[keyof T];
+type HandlersOf<H, O> = O extends keyof H ? NonNullable<H[O]> : never;
+type InputFromHandlers<M> = [M] extends [never]
+  ? unknown
+  : Values<{ [K in keyof M]: M[K] extends (input: infer I, ...rest: AnyFn[]) => unknown ? I : never }>;
+type ValueFromHandlers<M> = [M] extends [never]
+  ? unknown
+  : Values<{ [K in keyof M]: M[K] extends AnyFn ? Awaited<ReturnType<M[K]>> : never }>;
+type Fallback<T> = [T] extends [never] ? unknown : T;
+export type InputOf<C extends AnyCatalog, H, O extends OperationIdOf<C>, S> = O extends keyof S
+  ? NonNullable<S[O]> extends StandardSchemaV1<infer I>
+    ? I
+    : unknown
+  : Fallback<InputFromHandlers<HandlersOf<H, O>>>;
+export type ValueOf<H, O> = Fallback<ValueFromHandlers<HandlersOf<H, O>>>;
+
+type Kind = ErrorClass | 'timeout' | 'cancelled';
+
+interface RouteState extends RouteView {
+  readonly op: OperationState;
+  readonly index: number;
+  readonly channel: string;
+  readonly def: Route;
+  readonly channelDef: Channel;
+  readonly handler: Handler | undefined;
+  readonly automated: boolean;
+  breaker: RouteBreaker<AttemptRun> | undefined;
+  breakerDownSince: number | undefined;
+  blockedBy: Outage | undefined;
+}
+
+interface OperationState {
+  readonly id: string;
+  readonly def: Operation;
+  readonly routes: RouteState[];
+  readonly schema: StandardSchemaV1 | undefined;
+}
+
+function newKey(): string {
+  const c = globalThis.crypto;
+  if (typeof c?.randomUUID === 'function') return c.randomUUID();
+  // randomUUID needs a secure context in browsers; getRandomValues does not.
+  const b = c.getRandomValues(new Uint8Array(16));
+  b[6] = ((b[6] as number) & 0x0f) | 0x40;
+  b[8] = ((b[8] as number) & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** One call to `execute`: what it knows of the person, and what is running now. */
+class Call {
+  cancelledBy: 'signal' | 'dispose' | undefined;
+  current: AttemptRun | undefined;
+  private key: string | undefined;
+  constructor(
+    readonly locale: Locale,
+    readonly exclude: ReadonlySet<string> | undefined,
+    readonly amount: number | undefined,
+    readonly user: Readonly<Record<string, unknown>> | undefined,
+    givenKey: string | undefined,
+  ) {
+    this.key = givenKey;
+  }
+  /** Generated only when a handler or an outcome needs it. */
+  idempotencyKey(): string {
+    if (this.key === undefined) this.key = newKey();
+    return this.key;
+  }
+  cancel(by: 'signal' | 'dispose'): void {
+    this.cancelledBy ??= by;
+    this.current?.cancel(by);
+  }
+}
+
+/** One handler run: its context, its deadline entry and the promise opossum watches. */
+class AttemptRun implements HandlerContext, Deadline {
+  at = 0;
+  done = false;
+  kind: Kind | undefined;
+  private controller: AbortController | undefined;
+  private abortReason: Error | undefined;
+  private resolve!: (value: unknown) => void;
+  private reject!: (error: unknown) => void;
+
+  constructor(
+    private readonly router: RouterImpl,
+    private readonly route: RouteState,
+    private readonly input: unknown,
+    private readonly call: Call,
+    readonly attempt: number,
+  ) {}
+
+  get operation(): string {
+    return this.route.op.id;
+  }
+  get channel(): string {
+    return this.route.channel;
+  }
+  get locale(): Locale {
+    return this.call.locale;
+  }
+  get amount(): number | undefined {
+    return this.call.amount;
+  }
+  get user(): Readonly<Record<string, unknown>> | undefined {
+    return this.call.user;
+  }
+  get idempotencyKey(): string {
+    return this.call.idempotencyKey();
+  }
+  /** Made on first read: most handlers that ignore it cost no AbortController. */
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      this.controller = new AbortController();
+      if (this.abortReason) this.controller.abort(this.abortReason);
+    }
+    return this.controller.signal;
+  }
+
+  start(): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.resolve = resolve;
+      this.reject = reject;
+      this.call.current = this;
+      this.router.deadlines.add(this.router.breakerOptions.timeout, this);
+      let result: unknown;
+      try {
+        result = (this.route.handler as Handler)(this.input, this);
+      } catch (error) {
+        this.failed(error);
+        return;
+      }
+      if (result !== null && typeof (result as PromiseLike<unknown>)?.then === 'function') {
+        (result as PromiseLike<unknown>).then(
+          (value) => this.succeeded(value),
+          (error) => this.failed(error),
+        );
+      } else this.succeeded(result);
+    });
+  }
+
+  private succeeded(value: unknown): void {
+    if (this.done) return;
+    this.router.deadlines.settle(this.router.breakerOptions.timeout, this);
+    this.resolve(value);
+  }
+
+  private failed(error: unknown): void {
+    if (this.done) return;
+    this.router.deadlines.settle(this.router.breakerOptions.timeout, this);
+    this.reject(error);
+  }
+
+  /** Called by the deadline queue, which has already marked this run done. */
+  expire(): void {
+    const error = new TimeoutError(this.router.breakerOptions.timeout);
+    this.kind = 'timeout';
+    this.abort(error);
+    this.reject(error);
+  }
+
+  cancel(by: 'signal' | 'dispose'): void {
+    if (this.done) return;
+    this.router.deadlines.settle(this.router.breakerOptions.timeout, this);
+    const error = new CancelledError(by);
+    this.kind = 'cancelled';
+    this.abort(error);
+    this.reject(error);
+  }
+
+  private abort(reason: Error): void {
+    this.abortReason = reason;
+    this.controller?.abort(reason);
+  }
+}
+
+const AVAILABILITY_TTL = 3_600_000;
+
+/**
+ * The router. Created by `createRouter`; its public face is `Router`.
+ */
+class RouterImpl {
+  readonly deadlines = new Deadlines();
+  readonly breakerOptions: ResolvedBreakerOptions;
+  readonly emitter = new EventEmitter<RouterEvents>();
+  private readonly catalog: AnyCatalog;
+  private readonly clock: Clock;
+  private readonly classifyFn: Classify | undefined;
+  private readonly rotation: BucketRotation;
+  private readonly operations = new Map<string, OperationState>();
+  private readonly channelIds: string[];
+  private readonly outages = new OutageBook();
+  private readonly channelOutage = new Map<string, Outage>();
+  private readonly started = new Set<string>();
+  private readonly availabilityCache = new Map<string, { value: Availability; until: number }>();
+  private readonly listeners = new Set<() => void>();
+  private nextOutageChange = Number.POSITIVE_INFINITY;
+  private outageTimer: ReturnType<typeof setTimeout> | undefined;
+  private disposed = false;
+  private snapshot: Snapshot;
+  private snapshotPrint: string;
+  private dirty = false;
+  private notifyQueued = false;
+  private notifiedVersion: number;
+
+  constructor(options: RouterOptions<AnyCatalog, Handlers<AnyCatalog>>) {
+    if (!options || typeof options !== 'object') {
+      throw new ConfigError('router options', [{ path: '', message: 'expected an object with a `catalog`' }]);
+    }
+    const { catalog } = options;
+    if (!catalog || typeof catalog !== 'object' || !catalog.channels || !catalog.operations) {
+      throw new ConfigError('router options', [
+        { path: 'catalog', message: 'expected a catalogue from defineCatalog, parseCatalog or a preset' },
+      ]);
+    }
+    this.catalog = catalog;
+    this.breakerOptions = resolveBreakerOptions(options.breaker);
+    this.clock = options.clock ?? { now: Date.now };
+    if (typeof this.clock.now !== 'function') {
+      throw new ConfigError('router options', [
+        { path: 'clock.now', message: 'expected a function returning epoch ms' },
+      ]);
+    }
+    this.classifyFn = options.classify;
+    this.rotation = new BucketRotation(
+      Math.max(1, Math.floor(this.breakerOptions.rollingCountTimeout / this.breakerOptions.rollingCountBuckets)),
+    );
+    this.channelIds = Object.keys(catalog.channels);
+    const handlers = (options.handlers ?? {}) as Record<string, Record<string, unknown> | undefined>;
+    const issues = checkHandlers(catalog, handlers, options.inputs ?? {});
+    if (issues.length) throw new ConfigError('router options', issues);
+    for (const [id, def] of Object.entries(catalog.operations) as [string, Operation][]) {
+      const op: OperationState = {
+        id,
+        def,
+        routes: [],
+        schema: (options.inputs as Record<string, StandardSchemaV1> | undefined)?.[id],
+      };
+      def.routes.forEach((route, index) => {
+        const handler = handlers[id]?.[route.channel] as Handler | undefined;
+        op.routes.push({
+          op,
+          index,
+          channel: route.channel,
+          def: route,
+          channelDef: catalog.channels[route.channel] as Channel,
+          handler,
+          automated: handler !== undefined,
+          breaker: undefined,
+          breakerDownSince: undefined,
+          blockedBy: undefined,
+        });
+      });
+      this.operations.set(id, op);
+    }
+    const status = computeStatus(this.statusInput());
+    this.snapshotPrint = fingerprint(status);
+    this.snapshot = Object.freeze({ version: 1, at: new Date(this.clock.now()).toISOString(), ...status });
+    this.notifiedVersion = 1;
+  }
+
+  // ---- execute ----------------------------------------------------------------------------
+
+  async execute(operation: string, input: unknown, ctx: CallContext | undefined): Promise<Outcome> {
+    if (this.disposed) throw new RouterDisposedError('execute');
+    const op = this.operationOf(operation);
+    const call = this.callOf(op, ctx, 'execute');
+    const validInput = op.schema ? this.validateInput(op, input) : input;
+    this.refreshOutages();
+    const signal = ctx?.signal;
+    if (signal?.aborted) call.cancelledBy = 'signal';
+    const onAbort = () => call.cancel('signal');
+    signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      return await this.run(op, validInput, call);
+    } finally {
+      signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async run(op: OperationState, input: unknown, call: Call): Promise<Outcome> {
+    const attempts: Attempt[] = [];
+    let failed: Set<string> | undefined;
+    let runs = 0;
+    for (const route of op.routes) {
+      if (!route.automated) continue;
+      if (call.cancelledBy) break;
+      if (this.disposed) {
+        call.cancelledBy = 'dispose';
+        break;
+      }
+      const skip = this.skipReason(route, call);
+      if (skip) {
+        attempts.push({ channel: route.channel, result: 'skipped', why: skip });
+        continue;
+      }
+      const breaker = route.breaker ?? this.breakerOf(route);
+      const run = new AttemptRun(this, route, input, call, ++runs);
+      const startedAt = Date.now();
+      try {
+        const value = await breaker.fire(run);
+        call.current = undefined;
+        const attempt: Attempt = { channel: route.channel, result: 'success', durationMs: Date.now() - startedAt };
+        attempts.push(attempt);
+        this.emitAttempt(op, attempt);
+        const outcome = new Served(op.id, route.channel, value, route.index !== 0, attempts);
+        this.emitter.emit('served', outcome);
+        return outcome;
+      } catch (error) {
+        call.current = undefined;
+        const kind = run.kind ?? this.classify(error, run);
+        const attempt: Attempt = {
+          channel: route.channel,
+          result: kind === 'failure' ? 'failure' : kind,
+          durationMs: Date.now() - startedAt,
+          error,
+        };
+        attempts.push(attempt);
+        this.emitAttempt(op, attempt);
+        if (kind === 'rejection') throw error;
+        failed ??= new Set();
+        failed.add(route.channel);
+        if (kind === 'not-executed') continue;
+        if (kind === 'cancelled') {
+          if (!op.def.idempotent) return this.uncertain(op, route, call, attempts, failed);
+          break;
+        }
+        if (!op.def.idempotent) return this.uncertain(op, route, call, attempts, failed);
+      }
+    }
+    const outcome = this.referral(op, call, attempts, failed);
+    this.emitter.emit('referred', outcome);
+    return outcome;
+  }
+
+  private uncertain(op: OperationState, route: RouteState, call: Call, attempts: Attempt[], failed: Set<string>) {
+    const reference = call.idempotencyKey();
+    const label = localise(op.def.label, call.locale) as string;
+    const outcome = new Uncertain(
+      op.id,
+      route.channel,
+      reference,
+      messages.uncertain(call.locale, label, reference),
+      this.alternatives(op, call, failed),
+      attempts,
+    );
+    this.emitter.emit('uncertain', outcome);
+    return outcome;
+  }
+
+  private referral(op: OperationState, call: Call, attempts: Attempt[], failed: Set<string> | undefined): Referred {
+    const { code, reason } = this.why(op, call, failed);
+    return new Referred(op.id, code, reason, this.alternatives(op, call, failed), this.retryAfter(op, call), attempts);
+  }
+
+  /** The story told to the person, from the most telling cause in the operation's order. */
+  private why(op: OperationState, call: Call, failed: Set<string> | undefined): { code: ReferralCode; reason: string } {
+    const locale = call.locale;
+    const label = localise(op.def.label, locale) as string;
+    if (call.cancelledBy) return { code: 'cancelled', reason: messages.cancelled(locale) };
+    const automated = op.routes.filter((r) => r.automated);
+    const outage = op.routes.find((r) => r.blockedBy && (r.automated || r.index === 0))?.blockedBy;
+    const unavailable = automated.filter(
+      (r) => failed?.has(r.channel) || (r.breakerDownSince !== undefined && !call.exclude?.has(r.channel)),
+    );
+    if (outage && (unavailable.length === 0 || automated.some((r) => r.blockedBy))) {
+      return { code: 'outage', reason: localise(outage.reason, locale) as string };
+    }
+    if (unavailable.length) {
+      const where = messages.list(
+        locale,
+        unavailable.map((r) => localise(r.channelDef.label, locale) as string),
+      );
+      return { code: 'unavailable', reason: messages.unavailable(locale, label, where) };
+    }
+    if (automated.length) return { code: 'not-for-this-request', reason: messages.notForThisRequest(locale, label) };
+    return { code: 'manual', reason: messages.manual(locale, label) };
+  }
+
+  /** When an automated route this person could use may work again. */
+  private retryAfter(op: OperationState, call: Call): string | undefined {
+    let at = Number.POSITIVE_INFINITY;
+    for (const r of op.routes) {
+      if (!r.automated || call.exclude?.has(r.channel) || overLimit(r.def, call.amount)) continue;
+      if (r.blockedBy) {
+        if (r.blockedBy.until) at = Math.min(at, Date.parse(r.blockedBy.until));
+      } else if (r.breakerDownSince !== undefined) {
+        at = Math.min(at, r.breakerDownSince + this.breakerOptions.resetTimeout);
+      }
+    }
+    return Number.isFinite(at) ? new Date(at).toISOString() : undefined;
+  }
+
+  private skipReason(route: RouteState, call: Call): SkipReason | undefined {
+    if (call.exclude?.has(route.channel)) return 'excluded';
+    if (overLimit(route.def, call.amount)) return 'limit';
+    if (route.blockedBy) return route.blockedBy.kind === 'maintenance' ? 'maintenance' : 'outage';
+    const b = route.breaker;
+    // Skipped without calling opossum, which would build an Error for each rejected call.
+    if (b && (b.opened || (b.halfOpen && !b.pendingClose))) return 'breaker-open';
+    return undefined;
+  }
+
+  private classify(error: unknown, run: AttemptRun): Kind {
+    if (run.kind) return run.kind;
+    let kind: ErrorClass | undefined;
+    if (this.classifyFn) {
+      try {
+        kind = this.classifyFn(error, { operation: run.operation, channel: run.channel });
+      } catch (thrown) {
+        this.warn('classify-threw', 'The classify option threw; the error counts as a failure', thrown);
+      }
+      if (kind !== undefined && kind !== 'rejection' && kind !== 'not-executed' && kind !== 'failure') {
+        this.warn(
+          'classify-invalid',
+          `The classify option returned ${String(kind)}; expected rejection, not-executed or failure`,
+        );
+        kind = undefined;
+      }
+    }
+    run.kind = kind ?? (isNotExecutedError(error) ? 'not-executed' : 'failure');
+    return run.kind;
+  }
+
+  private breakerOf(route: RouteState): RouteBreaker<AttemptRun> {
+    route.breaker = createBreaker<AttemptRun>(`${route.op.id}/${route.channel}`, this.breakerOptions, this.rotation, {
+      action: (run) => run.start(),
+      isRejection: (error, run) => {
+        const kind = this.classify(error, run);
+        // A rejection is the operation's answer, a cancellation the caller's: neither is the route's fault.
+        return kind === 'rejection' || kind === 'cancelled';
+      },
+      onState: (state) => this.onBreakerState(route, state),
+    });
+    return route.breaker;
+  }
+
+  private onBreakerState(route: RouteState, state: BreakerState): void {
+    const now = this.clock.now();
+    if (state === 'closed') route.breakerDownSince = undefined;
+    else if (state === 'open') route.breakerDownSince = route.breakerDownSince ?? now;
+    if (this.disposed) return;
+    this.emitter.emit('breaker', {
+      operation: route.op.id,
+      channel: route.channel,
+      state,
+      at: new Date(now).toISOString(),
+    });
+    this.invalidate();
+  }
+
+  private emitAttempt(op: OperationState, attempt: Attempt): void {
+    if (this.emitter.listenerCount('attempt') > 0) this.emitter.emit('attempt', { operation: op.id, attempt });
+  }
+
+  private warn(code: string, message: string, error?: unknown): void {
+    this.emitter.emit('warning', error === undefined ? { code, message } : { code, message, error });
+  }
+
+  // ---- alternatives and plan --------------------------------------------------------------
+
+  private alternatives(op: OperationState, call: Call, failed: Set<string> | undefined): readonly Alternative[] {
+    const now = this.clock.now();
+    const open: Alternative[] = [];
+    const closed: Alternative[] = [];
+    const channels = this.getSnapshot().channels as Record<string, { status: Alternative['status'] }>;
+    for (const route of op.routes) {
+      const ch = route.channelDef;
+      if (ch.internal || isDown(route) || failed?.has(route.channel)) continue;
+      if (call.exclude?.has(route.channel) || overLimit(route.def, call.amount)) continue;
+      const hours = this.availabilityOf(route.channel, ch, now);
+      const alternative: Record<string, unknown> = {
+        channel: route.channel,
+        kind: ch.kind,
+        label: localise(ch.label, call.locale),
+      };
+      const instructions = localise(route.def.instructions, call.locale);
+      if (instructions !== undefined) alternative.instructions = instructions;
+      if (ch.contact) alternative.contact = ch.contact;
+      alternative.status = channels[route.channel]?.status ?? 'operational';
+      alternative.openNow = hours.openNow;
+      if (hours.opensAt !== undefined) alternative.opensAt = new Date(hours.opensAt).toISOString();
+      if (hours.closesAt !== undefined) alternative.closesAt = new Date(hours.closesAt).toISOString();
+      (hours.openNow ? open : closed).push(Object.freeze(alternative) as unknown as Alternative);
+    }
+    return Object.freeze(open.concat(closed));
+  }
+
+  /** Opening hours change rarely: computed once per channel until the next opening or closing. */
+  private availabilityOf(id: string, channel: Channel, now: number): Availability {
+    if (!channel.hours) return availability(undefined, now);
+    const cached = this.availabilityCache.get(id);
+    if (cached && now >= cached.until - AVAILABILITY_TTL && now < cached.until) return cached.value;
+    const value = availability(channel.hours, now);
+    const until = Math.min(
+      value.opensAt ?? Number.POSITIVE_INFINITY,
+      value.closesAt ?? Number.POSITIVE_INFINITY,
+      now + AVAILABILITY_TTL,
+    );
+    this.availabilityCache.set(id, { value, until });
+    return value;
+  }
+
+  plan(operation: string, ctx: CallContext | undefined): Plan {
+    if (this.disposed) throw new RouterDisposedError('plan');
+    const op = this.operationOf(operation);
+    const call = this.callOf(op, ctx, 'plan');
+    this.refreshOutages();
+    const willTry: string[] = [];
+    const skipped: { channel: string; why: SkipReason }[] = [];
+    for (const route of op.routes) {
+      if (!route.automated) continue;
+      const why = this.skipReason(route, call);
+      if (why) skipped.push({ channel: route.channel, why });
+      else willTry.push(route.channel);
+    }
+    const plan: Record<string, unknown> = {
+      operation: op.id,
+      willTry,
+      skipped,
+      alternatives: this.alternatives(op, call, undefined),
+    };
+    if (willTry.length === 0) {
+      const { code, reason } = this.why(op, call, undefined);
+      plan.code = code;
+      plan.reason = reason;
+      const retryAfter = this.retryAfter(op, call);
+      if (retryAfter) plan.retryAfter = retryAfter;
+    }
+    return plan as unknown as Plan;
+  }
+
+  // ---- validation -------------------------------------------------------------------------
+
+  private operationOf(operation: string): OperationState {
+    const op = typeof operation === 'string' ? this.operations.get(operation) : undefined;
+    if (!op) throw new UnknownOperationError(String(operation), [...this.operations.keys()]);
+    return op;
+  }
+
+  private callOf(op: OperationState, ctx: CallContext | undefined, method: string): Call {
+    if (ctx === undefined) return new Call(DEFAULT_LOCALE, undefined, undefined, undefined, undefined);
+    const issues: ConfigIssue[] = [];
+    if (typeof ctx !== 'object' || ctx === null) {
+      throw new InvalidInputError(op.id, [
+        { path: 'ctx', message: `expected an object as the third argument of ${method}` },
+      ]);
+    }
+    if (ctx.locale !== undefined && !isLocale(ctx.locale)) {
+      issues.push({ path: 'ctx.locale', message: `expected 'fr' or 'en', got ${JSON.stringify(ctx.locale)}` });
+    }
+    if (
+      ctx.amount !== undefined &&
+      !(typeof ctx.amount === 'number' && Number.isFinite(ctx.amount) && ctx.amount >= 0)
+    ) {
+      issues.push({ path: 'ctx.amount', message: `expected a finite number ≥ 0, got ${String(ctx.amount)}` });
+    }
+    if (ctx.idempotencyKey !== undefined && (typeof ctx.idempotencyKey !== 'string' || ctx.idempotencyKey === '')) {
+      issues.push({ path: 'ctx.idempotencyKey', message: 'expected a non-empty string' });
+    }
+    let exclude: Set<string> | undefined;
+    if (ctx.exclude !== undefined) {
+      if (!Array.isArray(ctx.exclude))
+        issues.push({ path: 'ctx.exclude', message: 'expected an array of channel ids' });
+      else {
+        for (const ch of ctx.exclude) {
+          if (!Object.hasOwn(this.catalog.channels, ch))
+            throw new UnknownChannelError(String(ch), 'ctx.exclude', this.channelIds);
+        }
+        if (ctx.exclude.length) exclude = new Set(ctx.exclude);
+      }
+    }
+    if (issues.length) throw new InvalidInputError(op.id, issues);
+    return new Call(ctx.locale ?? DEFAULT_LOCALE, exclude, ctx.amount, ctx.user, ctx.idempotencyKey);
+  }
+
+  private validateInput(op: OperationState, input: unknown): unknown {
+    const result = validateSync(op.schema as StandardSchemaV1, input);
+    if (result.issues) throw new InvalidInputError(op.id, result.issues);
+    return result.value;
+  }
+
+  // ---- outages ----------------------------------------------------------------------------
+
+  declareOutage(input: OutageInput): Outage {
+    if (this.disposed) throw new RouterDisposedError('declareOutage');
+    const now = this.clock.now();
+    const outage = parseOutage(this.catalog, input, now);
+    if (this.outages.get(outage.id)) {
+      throw new ConfigError('outage', [
+        { path: 'id', message: `an outage with id \`${outage.id}\` is already declared` },
+      ]);
+    }
+    this.outages.add(outage);
+    this.emitter.emit('outage', { type: 'declared', outage });
+    this.applyOutages(now);
+    return outage;
+  }
+
+  endOutage(id: string): Outage | undefined {
+    if (this.disposed) throw new RouterDisposedError('endOutage');
+    const outage = this.outages.remove(id);
+    if (!outage) return undefined;
+    this.started.delete(id);
+    this.emitter.emit('outage', { type: 'ended', outage });
+    this.applyOutages(this.clock.now());
+    return outage;
+  }
+
+  /** Cheap on the hot path: recomputes only when an outage started or ended since last time. */
+  private refreshOutages(): void {
+    if (this.nextOutageChange !== Number.POSITIVE_INFINITY) {
+      const now = this.clock.now();
+      if (now >= this.nextOutageChange) this.applyOutages(now);
+    }
+  }
+
+  private applyOutages(now: number): void {
+    for (const outage of this.outages.expire(now)) {
+      this.started.delete(outage.id);
+      this.emitter.emit('outage', { type: 'ended', outage });
+    }
+    const active = this.outages.active(now);
+    for (const outage of active) {
+      if (!this.started.has(outage.id)) {
+        this.started.add(outage.id);
+        this.emitter.emit('outage', { type: 'started', outage });
+      }
+    }
+    this.channelOutage.clear();
+    for (const op of this.operations.values()) for (const r of op.routes) r.blockedBy = undefined;
+    // An outage beats maintenance: a person must hear the stronger reason.
+    const ordered = active.filter((o) => o.kind === 'outage').concat(active.filter((o) => o.kind !== 'outage'));
+    for (const outage of ordered) {
+      const channels = outageChannels(this.catalog, outage);
+      const allChannels = channels.size === 0;
+      if (outage.operations.length === 0) {
+        for (const ch of channels) if (!this.channelOutage.has(ch)) this.channelOutage.set(ch, outage);
+      }
+      for (const op of this.operations.values()) {
+        if (outage.operations.length && !outage.operations.includes(op.id)) continue;
+        for (const r of op.routes) if ((allChannels || channels.has(r.channel)) && !r.blockedBy) r.blockedBy = outage;
+      }
+    }
+    this.nextOutageChange = this.outages.nextChange(now);
+    this.scheduleOutageTimer(now);
+    this.invalidate();
+  }
+
+  private scheduleOutageTimer(now: number): void {
+    if (this.outageTimer) clearTimeout(this.outageTimer);
+    this.outageTimer = undefined;
+    if (this.disposed || !Number.isFinite(this.nextOutageChange)) return;
+    // A clock that does not follow the timers (frozen in a test) must not make this spin.
+    const delay = Math.min(2 ** 31 - 1, Math.max(1, this.nextOutageChange - now));
+    this.outageTimer = setTimeout(() => {
+      this.outageTimer = undefined;
+      const at = this.clock.now();
+      if (at >= this.nextOutageChange) this.applyOutages(at);
+      else this.scheduleOutageTimer(at);
+    }, delay);
+    (this.outageTimer as { unref?(): void }).unref?.();
+  }
+
+  // ---- snapshot ---------------------------------------------------------------------------
+
+  private statusInput() {
+    const operations = new Map<string, readonly RouteView[]>();
+    for (const op of this.operations.values()) operations.set(op.id, op.routes);
+    return {
+      channelIds: this.channelIds,
+      operations,
+      channelOutage: this.channelOutage,
+      outages: this.outages.current(this.clock.now()),
+    };
+  }
+
+  private invalidate(): void {
+    this.dirty = true;
+    if (!this.notifyQueued && !this.disposed) {
+      this.notifyQueued = true;
+      queueMicrotask(this.notify);
+    }
+  }
+
+  private notify = (): void => {
+    this.notifyQueued = false;
+    if (this.disposed) return;
+    const snapshot = this.getSnapshot();
+    if (snapshot.version === this.notifiedVersion) return;
+    this.notifiedVersion = snapshot.version;
+    this.emitter.emit('snapshot', snapshot);
+    for (const listener of [...this.listeners]) {
+      try {
+        listener();
+      } catch (error) {
+        this.warn('listener-threw', 'A snapshot listener threw', error);
+      }
+    }
+  };
+
+  getSnapshot = (): Snapshot => {
+    if (!this.disposed) this.refreshOutages();
+    if (this.dirty) {
+      this.dirty = false;
+      const status = computeStatus(this.statusInput());
+      const print = fingerprint(status);
+      if (print !== this.snapshotPrint) {
+        this.snapshotPrint = print;
+        this.snapshot = Object.freeze({
+          version: this.snapshot.version + 1,
+          at: new Date(this.clock.now()).toISOString(),
+          ...status,
+        });
+      }
+    }
+    return this.snapshot;
+  };
+
+  subscribe = (listener: () => void): (() => void) => {
+    if (typeof listener !== 'function') {
+      throw new ConfigError('subscribe', [{ path: 'listener', message: 'expected a function' }]);
+    }
+    this.listeners.add(listener);
+    return () => {
+      this.listeners.delete(listener);
+    };
+  };
+
+  // ---- lifecycle --------------------------------------------------------------------------
+
+  get isDisposed(): boolean {
+    return this.disposed;
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.outageTimer) clearTimeout(this.outageTimer);
+    this.outageTimer = undefined;
+    for (const entry of this.deadlines.pending()) (entry as AttemptRun).cancel('dispose');
+    this.deadlines.clear();
+    for (const op of this.operations.values()) for (const r of op.routes) r.breaker?.shutdown();
+    this.rotation.stop();
+    this.listeners.clear();
+    this.emitter.removeAllListeners();
+  }
+}
+
+function overLimit(route: Route, amount: number | undefined): boolean {
+  const limits = route.limits;
+  if (!limits || amount === undefined) return false;
+  return (
+    (limits.maxAmount !== undefined && amount > limits.maxAmount) ||
+    (limits.minAmount !== undefined && amount < limits.minAmount)
+  );
+}
+
+function checkHandlers(
+  catalog: AnyCatalog,
+  handlers: Record<string, Record<string, unknown> | undefined>,
+  inputs: object,
+): ConfigIssue[] {
+  const issues: ConfigIssue[] = [];
+  if (typeof handlers !== 'object' || handlers === null) return [{ path: 'handlers', message: 'expected an object' }];
+  const operations = catalog.operations as Record<string, Operation>;
+  for (const [opId, map] of Object.entries(handlers)) {
+    const op = Object.hasOwn(operations, opId) ? operations[opId] : undefined;
+    if (!op) {
+      issues.push({
+        path: `handlers.${opId}`,
+        message: `unknown operation \`${opId}\`; known operations: ${Object.keys(operations).join(', ')}`,
+      });
+      continue;
+    }
+    if (map === undefined) continue;
+    if (typeof map !== 'object' || map === null) {
+      issues.push({ path: `handlers.${opId}`, message: 'expected an object of channel → handler' });
+      continue;
+    }
+    const routeChannels = op.routes.map((r) => r.channel);
+    for (const [ch, fn] of Object.entries(map)) {
+      if (!routeChannels.includes(ch)) {
+        issues.push({
+          path: `handlers.${opId}.${ch}`,
+          message: `\`${opId}\` has no route on channel \`${ch}\`; its routes: ${routeChannels.join(', ')}`,
+        });
+      } else if (fn !== undefined && typeof fn !== 'function') {
+        issues.push({
+          path: `handlers.${opId}.${ch}`,
+          message: `expected a function, got ${fn === null ? 'null' : typeof fn}`,
+        });
+      }
+    }
+  }
+  for (const [opId, schema] of Object.entries(inputs)) {
+    if (!Object.hasOwn(operations, opId))
+      issues.push({ path: `inputs.${opId}`, message: `unknown operation \`${opId}\`` });
+    else if (schema !== undefined && typeof (schema as StandardSchemaV1)?.['~standard']?.validate !== 'function') {
+      issues.push({ path: `inputs.${opId}`, message: 'expected a Standard Schema (zod, valibot, arktype…)' });
+    }
+  }
+  return issues;
+}
+
+/** The router's public face, typed by its catalogue and handlers. */
+export interface Router<C extends AnyCatalog = AnyCatalog, H extends Handlers<C> = Handlers<C>, S = unknown> {
+  /**
+   * Runs the operation on its first automated route that works, failing over as its rules
+   * allow, and resolves to exactly one outcome. Rejects only for programmer errors and for a
+   * handler error classified as `'rejection'`.
+   */
+  execute<O extends OperationIdOf<C>>(
+    operation: O,
+    input: InputOf<C, H, O, S>,
+    ctx?: CallContext<ChannelIdOf<C>>,
+  ): Promise<Outcome<O, RouteChannelOf<C, O>, ValueOf<H, O>>>;
+  /** The decision `execute` would take now, without running anything. */
+  plan<O extends OperationIdOf<C>>(operation: O, ctx?: CallContext<ChannelIdOf<C>>): Plan<O, RouteChannelOf<C, O>>;
+  /** The current status; the same object until something changes. Bound: pass it as is. */
+  getSnapshot(): Snapshot<ChannelIdOf<C>, OperationIdOf<C>>;
+  /** Calls `listener` once per real change; returns the unsubscribe function. Bound. */
+  subscribe(listener: () => void): () => void;
+  declareOutage(input: OutageInput<ChannelIdOf<C>, OperationIdOf<C>>): Outage<ChannelIdOf<C>, OperationIdOf<C>>;
+  /** Ends an outage now; returns it, or undefined if no such outage is declared. */
+  endOutage(id: string): Outage<ChannelIdOf<C>, OperationIdOf<C>> | undefined;
+  on<E extends keyof RouterEvents>(event: E, listener: RouterEvents<OperationIdOf<C>, ChannelIdOf<C>>[E]): this;
+  off<E extends keyof RouterEvents>(event: E, listener: RouterEvents<OperationIdOf<C>, ChannelIdOf<C>>[E]): this;
+  once<E extends keyof RouterEvents>(event: E, listener: RouterEvents<OperationIdOf<C>, ChannelIdOf<C>>[E]): this;
+  /** Stops every timer and breaker and cancels calls in flight (they end as outcomes). */
+  dispose(): void;
+  readonly isDisposed: boolean;
+  readonly catalog: C;
+}
+
+/**
+ * Creates a router over a catalogue. Throws `ConfigError` listing every problem with the options.
+ * @example
+ * const router = createRouter({ catalog: laPoste, handlers: { transfer: { app: (input, ctx) => api.transfer(input, ctx) } } });
+ */
+export function createRouter<
+  const C extends AnyCatalog,
+  const H extends Handlers<C> = Record<never, never>,
+  const S extends { readonly [O in OperationIdOf<C>]?: StandardSchemaV1 } = Record<never, never>,
+>(options: RouterOptions<C, H> & { inputs?: S }): Router<C, H, S> {
+  const impl = new RouterImpl(options as unknown as RouterOptions<AnyCatalog, Handlers<AnyCatalog>>);
+  const router = {
+    execute: (operation: string, input: unknown, ctx?: CallContext) => impl.execute(operation, input, ctx),
+    plan: (operation: string, ctx?: CallContext) => impl.plan(operation, ctx),
+    getSnapshot: impl.getSnapshot,
+    subscribe: impl.subscribe,
+    declareOutage: (input: OutageInput) => impl.declareOutage(input),
+    endOutage: (id: string) => impl.endOutage(id),
+    on(event: keyof RouterEvents, listener: (...args: never[]) => void) {
+      impl.emitter.on(event, listener as never);
+      return router;
+    },
+    off(event: keyof RouterEvents, listener: (...args: never[]) => void) {
+      impl.emitter.off(event, listener as never);
+      return router;
+    },
+    once(event: keyof RouterEvents, listener: (...args: never[]) => void) {
+      impl.emitter.once(event, listener as never);
+      return router;
+    },
+    dispose: () => impl.dispose(),
+    get isDisposed() {
+      return impl.isDisposed;
+    },
+    catalog: options.catalog,
+  };
+  return router as unknown as Router<C, H, S>;
+}

@@ -1,0 +1,140 @@
+import type { Outage } from './outages.js';
+import type { Text } from './text.js';
+
+/** Atlassian Statuspage's component statuses, which status pages and their readers know. */
+export type ChannelStatus =
+  | 'operational'
+  | 'degraded_performance'
+  | 'partial_outage'
+  | 'major_outage'
+  | 'under_maintenance';
+
+export interface ChannelSnapshot {
+  readonly status: ChannelStatus;
+  /** Why, when a declared outage says so (both languages: the snapshot is not localised). */
+  readonly reason?: Text;
+  /** Since when (ISO 8601), when not operational. */
+  readonly since?: string;
+  /** Until when (ISO 8601), when a declared outage says so. */
+  readonly until?: string;
+}
+
+export interface OperationSnapshot<Ch extends string = string> {
+  /**
+   * `operational` on its first route; `degraded_performance` only off its first route;
+   * `partial_outage` only by referral; `major_outage` not at all.
+   */
+  readonly status: ChannelStatus;
+  /** Channels whose route for this operation is not down, in the operation's order. */
+  readonly available: readonly Ch[];
+}
+
+/** Immutable: the same object until something changes, so `Object.is` tells a change. */
+export interface Snapshot<Ch extends string = string, Op extends string = string> {
+  /** Increases by one with each change. */
+  readonly version: number;
+  /** When this version was computed (ISO 8601, by the router's clock). */
+  readonly at: string;
+  readonly channels: { readonly [K in Ch]: ChannelSnapshot };
+  readonly operations: { readonly [O in Op]: OperationSnapshot<Ch> };
+  /** Outages declared and not over: active ones and scheduled ones. */
+  readonly outages: readonly Outage<Ch, Op>[];
+}
+
+/** What the snapshot needs to know of one route. */
+export interface RouteView {
+  readonly channel: string;
+  readonly automated: boolean;
+  /** Down by its breaker (open or half-open), since when. */
+  readonly breakerDownSince: number | undefined;
+  /** The active outage covering this route, if any. */
+  readonly blockedBy: Outage | undefined;
+}
+
+export interface SnapshotInput {
+  readonly channelIds: readonly string[];
+  readonly operations: ReadonlyMap<string, readonly RouteView[]>;
+  /** The active outage covering each whole channel. */
+  readonly channelOutage: ReadonlyMap<string, Outage>;
+  readonly outages: readonly Outage[];
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+export function isDown(route: RouteView): boolean {
+  return route.blockedBy !== undefined || route.breakerDownSince !== undefined;
+}
+
+function fromOutage(outage: Outage): ChannelSnapshot {
+  return {
+    status: outage.kind === 'maintenance' ? 'under_maintenance' : 'major_outage',
+    reason: outage.reason,
+    since: outage.from,
+    ...(outage.until ? { until: outage.until } : {}),
+  };
+}
+
+const OPERATIONAL: ChannelSnapshot = Object.freeze({ status: 'operational' });
+
+/** The statuses, without version or time: two equal contents mean nothing changed. */
+export function computeStatus(input: SnapshotInput): Pick<Snapshot, 'channels' | 'operations' | 'outages'> {
+  const perChannel = new Map<string, RouteView[]>();
+  const operations: Record<string, OperationSnapshot> = {};
+  for (const [op, routes] of input.operations) {
+    const available: string[] = [];
+    let firstUp = false;
+    let automatedUp = false;
+    routes.forEach((route, i) => {
+      let list = perChannel.get(route.channel);
+      if (!list) {
+        list = [];
+        perChannel.set(route.channel, list);
+      }
+      list.push(route);
+      if (isDown(route)) return;
+      available.push(route.channel);
+      if (i === 0) firstUp = true;
+      if (route.automated) automatedUp = true;
+    });
+    const status: ChannelStatus = firstUp
+      ? 'operational'
+      : automatedUp
+        ? 'degraded_performance'
+        : available.length
+          ? 'partial_outage'
+          : 'major_outage';
+    operations[op] = Object.freeze({ status, available: Object.freeze(available) });
+  }
+  const channels: Record<string, ChannelSnapshot> = {};
+  for (const id of input.channelIds) {
+    const outage = input.channelOutage.get(id);
+    if (outage) {
+      channels[id] = Object.freeze(fromOutage(outage));
+      continue;
+    }
+    const routes = perChannel.get(id) ?? [];
+    const down = routes.filter(isDown);
+    if (down.length === 0) {
+      channels[id] = OPERATIONAL;
+      continue;
+    }
+    const blocking = down.find((r) => r.blockedBy)?.blockedBy;
+    let since = Number.POSITIVE_INFINITY;
+    for (const r of down) {
+      const t = r.breakerDownSince ?? (r.blockedBy ? Date.parse(r.blockedBy.from) : Number.NaN);
+      if (t < since) since = t;
+    }
+    const allMaintenance = down.length === routes.length && down.every((r) => r.blockedBy?.kind === 'maintenance');
+    channels[id] = Object.freeze({
+      status: allMaintenance ? 'under_maintenance' : down.length === routes.length ? 'major_outage' : 'partial_outage',
+      ...(blocking ? { reason: blocking.reason } : {}),
+      ...(Number.isFinite(since) ? { since: iso(since) } : {}),
+    });
+  }
+  return { channels, operations, outages: Object.freeze(input.outages.slice()) };
+}
+
+/** A compact fingerprint of a status, to tell a real change from a recomputation. */
+export function fingerprint(status: Pick<Snapshot, 'channels' | 'operations' | 'outages'>): string {
+  return JSON.stringify([status.channels, status.operations, status.outages.map((o) => o.id)]);
+}

@@ -1,0 +1,41 @@
+import { defineConfig } from 'tsup';
+
+const entry = {
+  index: 'src/index.ts',
+  'presets/la-poste': 'src/presets/la-poste.ts',
+};
+
+export default defineConfig([
+  {
+    // Node and any bundler that does not ask for the browser build.
+    entry,
+    format: ['esm', 'cjs'],
+    // tsup sets `baseUrl`, which TypeScript 6 deprecates.
+    dts: { compilerOptions: { ignoreDeprecations: '6.0' } },
+    sourcemap: true,
+    clean: true,
+    target: 'es2022',
+    platform: 'neutral',
+    splitting: true,
+    treeshake: true,
+  },
+  {
+    // Browsers, through the `browser` export condition (Vite, esbuild, webpack…). opossum
+    // requires Node's `events`, which no browser has and modern bundlers no longer polyfill, so
+    // this build carries opossum with `events` resolved to eventemitter3, one of our own
+    // dependencies. Types are those of the main build.
+    entry: { index: 'src/index.ts' },
+    outDir: 'dist/browser',
+    format: ['esm'],
+    dts: false,
+    sourcemap: true,
+    target: 'es2022',
+    platform: 'browser',
+    treeshake: true,
+    noExternal: ['opossum', 'eventemitter3'],
+    esbuildOptions(options) {
+      options.alias = { ...options.alias, events: 'eventemitter3' };
+      options.mainFields = ['browser', 'module', 'main'];
+    },
+  },
+]);
