@@ -79,7 +79,14 @@ export type Handlers<C extends AnyCatalog> = {
 export type ErrorClass = 'rejection' | 'not-executed' | 'failure';
 export type Classify = (error: unknown, where: { operation: string; channel: string }) => ErrorClass | undefined;
 
-export interface RouterOptions<C extends AnyCatalog, H extends Handlers<C>> {
+/** An input schema per operation. */
+export type Inputs<C extends AnyCatalog> = { readonly [O in OperationIdOf<C>]?: StandardSchemaV1 };
+
+export interface RouterOptions<
+  C extends AnyCatalog,
+  H extends Handlers<C> = Handlers<C>,
+  S extends Inputs<C> = Inputs<C>,
+> {
   /** From `defineCatalog`, `parseCatalog` or a preset. */
   catalog: C;
   /** `handlers[operation][channel]`: a route with a handler is automated, one without is a referral. */
@@ -91,7 +98,7 @@ export interface RouterOptions<C extends AnyCatalog, H extends Handlers<C>> {
   /** @default NotExecutedError → 'not-executed', anything else → 'failure' */
   classify?: Classify;
   /** An input schema per operation (zod, valibot… any Standard Schema), checked before anything runs. */
-  inputs?: { readonly [O in OperationIdOf<C>]?: StandardSchemaV1 };
+  inputs?: S;
 }
 
 /** What a call says about the person and the request. */
@@ -130,13 +137,13 @@ type Values<T> = T[keyof T];
 type HandlersOf<H, O> = O extends keyof H ? NonNullable<H[O]> : never;
 type InputFromHandlers<M> = [M] extends [never]
   ? unknown
-  : Values<{ [K in keyof M]: M[K] extends (input: infer I, ...rest: AnyFn[]) => unknown ? I : never }>;
+  : Values<{ [K in keyof M]-?: NonNullable<M[K]> extends (input: infer I, ...rest: never[]) => unknown ? I : never }>;
 type ValueFromHandlers<M> = [M] extends [never]
   ? unknown
-  : Values<{ [K in keyof M]: M[K] extends AnyFn ? Awaited<ReturnType<M[K]>> : never }>;
+  : Values<{ [K in keyof M]-?: NonNullable<M[K]> extends AnyFn ? Awaited<ReturnType<NonNullable<M[K]>>> : never }>;
 type Fallback<T> = [T] extends [never] ? unknown : T;
 export type InputOf<C extends AnyCatalog, H, O extends OperationIdOf<C>, S> = O extends keyof S
-  ? NonNullable<S[O]> extends StandardSchemaV1<infer I>
+  ? NonNullable<S[O]> extends StandardSchemaV1<infer I, unknown>
     ? I
     : unknown
   : Fallback<InputFromHandlers<HandlersOf<H, O>>>;
@@ -292,6 +299,7 @@ class AttemptRun implements HandlerContext, Deadline {
     this.router.deadlines.settle(this.router.breakerOptions.timeout, this);
     const error = new CancelledError(by);
     this.kind = 'cancelled';
+    this.call.cancelledBy ??= by;
     this.abort(error);
     this.reject(error);
   }
@@ -969,8 +977,8 @@ export interface Router<C extends AnyCatalog = AnyCatalog, H extends Handlers<C>
 export function createRouter<
   const C extends AnyCatalog,
   const H extends Handlers<C> = Record<never, never>,
-  const S extends { readonly [O in OperationIdOf<C>]?: StandardSchemaV1 } = Record<never, never>,
->(options: RouterOptions<C, H> & { inputs?: S }): Router<C, H, S> {
+  const S extends Inputs<C> = Record<never, never>,
+>(options: RouterOptions<C, H, S>): Router<C, H, S> {
   const impl = new RouterImpl(options as unknown as RouterOptions<AnyCatalog, Handlers<AnyCatalog>>);
   const router = {
     execute: (operation: string, input: unknown, ctx?: CallContext) => impl.execute(operation, input, ctx),
