@@ -44,8 +44,9 @@ export type ReferralCode =
   | 'cancelled';
 
 abstract class OutcomeBase<O extends string, Ch extends string> {
-  abstract readonly kind: 'served' | 'referred' | 'uncertain';
   constructor(
+    /** Set first so it comes first in logs and JSON. */
+    readonly kind: 'served' | 'referred' | 'uncertain',
     readonly operation: O,
     /** Every route considered, in order. Left out of the JSON form: it may hold internal errors. */
     readonly attempts: readonly Attempt<Ch>[],
@@ -59,7 +60,7 @@ abstract class OutcomeBase<O extends string, Ch extends string> {
 }
 
 export class Served<O extends string = string, Ch extends string = string, V = unknown> extends OutcomeBase<O, Ch> {
-  readonly kind = 'served' as const;
+  declare readonly kind: 'served';
   constructor(
     operation: O,
     readonly channel: Ch,
@@ -68,12 +69,12 @@ export class Served<O extends string = string, Ch extends string = string, V = u
     readonly degraded: boolean,
     attempts: readonly Attempt<Ch>[],
   ) {
-    super(operation, attempts);
+    super('served', operation, attempts);
   }
 }
 
 export class Referred<O extends string = string, Ch extends string = string> extends OutcomeBase<O, Ch> {
-  readonly kind = 'referred' as const;
+  declare readonly kind: 'referred';
   constructor(
     operation: O,
     readonly code: ReferralCode,
@@ -85,12 +86,12 @@ export class Referred<O extends string = string, Ch extends string = string> ext
     readonly retryAfter: string | undefined,
     attempts: readonly Attempt<Ch>[],
   ) {
-    super(operation, attempts);
+    super('referred', operation, attempts);
   }
 }
 
 export class Uncertain<O extends string = string, Ch extends string = string> extends OutcomeBase<O, Ch> {
-  readonly kind = 'uncertain' as const;
+  declare readonly kind: 'uncertain';
   constructor(
     operation: O,
     /** The channel whose attempt may or may not have happened. */
@@ -101,7 +102,7 @@ export class Uncertain<O extends string = string, Ch extends string = string> ex
     readonly alternatives: readonly Alternative<Ch>[],
     attempts: readonly Attempt<Ch>[],
   ) {
-    super(operation, attempts);
+    super('uncertain', operation, attempts);
   }
 }
 
