@@ -23,10 +23,13 @@ export default defineConfig([
     // Browsers, through the `browser` export condition (Vite, esbuild, webpack…). opossum
     // requires Node's `events`, which no browser has and modern bundlers no longer polyfill, so
     // this build carries opossum with `events` resolved to eventemitter3, one of our own
-    // dependencies. Types are those of the main build.
-    entry: { index: 'src/index.ts' },
+    // dependencies. Types are those of the main build. The preset is built here too, sharing
+    // one chunk with the core: resolved to the main build instead, it would bring a second copy
+    // of the catalogue code and of everything bundled with it.
+    entry,
     outDir: 'dist/browser',
     format: ['esm'],
+    splitting: true,
     dts: false,
     sourcemap: true,
     target: 'es2022',

@@ -1,7 +1,7 @@
 import CircuitBreaker from 'opossum';
 import * as z from 'zod/mini';
-import { zodIssues } from './catalog.js';
 import { ConfigError } from './errors.js';
+import { parseWith } from './validate.js';
 
 /** Breaker settings, with opossum's option names. One set per router. */
 export interface BreakerOptions {
@@ -41,8 +41,8 @@ const breakerSchema = z.strictObject({
 
 /** Copies, validates and completes the caller's options; never changes their object. */
 export function resolveBreakerOptions(options: BreakerOptions | undefined): ResolvedBreakerOptions {
-  const parsed = breakerSchema.safeParse(options ?? {});
-  if (!parsed.success) throw new ConfigError('breaker options', zodIssues(parsed.error, ['breaker']));
+  const parsed = parseWith(breakerSchema, options ?? {}, ['breaker']);
+  if (!parsed.data) throw new ConfigError('breaker options', parsed.issues);
   const o = parsed.data;
   return Object.freeze({
     timeout: o.timeout === false ? Number.POSITIVE_INFINITY : (o.timeout ?? 10_000),

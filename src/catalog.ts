@@ -2,6 +2,7 @@ import * as z from 'zod/mini';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { parseInterval, WEEKDAYS, type Weekday } from './hours.js';
 import type { Text } from './text.js';
+import { isPlainObject, parseWith, unsafeObjects } from './validate.js';
 
 /** How a channel gets the operation done, which says what a person does to use it. */
 export type ChannelKind = 'digital' | 'self-service' | 'phone' | 'in-person';
@@ -99,7 +100,21 @@ type CatalogOf<I extends CatalogInput> = Catalog<
 
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const nonEmpty = z.string().check(z.trim(), z.minLength(1, 'must not be empty'));
-const text = z.union([nonEmpty, z.strictObject({ fr: z.optional(nonEmpty), en: z.optional(nonEmpty) })]);
+/** A user-facing text: a non-empty string, or one per locale with at least one. */
+export const textSchema = z.union([
+  nonEmpty,
+  z
+    .strictObject({ fr: z.optional(nonEmpty), en: z.optional(nonEmpty) })
+    .check(z.refine((t) => t.fr !== undefined || t.en !== undefined, 'needs a text in at least one locale (fr or en)')),
+]);
+// Shown to people as links: only web addresses, and no script in an app link.
+const webUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
+const deepLink = nonEmpty.check(
+  z.refine(
+    (link) => !/^\s*(javascript|data|vbscript):/i.test(link),
+    'must not be a javascript:, data: or vbscript: link',
+  ),
+);
 const amount = z.number().check(z.gte(0, 'must be 0 or more'));
 
 const channelSchema = z.strictObject({
@@ -107,9 +122,9 @@ const channelSchema = z.strictObject({
     ['digital', 'self-service', 'phone', 'in-person'],
     'expected one of: digital, self-service, phone, in-person',
   ),
-  label: text,
+  label: textSchema,
   contact: z.optional(
-    z.strictObject({ phone: z.optional(nonEmpty), url: z.optional(z.url()), deepLink: z.optional(nonEmpty) }),
+    z.strictObject({ phone: z.optional(nonEmpty), url: z.optional(webUrl), deepLink: z.optional(deepLink) }),
   ),
   hours: z.optional(
     z.strictObject({
@@ -120,18 +135,18 @@ const channelSchema = z.strictObject({
   ),
   dependsOn: z.optional(z.array(nonEmpty)),
   internal: z.optional(z.boolean()),
-  notes: z.optional(text),
+  notes: z.optional(textSchema),
   unverified: z.optional(z.array(nonEmpty)),
 });
 
 const routeSchema = z.strictObject({
   channel: nonEmpty,
-  instructions: z.optional(text),
+  instructions: z.optional(textSchema),
   limits: z.optional(z.strictObject({ maxAmount: z.optional(amount), minAmount: z.optional(amount) })),
 });
 
 const operationSchema = z.strictObject({
-  label: text,
+  label: textSchema,
   idempotent: z._default(z.boolean(), false),
   routes: z.array(routeSchema).check(z.minLength(1, 'an operation needs at least one route')),
 });
@@ -141,47 +156,21 @@ const catalogSchema = z.strictObject({
   operations: z.record(z.string(), operationSchema),
 });
 
-/** `operations.transfer.routes[1].channel` from zod's path array. */
-export function formatPath(path: readonly PropertyKey[]): string {
-  let out = '';
-  for (const key of path) {
-    if (typeof key === 'number') out += `[${key}]`;
-    else out += out ? `.${String(key)}` : String(key);
-  }
-  return out;
-}
-
-export function zodIssues(
-  error: { issues: readonly { path: readonly PropertyKey[]; message: string }[] },
-  prefix: readonly PropertyKey[] = [],
-): ConfigIssue[] {
-  return error.issues.map((i) => ({ path: formatPath([...prefix, ...i.path]), message: i.message }));
-}
-
-function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
-}
-
 /**
  * What zod cannot see: ids that would be unsafe as keys, routes naming unknown channels,
  * duplicate routes, hours that do not parse or overlap, unknown time zones. Reads the raw
  * input defensively, so its problems are reported together with zod's.
  */
 function crossCheck(input: unknown): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
+  const issues = unsafeObjects(input);
   if (!isPlainObject(input)) return issues;
   const channelIds = new Set<string>();
   for (const group of ['channels', 'operations'] as const) {
     const table = input[group];
-    if (table !== undefined && typeof table === 'object' && table !== null && !isPlainObject(table)) {
-      issues.push({ path: group, message: 'must be a plain object (was its prototype changed by a `__proto__` key?)' });
-      continue;
-    }
     if (!isPlainObject(table)) continue;
     for (const id of Object.keys(table)) {
-      if (!ID.test(id)) {
+      // unsafeObjects already reported a `__proto__` key.
+      if (!ID.test(id) && id !== '__proto__') {
         issues.push({
           path: `${group}.${id}`,
           message: `invalid id \`${id}\`: use letters, digits, '.', '_' or '-', starting with a letter or digit`,
@@ -268,9 +257,9 @@ function deepFreeze<T>(value: T): T {
 }
 
 function validate(input: unknown): AnyCatalog {
-  const parsed = catalogSchema.safeParse(input);
-  const issues = [...(parsed.success ? [] : zodIssues(parsed.error)), ...crossCheck(input)];
-  if (issues.length > 0 || !parsed.success) throw new ConfigError('catalogue', issues);
+  const parsed = parseWith(catalogSchema, input);
+  const issues = [...parsed.issues, ...crossCheck(input)];
+  if (issues.length > 0 || !parsed.data) throw new ConfigError('catalogue', issues);
   return deepFreeze(parsed.data) as AnyCatalog;
 }
 

@@ -102,7 +102,8 @@ class Queue {
     }
     this.dropDone();
     const next = this.items[this.head];
-    if (next) this.arm(next.at);
+    // An expire() callback may have added an entry, and armed the timer for it already.
+    if (next && !this.timer) this.arm(next.at);
   };
 }
 

@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
-import { type AnyCatalog, zodIssues } from './catalog.js';
+import { type AnyCatalog, textSchema } from './catalog.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import type { Text } from './text.js';
+import { isPlainObject, parseWith, unsafeObjects } from './validate.js';
 
 export type OutageKind = 'outage' | 'maintenance';
 export type TimeInput = Date | string | number;
@@ -39,24 +40,19 @@ export interface Outage<Ch extends string = string, Op extends string = string> 
   readonly declaredAt: string;
 }
 
-const text = z.union([
-  z.string().check(z.trim(), z.minLength(1, 'must not be empty')),
-  z.strictObject({
-    fr: z.optional(z.string().check(z.minLength(1, 'must not be empty'))),
-    en: z.optional(z.string().check(z.minLength(1, 'must not be empty'))),
-  }),
-]);
+// The largest instant a Date can hold.
+const MAX_TIME = 8.64e15;
 const time = z.union([
-  z.date(),
-  z.iso.datetime({ offset: true, message: 'expected an ISO 8601 date-time' }),
-  z.number().check(z.gte(0)),
+  z.date().check(z.refine((d) => !Number.isNaN(d.getTime()), 'expected a valid Date')),
+  z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time' }),
+  z.number().check(z.gte(0), z.lte(MAX_TIME)),
 ]);
 const ids = z.optional(z.array(z.string().check(z.minLength(1))));
 export const outageInputSchema = z.strictObject({
   channels: ids,
   operations: ids,
   systems: ids,
-  reason: text,
+  reason: textSchema,
   kind: z.optional(z.enum(['outage', 'maintenance'])),
   from: z.optional(time),
   until: z.optional(time),
@@ -76,28 +72,33 @@ function newId(now: number): string {
 
 /** Validates a declaration against the catalogue; every problem is reported at once. */
 export function parseOutage(catalog: AnyCatalog, input: unknown, now: number): Outage {
-  const parsed = outageInputSchema.safeParse(input);
-  if (!parsed.success) throw new ConfigError('outage', zodIssues(parsed.error));
-  const o = parsed.data;
-  const issues: ConfigIssue[] = [];
+  const parsed = parseWith(outageInputSchema, input);
+  const issues: ConfigIssue[] = [...unsafeObjects(input), ...parsed.issues];
+  // The ids are checked even when the form is wrong, so every problem is reported at once.
+  const raw = isPlainObject(input) ? input : {};
   const systems = new Set<string>();
   for (const ch of Object.values(catalog.channels) as { dependsOn?: readonly string[] }[]) {
     for (const s of ch.dependsOn ?? []) systems.add(s);
   }
-  const check = (list: readonly string[] | undefined, known: Set<string> | object, field: string) =>
-    list?.forEach((id, i) => {
-      const has = known instanceof Set ? known.has(id) : Object.hasOwn(known, id);
-      if (!has) {
-        const names = known instanceof Set ? [...known] : Object.keys(known);
+  const known = {
+    channels: new Set(Object.keys(catalog.channels)),
+    operations: new Set(Object.keys(catalog.operations)),
+    systems,
+  };
+  for (const field of ['channels', 'operations', 'systems'] as const) {
+    const list = raw[field];
+    if (!Array.isArray(list)) continue;
+    list.forEach((id, i) => {
+      if (typeof id === 'string' && id && !known[field].has(id)) {
         issues.push({
           path: `${field}[${i}]`,
-          message: `unknown ${field.replace(/s$/, '')} \`${id}\`; known: ${names.join(', ') || '(none)'}`,
+          message: `unknown ${field.slice(0, -1)} \`${id}\`; known: ${[...known[field]].join(', ') || '(none)'}`,
         });
       }
     });
-  check(o.channels, catalog.channels, 'channels');
-  check(o.operations, catalog.operations, 'operations');
-  check(o.systems, systems, 'systems');
+  }
+  const o = parsed.data;
+  if (!o) throw new ConfigError('outage', issues);
   if (!o.channels?.length && !o.operations?.length && !o.systems?.length) {
     issues.push({ path: '', message: 'name at least one channel, operation or system' });
   }

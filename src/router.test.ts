@@ -603,8 +603,13 @@ describe('programmer errors', () => {
 
   it('types handlers by operation and channel', () => {
     // @ts-expect-error: `withdrawal` has no route on the app
-    expect(() => createRouter({ catalog, handlers: { withdrawal: { app: ok() } } })).toThrowError(/handlers\.withdrawal\.app/);
-    const typed = createRouter({ catalog, handlers: { transfer: { app: async (input: { amount: number }) => input.amount } } });
+    expect(() => createRouter({ catalog, handlers: { withdrawal: { app: ok() } } })).toThrowError(
+      /handlers\.withdrawal\.app/,
+    );
+    const typed = createRouter({
+      catalog,
+      handlers: { transfer: { app: async (input: { amount: number }) => input.amount } },
+    });
     routers.push(typed);
     // @ts-expect-error: the input type comes from the handler
     void typed.execute('transfer', { amount: 'ten' }).catch(() => {});

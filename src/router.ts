@@ -976,7 +976,8 @@ export interface Router<C extends AnyCatalog = AnyCatalog, H extends Handlers<C>
  */
 export function createRouter<
   const C extends AnyCatalog,
-  const H extends Handlers<C> = Record<never, never>,
+  // No default: a default would replace the constraint as the contextual type of handlers.
+  H extends Handlers<C>,
   const S extends Inputs<C> = Record<never, never>,
 >(options: RouterOptions<C, H, S>): Router<C, H, S> {
   const impl = new RouterImpl(options as unknown as RouterOptions<AnyCatalog, Handlers<AnyCatalog>>);

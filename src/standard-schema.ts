@@ -1,5 +1,5 @@
-import { formatPath } from './catalog.js';
 import type { ConfigIssue } from './errors.js';
+import { formatPath } from './validate.js';
 
 /**
  * The Standard Schema interface (standardschema.dev), which zod, valibot and arktype implement,

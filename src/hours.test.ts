@@ -1,0 +1,254 @@
+import { describe, expect, it } from 'vitest';
+import type { Hours } from './catalog.js';
+import { availability, parseInterval } from './hours.js';
+
+const at = (iso: string) => Date.parse(iso);
+
+/** The 3631 line: Monday to Friday 08:30–19:00, Saturday 08:30–13:00, Paris time. */
+const line3631: Hours = {
+  timeZone: 'Europe/Paris',
+  weekly: {
+    mon: ['08:30-19:00'],
+    tue: ['08:30-19:00'],
+    wed: ['08:30-19:00'],
+    thu: ['08:30-19:00'],
+    fri: ['08:30-19:00'],
+    sat: ['08:30-13:00'],
+  },
+};
+
+describe('parseInterval', () => {
+  it('reads an interval as minutes since midnight', () => {
+    expect(parseInterval('08:30-19:00')).toEqual([510, 1140]);
+    expect(parseInterval('00:00-24:00')).toEqual([0, 1440]);
+  });
+
+  it.each(['25:00-26:00', '10:00-09:00', '10:00-10:00', '24:00-24:00', '8:30-19:00', '08:60-09:00', '08:30-24:30', ''])(
+    'rejects %j',
+    (interval) => {
+      expect(parseInterval(interval)).toBeUndefined();
+    },
+  );
+});
+
+describe('availability', () => {
+  describe('the 3631 line in Paris', () => {
+    it('is open on Monday at 10:00 and closes at 19:00', () => {
+      // Monday 15 June 2026, 10:00 CEST (UTC+2).
+      expect(availability(line3631, at('2026-06-15T08:00:00Z'))).toEqual({
+        openNow: true,
+        closesAt: at('2026-06-15T17:00:00Z'),
+      });
+    });
+
+    it('is closed on Sunday and opens on Monday at 08:30 Paris time', () => {
+      expect(availability(line3631, at('2026-06-14T10:00:00Z'))).toEqual({
+        openNow: false,
+        opensAt: at('2026-06-15T06:30:00Z'),
+      });
+    });
+
+    it('opens later the same day before its first interval', () => {
+      // Wednesday 17 June 2026, 07:00 CEST.
+      expect(availability(line3631, at('2026-06-17T05:00:00Z'))).toEqual({
+        openNow: false,
+        opensAt: at('2026-06-17T06:30:00Z'),
+      });
+    });
+
+    it('opens on Saturday morning after closing on Friday evening', () => {
+      // Friday 19 June 2026, 19:00 CEST exactly.
+      expect(availability(line3631, at('2026-06-19T17:00:00Z'))).toEqual({
+        openNow: false,
+        opensAt: at('2026-06-20T06:30:00Z'),
+      });
+    });
+
+    it('is open on Saturday until 13:00 and closed at 13:00 exactly', () => {
+      expect(availability(line3631, at('2026-06-20T10:59:59Z'))).toEqual({
+        openNow: true,
+        closesAt: at('2026-06-20T11:00:00Z'),
+      });
+      expect(availability(line3631, at('2026-06-20T11:00:00Z'))).toEqual({
+        openNow: false,
+        opensAt: at('2026-06-22T06:30:00Z'),
+      });
+    });
+
+    it('is open at its opening minute exactly', () => {
+      expect(availability(line3631, at('2026-06-15T06:30:00Z')).openNow).toBe(true);
+      expect(availability(line3631, at('2026-06-15T06:29:59Z')).openNow).toBe(false);
+    });
+  });
+
+  describe('across daylight-saving changes', () => {
+    it('opens at 08:30 CEST (06:30Z) on the Monday after clocks go forward', () => {
+      // Saturday 28 March 2026, 14:00 CET; clocks go forward on Sunday 29 March.
+      expect(availability(line3631, at('2026-03-28T13:00:00Z'))).toEqual({
+        openNow: false,
+        opensAt: at('2026-03-30T06:30:00Z'),
+      });
+    });
+
+    it('opens at 08:30 CET (07:30Z) on the Monday after clocks go back', () => {
+      // Saturday 24 October 2026, 14:00 CEST; clocks go back on Sunday 25 October.
+      expect(availability(line3631, at('2026-10-24T12:00:00Z'))).toEqual({
+        openNow: false,
+        opensAt: at('2026-10-26T07:30:00Z'),
+      });
+    });
+
+    it('closes at midnight local time on the night clocks go forward', () => {
+      const hours: Hours = { timeZone: 'Europe/Paris', weekly: { sat: ['20:00-24:00'] } };
+      // Saturday 28 March 2026, 21:00 CET; midnight is still CET (23:00Z).
+      expect(availability(hours, at('2026-03-28T20:00:00Z'))).toEqual({
+        openNow: true,
+        closesAt: at('2026-03-28T23:00:00Z'),
+      });
+    });
+
+    it('opens during the Sunday the clocks change at the right instant', () => {
+      const hours: Hours = { timeZone: 'Europe/Paris', weekly: { sun: ['10:00-12:00'] } };
+      // Sunday 29 March 2026, 01:00 CET, before the change at 02:00; opens 10:00 CEST.
+      expect(availability(hours, at('2026-03-29T00:00:00Z'))).toEqual({
+        openNow: false,
+        opensAt: at('2026-03-29T08:00:00Z'),
+      });
+      // Sunday 25 October 2026, 01:00 CEST, before the change at 03:00; opens 10:00 CET.
+      expect(availability(hours, at('2026-10-24T23:00:00Z'))).toEqual({
+        openNow: false,
+        opensAt: at('2026-10-25T09:00:00Z'),
+      });
+    });
+  });
+
+  describe('split days', () => {
+    const counter: Hours = { timeZone: 'Europe/Paris', weekly: { mon: ['09:00-12:00', '14:00-17:30'] } };
+
+    it('is closed over lunch and opens again at 14:00', () => {
+      // Monday 15 June 2026, 12:30 CEST.
+      expect(availability(counter, at('2026-06-15T10:30:00Z'))).toEqual({
+        openNow: false,
+        opensAt: at('2026-06-15T12:00:00Z'),
+      });
+    });
+
+    it('closes at 12:00 in the morning and at 17:30 in the afternoon', () => {
+      expect(availability(counter, at('2026-06-15T08:00:00Z'))).toEqual({
+        openNow: true,
+        closesAt: at('2026-06-15T10:00:00Z'),
+      });
+      expect(availability(counter, at('2026-06-15T13:00:00Z'))).toEqual({
+        openNow: true,
+        closesAt: at('2026-06-15T15:30:00Z'),
+      });
+    });
+
+    it('opens the next Monday after the afternoon closes', () => {
+      expect(availability(counter, at('2026-06-15T15:30:00Z'))).toEqual({
+        openNow: false,
+        opensAt: at('2026-06-22T07:00:00Z'),
+      });
+    });
+  });
+
+  describe('closed dates', () => {
+    const hours: Hours = { ...line3631, closedDates: ['2026-12-25'] };
+
+    it('is closed all day on a closed date and opens the next open day', () => {
+      // Friday 25 December 2026, 10:00 CET.
+      expect(availability(hours, at('2026-12-25T09:00:00Z'))).toEqual({
+        openNow: false,
+        opensAt: at('2026-12-26T07:30:00Z'),
+      });
+    });
+
+    it('skips a closed date when looking for the next opening', () => {
+      // Thursday 24 December 2026, 20:00 CET.
+      expect(availability(hours, at('2026-12-24T19:00:00Z'))).toEqual({
+        openNow: false,
+        opensAt: at('2026-12-26T07:30:00Z'),
+      });
+    });
+
+    it('closes at midnight before a closed date when open around the clock', () => {
+      const allDay: Hours = {
+        timeZone: 'Europe/Paris',
+        weekly: { thu: ['00:00-24:00'], fri: ['00:00-24:00'], sat: ['00:00-24:00'] },
+        closedDates: ['2026-12-25'],
+      };
+      expect(availability(allDay, at('2026-12-24T12:00:00Z'))).toEqual({
+        openNow: true,
+        closesAt: at('2026-12-24T23:00:00Z'),
+      });
+    });
+  });
+
+  describe('around the clock', () => {
+    const always: Hours = {
+      timeZone: 'Europe/Paris',
+      weekly: Object.fromEntries(['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'].map((d) => [d, ['00:00-24:00']])),
+    };
+
+    it('is open across midnight with no closing time', () => {
+      expect(availability(always, at('2026-06-14T21:59:59Z'))).toEqual({ openNow: true });
+      expect(availability(always, at('2026-06-14T22:00:00Z'))).toEqual({ openNow: true });
+      expect(availability(always, at('2026-10-24T23:30:00Z'))).toEqual({ openNow: true });
+    });
+
+    it('follows an evening interval into the next morning', () => {
+      const night: Hours = { timeZone: 'Europe/Paris', weekly: { mon: ['20:00-24:00'], tue: ['00:00-02:00'] } };
+      // Monday 15 June 2026, 23:00 CEST: open until Tuesday 02:00 CEST.
+      expect(availability(night, at('2026-06-15T21:00:00Z'))).toEqual({
+        openNow: true,
+        closesAt: at('2026-06-16T00:00:00Z'),
+      });
+    });
+  });
+
+  it('is always open without hours', () => {
+    expect(availability(undefined, at('2026-06-14T03:00:00Z'))).toEqual({ openNow: true });
+  });
+
+  it('never opens with an empty week, and says no opening time', () => {
+    expect(availability({ timeZone: 'Europe/Paris', weekly: {} }, at('2026-06-15T08:00:00Z'))).toEqual({
+      openNow: false,
+    });
+  });
+
+  describe('in America/New_York', () => {
+    const office: Hours = {
+      timeZone: 'America/New_York',
+      weekly: {
+        mon: ['09:00-17:00'],
+        tue: ['09:00-17:00'],
+        wed: ['09:00-17:00'],
+        thu: ['09:00-17:00'],
+        fri: ['09:00-17:00'],
+      },
+    };
+
+    it('is open on Monday at 10:00 EDT and closes at 17:00 EDT', () => {
+      expect(availability(office, at('2026-06-15T14:00:00Z'))).toEqual({
+        openNow: true,
+        closesAt: at('2026-06-15T21:00:00Z'),
+      });
+    });
+
+    it('uses local time, not UTC, to find the day', () => {
+      // Friday 19 June 2026, 22:00 EDT, already Saturday in UTC: closed until Monday 09:00 EDT.
+      expect(availability(office, at('2026-06-20T02:00:00Z'))).toEqual({
+        openNow: false,
+        opensAt: at('2026-06-22T13:00:00Z'),
+      });
+    });
+
+    it('opens at 09:00 EDT on the Monday after clocks go forward', () => {
+      // Saturday 7 March 2026 (EST); clocks go forward on Sunday 8 March.
+      expect(availability(office, at('2026-03-07T15:00:00Z'))).toEqual({
+        openNow: false,
+        opensAt: at('2026-03-09T13:00:00Z'),
+      });
+    });
+  });
+});
