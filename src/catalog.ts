@@ -101,12 +101,17 @@ type CatalogOf<I extends CatalogInput> = Catalog<
 const ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const nonEmpty = z.string().check(z.trim(), z.minLength(1, 'must not be empty'));
 /** A user-facing text: a non-empty string, or one per locale with at least one. */
-export const textSchema = z.union([
-  nonEmpty,
-  z
-    .strictObject({ fr: z.optional(nonEmpty), en: z.optional(nonEmpty) })
-    .check(z.refine((t) => t.fr !== undefined || t.en !== undefined, 'needs a text in at least one locale (fr or en)')),
-]);
+export const textSchema = z.union(
+  [
+    nonEmpty,
+    z
+      .strictObject({ fr: z.optional(nonEmpty), en: z.optional(nonEmpty) })
+      .check(
+        z.refine((t) => t.fr !== undefined || t.en !== undefined, 'needs a text in at least one locale (fr or en)'),
+      ),
+  ],
+  { error: 'expected a text: a string, or { fr: "…", en: "…" }' },
+);
 // Shown to people as links: only web addresses, and no script in an app link.
 const webUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' });
 const deepLink = nonEmpty.check(

@@ -42,11 +42,14 @@ export interface Outage<Ch extends string = string, Op extends string = string> 
 
 // The largest instant a Date can hold.
 const MAX_TIME = 8.64e15;
-const time = z.union([
-  z.date().check(z.refine((d) => !Number.isNaN(d.getTime()), 'expected a valid Date')),
-  z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time' }),
-  z.number().check(z.gte(0), z.lte(MAX_TIME)),
-]);
+const time = z.union(
+  [
+    z.date().check(z.refine((d) => !Number.isNaN(d.getTime()), 'expected a valid Date')),
+    z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time' }),
+    z.number().check(z.gte(0), z.lte(MAX_TIME)),
+  ],
+  { error: 'expected a Date, an ISO 8601 date-time with offset, or epoch ms' },
+);
 const ids = z.optional(z.array(z.string().check(z.minLength(1))));
 export const outageInputSchema = z.strictObject({
   channels: ids,

@@ -1,5 +1,4 @@
 import type * as z from 'zod/mini';
-import en from 'zod/v4/locales/en.js';
 import type { ConfigIssue } from './errors.js';
 
 /** `operations.transfer.routes[1].channel` from a path array. */
@@ -12,9 +11,58 @@ export function formatPath(path: readonly PropertyKey[]): string {
   return out;
 }
 
-// zod/mini ships without messages ("Invalid input"); English ones are passed per parse rather
-// than through z.config, which would change zod for the whole application.
-const errorMap = en().localeError;
+function typeOf(value: unknown): string {
+  if (value === null) return 'null';
+  if (Array.isArray(value)) return 'array';
+  return Number.isNaN(value) ? 'NaN' : typeof value;
+}
+
+interface Issue {
+  code?: string;
+  input?: unknown;
+  expected?: string;
+  minimum?: number | bigint;
+  maximum?: number | bigint;
+  inclusive?: boolean;
+  origin?: string;
+  values?: readonly unknown[];
+  format?: string;
+  keys?: readonly string[];
+}
+
+/**
+ * zod/mini ships without messages ("Invalid input"). These few say what was wrong; they are
+ * passed per parse rather than through z.config, which would change zod for the whole
+ * application (and zod's English locale would cost more than all of this).
+ */
+function errorMap(issue: Issue): string | undefined {
+  const bound = (n: number | bigint | undefined, inclusive: boolean | undefined, word: string) =>
+    issue.origin === 'string'
+      ? `must have ${word} ${n} character${n === 1 ? '' : 's'}`
+      : issue.origin === 'array'
+        ? `must have ${word} ${n} item${n === 1 ? '' : 's'}`
+        : `must be ${word === 'at least' ? (inclusive ? '≥' : '>') : inclusive ? '≤' : '<'} ${n}`;
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.expected === 'int' && typeof issue.input === 'number'
+        ? `expected an integer, got ${issue.input}`
+        : `expected ${issue.expected}, got ${typeOf(issue.input)}`;
+    case 'too_small':
+      return bound(issue.minimum, issue.inclusive, 'at least');
+    case 'too_big':
+      return bound(issue.maximum, issue.inclusive, 'at most');
+    case 'invalid_value':
+      return `expected one of: ${(issue.values ?? []).map((v) => JSON.stringify(v)).join(', ')}`;
+    case 'invalid_format':
+      return `expected ${issue.format === 'date' ? 'a date as YYYY-MM-DD' : `a valid ${issue.format}`}`;
+    case 'unrecognized_keys':
+      return `unknown field${issue.keys?.length === 1 ? '' : 's'}: ${(issue.keys ?? []).map((k) => `"${k}"`).join(', ')}`;
+    case 'invalid_union':
+      return `${typeOf(issue.input)} ${JSON.stringify(issue.input)?.slice(0, 40) ?? ''} matches none of the allowed forms`;
+    default:
+      return undefined;
+  }
+}
 
 /** Parses with zod and turns its issues into ours, paths prefixed. */
 export function parseWith<S extends z.ZodMiniType>(
