@@ -9,6 +9,8 @@ export const messages = {
     locale === 'fr'
       ? `${label} : service momentanément indisponible${where ? ` (${where})` : ''}.`
       : `${label} is unavailable right now${where ? ` (${where})` : ''}.`,
+  closed: (locale: Locale, label: string, where: string) =>
+    locale === 'fr' ? `${label} : fermé pour le moment (${where}).` : `${label}: closed right now (${where}).`,
   notForThisRequest: (locale: Locale, label: string) =>
     locale === 'fr'
       ? `${label} : impossible en ligne pour cette demande.`

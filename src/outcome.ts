@@ -2,7 +2,7 @@ import type { ChannelKind, Contact } from './catalog.js';
 import type { ChannelStatus } from './snapshot.js';
 
 /** Why an automated route was not tried. */
-export type SkipReason = 'breaker-open' | 'outage' | 'maintenance' | 'excluded' | 'limit' | 'disposed';
+export type SkipReason = 'breaker-open' | 'outage' | 'maintenance' | 'closed' | 'excluded' | 'limit';
 
 /** How one route fared during a call: for logs only, never shown to the person. */
 export type Attempt<Ch extends string = string> =
@@ -36,6 +36,8 @@ export type ReferralCode =
   | 'outage'
   /** Automated routes are failing or their breakers are open. */
   | 'unavailable'
+  /** The automated routes that could serve are closed now (opening hours); `retryAfter` says when one opens. */
+  | 'closed'
   /** The remaining automated routes are excluded for this person or over their limits. */
   | 'not-for-this-request'
   /** The operation has no automated route: it is done by a person or by phone. */

@@ -424,6 +424,47 @@ describe('referrals', () => {
   });
 });
 
+describe('opening hours', () => {
+  it('does not run an automated route whose channel is closed, and does not count it against the breaker', async () => {
+    vi.setSystemTime(Date.parse('2018-04-09T06:00:00Z')); // Monday 08:00 Paris: the counter opens at 14:00
+    const counter = vi.fn(ok('counter'));
+    const r = router({ handlers: { withdrawal: { counter } } });
+    for (let i = 0; i < 5; i++) {
+      const outcome = await r.execute('withdrawal', {}, { locale: 'en' });
+      expect(outcome).toMatchObject({ kind: 'referred', code: 'closed', retryAfter: '2018-04-09T12:00:00.000Z' });
+      expect(outcome.attempts[0]).toEqual({ channel: 'counter', result: 'skipped', why: 'closed' });
+      if (outcome.kind === 'referred') {
+        expect(outcome.reason).toBe('Withdrawal: closed right now (the counter).');
+        expect(outcome.alternatives.map((a) => [a.channel, a.openNow])).toEqual([
+          ['relay', true],
+          ['counter', false],
+        ]);
+      }
+    }
+    expect(counter).not.toHaveBeenCalled();
+    expect(r.plan('withdrawal').willTry).toEqual([]);
+    await vi.advanceTimersByTimeAsync(6 * 3_600_000);
+    expect(r.plan('withdrawal').willTry).toEqual(['counter']);
+    expect(await r.execute('withdrawal', {})).toMatchObject({ kind: 'served', channel: 'counter', degraded: false });
+  });
+});
+
+describe('breakers and outages together', () => {
+  it('a breaker that half-opens under an outage is announced half-open only when the outage ends', async () => {
+    const r = router({ handlers: { balance: { app: boom(), web: ok() } } });
+    const states: string[] = [];
+    r.on('breaker', (e) => states.push(e.state));
+    await r.execute('balance', {});
+    await r.execute('balance', {});
+    r.declareOutage({ channels: ['app'], reason: 'down', until: MONDAY_10H + 3_600_000 });
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(states).toEqual(['open']);
+    expect(r.getSnapshot().channels.app.status).toBe('major_outage');
+    await vi.advanceTimersByTimeAsync(3_600_000);
+    expect(states).toEqual(['open', 'half-open']);
+  });
+});
+
 describe('outages', () => {
   it('takes channels depending on a system down, and ends by itself at until', async () => {
     const r = router({ handlers: { transfer: { app: ok('app'), web: ok('web') } } });

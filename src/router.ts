@@ -162,6 +162,8 @@ interface RouteState extends RouteView {
   breaker: RouteBreaker<AttemptRun> | undefined;
   breakerDownSince: number | undefined;
   blockedBy: Outage | undefined;
+  /** Its breaker half-opened while an outage held the route down. */
+  halfOpenHeld: boolean;
 }
 
 interface OperationState {
@@ -385,6 +387,7 @@ class RouterImpl {
           breaker: undefined,
           breakerDownSince: undefined,
           blockedBy: undefined,
+          halfOpenHeld: false,
         });
       });
       this.operations.set(id, op);
@@ -509,6 +512,21 @@ class RouterImpl {
       );
       return { code: 'unavailable', reason: messages.unavailable(locale, label, where) };
     }
+    const now = this.clock.now();
+    const closed = automated.filter(
+      (r) =>
+        r.channelDef.hours &&
+        !call.exclude?.has(r.channel) &&
+        !overLimit(r.def, call.amount) &&
+        !this.availabilityOf(r.channel, r.channelDef, now).openNow,
+    );
+    if (closed.length) {
+      const where = messages.list(
+        locale,
+        closed.map((r) => localise(r.channelDef.label, locale) as string),
+      );
+      return { code: 'closed', reason: messages.closed(locale, label, where) };
+    }
     if (automated.length) return { code: 'not-for-this-request', reason: messages.notForThisRequest(locale, label) };
     return { code: 'manual', reason: messages.manual(locale, label) };
   }
@@ -522,6 +540,9 @@ class RouterImpl {
         if (r.blockedBy.until) at = Math.min(at, Date.parse(r.blockedBy.until));
       } else if (r.breakerDownSince !== undefined) {
         at = Math.min(at, r.breakerDownSince + this.breakerOptions.resetTimeout);
+      } else if (r.channelDef.hours) {
+        const opensAt = this.availabilityOf(r.channel, r.channelDef, this.clock.now()).opensAt;
+        if (opensAt !== undefined) at = Math.min(at, opensAt);
       }
     }
     return Number.isFinite(at) ? new Date(at).toISOString() : undefined;
@@ -531,6 +552,10 @@ class RouterImpl {
     if (call.exclude?.has(route.channel)) return 'excluded';
     if (overLimit(route.def, call.amount)) return 'limit';
     if (route.blockedBy) return route.blockedBy.kind === 'maintenance' ? 'maintenance' : 'outage';
+    // A closed office is not a failure: not tried, not counted, still offered with its hours.
+    if (route.channelDef.hours && !this.availabilityOf(route.channel, route.channelDef, this.clock.now()).openNow) {
+      return 'closed';
+    }
     const b = route.breaker;
     // Skipped without calling opossum, which would build an Error for each rejected call.
     if (b && (b.opened || (b.halfOpen && !b.pendingClose))) return 'breaker-open';
@@ -572,6 +597,13 @@ class RouterImpl {
   }
 
   private onBreakerState(route: RouteState, state: BreakerState): void {
+    // An outage holds: the breaker may half-open underneath, but the route stays down and the
+    // half-open is announced when the outage ends (see applyOutages).
+    if (state === 'half-open' && route.blockedBy) {
+      route.halfOpenHeld = true;
+      return;
+    }
+    route.halfOpenHeld = false;
     const now = this.clock.now();
     if (state === 'closed') route.breakerDownSince = undefined;
     else if (state === 'open') route.breakerDownSince = route.breakerDownSince ?? now;
@@ -777,6 +809,9 @@ class RouterImpl {
         if (outage.operations.length && !outage.operations.includes(op.id)) continue;
         for (const r of op.routes) if ((allChannels || channels.has(r.channel)) && !r.blockedBy) r.blockedBy = outage;
       }
+    }
+    for (const op of this.operations.values()) {
+      for (const r of op.routes) if (r.halfOpenHeld && !r.blockedBy) this.onBreakerState(r, 'half-open');
     }
     this.nextOutageChange = this.outages.nextChange(now);
     this.scheduleOutageTimer(now);
