@@ -14,7 +14,11 @@ for (const [path, entry] of Object.entries(lock.packages)) {
   }
 }
 for (const [name, { range, dev }] of wanted) {
-  lock.packages[`node_modules/${name}`] = { version: range.replace(/^[\^~=]/, ''), ...(dev ? { dev: true } : {}), optional: true };
+  lock.packages[`node_modules/${name}`] = {
+    version: range.replace(/^[\^~=]/, ''),
+    ...(dev ? { dev: true } : {}),
+    optional: true,
+  };
 }
 writeFileSync(file, `${JSON.stringify(lock, null, 2)}\n`);
 console.log(`complete-lock: added ${wanted.size} optional platform entries`);

@@ -86,7 +86,7 @@ export function asked(customer: Customer): string {
 }
 
 /** One route tried or skipped before the outcome, said for the person. */
-function explainAttempt(attempt: Attempt, locale: Locale, now: number, outage: Outage | undefined): string | undefined {
+function explainAttempt(attempt: Attempt, locale: Locale, outage: Outage | undefined): string | undefined {
   const label = channelLabel(attempt.channel, locale);
   const fr = locale === 'fr';
   if (attempt.result === 'skipped') {
@@ -199,7 +199,7 @@ export function customerBlock(
   const lines: string[] = [];
   const why = outcome.attempts
     .slice(0, outcome.kind === 'served' ? -1 : undefined)
-    .map((a) => explainAttempt(a, locale, now, outage))
+    .map((a) => explainAttempt(a, locale, outage))
     .filter((s): s is string => s !== undefined);
 
   switch (outcome.kind) {
