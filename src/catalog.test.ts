@@ -1,4 +1,5 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import { configError } from '../test/helpers/config-error.js';
 import { type CatalogInput, defineCatalog, parseCatalog } from './catalog.js';
 import { ConfigError, isSecoursError } from './errors.js';
 
@@ -42,17 +43,6 @@ const catalog = defineCatalog({
     },
   },
 });
-
-/** Runs `fn`, expects a ConfigError and returns it. */
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error('expected a ConfigError, nothing was thrown');
-}
 
 function pathsOf(error: ConfigError): string[] {
   return error.issues.map((i) => i.path);

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { configError } from '../test/helpers/config-error.js';
 import { defineCatalog } from './catalog.js';
-import { ConfigError } from './errors.js';
 import { type Outage, OutageBook, outageChannels, parseOutage } from './outages.js';
 
 const catalog = defineCatalog({
@@ -20,16 +20,6 @@ const catalog = defineCatalog({
 const NOW = Date.parse('2018-04-09T08:00:00Z');
 const HOUR = 3_600_000;
 const reason = { fr: 'Les guichets sont en panne.', en: 'Counters are down.' };
-
-function configError(fn: () => unknown): ConfigError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return error as ConfigError;
-  }
-  throw new Error('expected a ConfigError, nothing was thrown');
-}
 
 const declare = (input: Record<string, unknown>, now = NOW) => parseOutage(catalog, { reason, ...input }, now);
 
