@@ -400,21 +400,26 @@ class RouterImpl {
 
   // ---- execute ----------------------------------------------------------------------------
 
-  async execute(operation: string, input: unknown, ctx: CallContext | undefined): Promise<Outcome> {
-    if (this.disposed) throw new RouterDisposedError('execute');
-    const op = this.operationOf(operation);
-    const call = this.callOf(op, ctx, 'execute');
-    const validInput = op.schema ? this.validateInput(op, input) : input;
+  execute(operation: string, input: unknown, ctx: CallContext | undefined): Promise<Outcome> {
+    let op: OperationState;
+    let call: Call;
+    let validInput: unknown;
+    try {
+      if (this.disposed) throw new RouterDisposedError('execute');
+      op = this.operationOf(operation);
+      call = this.callOf(op, ctx, 'execute');
+      validInput = op.schema ? this.validateInput(op, input) : input;
+    } catch (error) {
+      // Programmer errors reject like everything else a promise-returning call does.
+      return Promise.reject(error);
+    }
     this.refreshOutages();
     const signal = ctx?.signal;
-    if (signal?.aborted) call.cancelledBy = 'signal';
+    if (!signal) return this.run(op, validInput, call);
+    if (signal.aborted) call.cancelledBy = 'signal';
     const onAbort = () => call.cancel('signal');
-    signal?.addEventListener('abort', onAbort, { once: true });
-    try {
-      return await this.run(op, validInput, call);
-    } finally {
-      signal?.removeEventListener('abort', onAbort);
-    }
+    signal.addEventListener('abort', onAbort, { once: true });
+    return this.run(op, validInput, call).finally(() => signal.removeEventListener('abort', onAbort));
   }
 
   private async run(op: OperationState, input: unknown, call: Call): Promise<Outcome> {
