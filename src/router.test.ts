@@ -701,6 +701,19 @@ describe('dispose', () => {
 });
 
 describe('events', () => {
+  it('a listener that throws does not take the outcome with it: it becomes a warning', async () => {
+    const app = vi.fn(ok('paid'));
+    const r = router({ handlers: { transfer: { app } } });
+    const warnings: string[] = [];
+    r.on('served', () => {
+      throw new Error('bug in a listener');
+    });
+    r.on('warning', (w) => warnings.push(w.message));
+    expect(await r.execute('transfer', {})).toMatchObject({ kind: 'served', value: 'paid' });
+    expect(app).toHaveBeenCalledTimes(1);
+    expect(warnings).toEqual(['A listener of the `served` event threw']);
+  });
+
   it('emits attempt, served, referred and uncertain', async () => {
     const r = router({ handlers: { transfer: { app: boom() }, balance: { app: ok() } } });
     const seen: string[] = [];

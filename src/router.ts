@@ -448,14 +448,14 @@ class RouterImpl {
         attempts.push(attempt);
         this.emitAttempt(op, attempt);
         const outcome = new Served(op.id, route.channel, value, route.index !== 0, attempts);
-        this.emitter.emit('served', outcome);
+        this.emit('served', outcome);
         return outcome;
       } catch (error) {
         call.current = undefined;
         const kind = run.kind ?? this.classify(error, run);
         const attempt: Attempt = {
           channel: route.channel,
-          result: kind === 'failure' ? 'failure' : kind,
+          result: kind,
           durationMs: Date.now() - startedAt,
           error,
         };
@@ -465,15 +465,13 @@ class RouterImpl {
         failed ??= new Set();
         failed.add(route.channel);
         if (kind === 'not-executed') continue;
-        if (kind === 'cancelled') {
-          if (!op.def.idempotent) return this.uncertain(op, route, call, attempts, failed);
-          break;
-        }
+        // A failure, a timeout or a cancellation may have happened: a non-idempotent call stops.
         if (!op.def.idempotent) return this.uncertain(op, route, call, attempts, failed);
+        if (kind === 'cancelled') break;
       }
     }
     const outcome = this.referral(op, call, attempts, failed);
-    this.emitter.emit('referred', outcome);
+    this.emit('referred', outcome);
     return outcome;
   }
 
@@ -488,7 +486,7 @@ class RouterImpl {
       this.alternatives(op, call, failed),
       attempts,
     );
-    this.emitter.emit('uncertain', outcome);
+    this.emit('uncertain', outcome);
     return outcome;
   }
 
@@ -613,7 +611,7 @@ class RouterImpl {
     if (state === 'closed') route.breakerDownSince = undefined;
     else if (state === 'open') route.breakerDownSince = route.breakerDownSince ?? now;
     if (this.disposed) return;
-    this.emitter.emit('breaker', {
+    this.emit('breaker', {
       operation: route.op.id,
       channel: route.channel,
       state,
@@ -623,11 +621,23 @@ class RouterImpl {
   }
 
   private emitAttempt(op: OperationState, attempt: Attempt): void {
-    if (this.emitter.listenerCount('attempt') > 0) this.emitter.emit('attempt', { operation: op.id, attempt });
+    if (this.emitter.listenerCount('attempt') > 0) this.emit('attempt', { operation: op.id, attempt });
+  }
+
+  /**
+   * A listener that throws must not take a call's outcome with it (the operation may have run):
+   * its error becomes a `warning`; one thrown by a warning listener is dropped.
+   */
+  private emit<E extends keyof RouterEvents>(event: E, ...args: Parameters<RouterEvents[E]>): void {
+    try {
+      (this.emitter.emit as (event: E, ...args: unknown[]) => boolean).call(this.emitter, event, ...args);
+    } catch (error) {
+      if (event !== 'warning') this.warn('listener-threw', `A listener of the \`${event}\` event threw`, error);
+    }
   }
 
   private warn(code: string, message: string, error?: unknown): void {
-    this.emitter.emit('warning', error === undefined ? { code, message } : { code, message, error });
+    this.emit('warning', error === undefined ? { code, message } : { code, message, error });
   }
 
   // ---- alternatives and plan --------------------------------------------------------------
@@ -765,7 +775,7 @@ class RouterImpl {
       ]);
     }
     this.outages.add(outage);
-    this.emitter.emit('outage', { type: 'declared', outage });
+    this.emit('outage', { type: 'declared', outage });
     this.applyOutages(now);
     return outage;
   }
@@ -775,7 +785,7 @@ class RouterImpl {
     const outage = this.outages.remove(id);
     if (!outage) return undefined;
     this.started.delete(id);
-    this.emitter.emit('outage', { type: 'ended', outage });
+    this.emit('outage', { type: 'ended', outage });
     this.applyOutages(this.clock.now());
     return outage;
   }
@@ -791,13 +801,13 @@ class RouterImpl {
   private applyOutages(now: number): void {
     for (const outage of this.outages.expire(now)) {
       this.started.delete(outage.id);
-      this.emitter.emit('outage', { type: 'ended', outage });
+      this.emit('outage', { type: 'ended', outage });
     }
     const active = this.outages.active(now);
     for (const outage of active) {
       if (!this.started.has(outage.id)) {
         this.started.add(outage.id);
-        this.emitter.emit('outage', { type: 'started', outage });
+        this.emit('outage', { type: 'started', outage });
       }
     }
     this.channelOutage.clear();
@@ -865,7 +875,7 @@ class RouterImpl {
     const snapshot = this.getSnapshot();
     if (snapshot.version === this.notifiedVersion) return;
     this.notifiedVersion = snapshot.version;
-    this.emitter.emit('snapshot', snapshot);
+    this.emit('snapshot', snapshot);
     for (const listener of [...this.listeners]) {
       try {
         listener();
