@@ -1,20 +1,10 @@
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { configError } from '../test/helpers/config-error.js';
+import { hours3631 as hours3631Weekly } from '../test/helpers/hours.js';
 import { type CatalogInput, defineCatalog, parseCatalog } from './catalog.js';
 import { ConfigError, isSecoursError } from './errors.js';
 
-const hours3631 = {
-  timeZone: 'Europe/Paris',
-  weekly: {
-    mon: ['08:30-19:00'],
-    tue: ['08:30-19:00'],
-    wed: ['08:30-19:00'],
-    thu: ['08:30-19:00'],
-    fri: ['08:30-19:00'],
-    sat: ['08:30-13:00'],
-  },
-  closedDates: ['2026-12-25'],
-};
+const hours3631 = { ...hours3631Weekly, closedDates: ['2026-12-25'] };
 
 const catalog = defineCatalog({
   channels: {

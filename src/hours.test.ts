@@ -1,21 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { hours3631 } from '../test/helpers/hours.js';
 import type { Hours } from './catalog.js';
 import { availability, parseInterval } from './hours.js';
 
 const at = (iso: string) => Date.parse(iso);
 
-/** The 3631 line: Monday to Friday 08:30–19:00, Saturday 08:30–13:00, Paris time. */
-const line3631: Hours = {
-  timeZone: 'Europe/Paris',
-  weekly: {
-    mon: ['08:30-19:00'],
-    tue: ['08:30-19:00'],
-    wed: ['08:30-19:00'],
-    thu: ['08:30-19:00'],
-    fri: ['08:30-19:00'],
-    sat: ['08:30-13:00'],
-  },
-};
+const line3631 = hours3631;
 
 describe('parseInterval', () => {
   it('reads an interval as minutes since midnight', () => {
