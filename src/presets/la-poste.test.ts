@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { hours3631 } from '../../test/helpers/hours.js';
 import { defineCatalog, parseCatalog } from '../catalog.js';
 import { availability } from '../hours.js';
 import type { Text } from '../text.js';
@@ -112,17 +113,7 @@ describe('la-poste preset', () => {
   });
 
   it('has the 3631 hours exactly: Mon–Fri 08:30-19:00, Sat 08:30-13:00, Paris time', () => {
-    expect(laPoste.channels['phone-3631'].hours).toEqual({
-      timeZone: 'Europe/Paris',
-      weekly: {
-        mon: ['08:30-19:00'],
-        tue: ['08:30-19:00'],
-        wed: ['08:30-19:00'],
-        thu: ['08:30-19:00'],
-        fri: ['08:30-19:00'],
-        sat: ['08:30-13:00'],
-      },
-    });
+    expect(laPoste.channels['phone-3631'].hours).toEqual(hours3631);
   });
 
   it('says 3631 is open on a Monday at 10:00 Paris time and closed on a Sunday', () => {
