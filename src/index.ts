@@ -60,6 +60,8 @@ export {
   type Handlers,
   type InputOf,
   type Plan,
+  type RouteRef,
+  type RouteRefOf,
   type Router,
   type RouterOptions,
   type ValueOf,

@@ -2,7 +2,7 @@ import type { ChannelKind, Contact } from './catalog.js';
 import type { ChannelStatus } from './snapshot.js';
 
 /** Why an automated route was not tried. */
-export type SkipReason = 'breaker-open' | 'outage' | 'maintenance' | 'closed' | 'excluded' | 'limit';
+export type SkipReason = 'breaker-open' | 'remote' | 'outage' | 'maintenance' | 'closed' | 'excluded' | 'limit';
 
 /** How one route fared during a call: for logs only, never shown to the person. */
 export type Attempt<Ch extends string = string> =

@@ -4,6 +4,7 @@ import type { BreakerOptions } from './breaker.js';
 import { defineCatalog } from './catalog.js';
 import {
   CancelledError,
+  ConfigError,
   InvalidInputError,
   NotExecutedError,
   RouterDisposedError,
@@ -731,5 +732,87 @@ describe('events', () => {
       'uncertain:app',
       'referred:withdrawal',
     ]);
+  });
+});
+
+describe('setRemoteDown: routes down on the word of a fleet or a status feed', () => {
+  it('skips a route another source says is down, without calling it, until no source names it', async () => {
+    const app = vi.fn(ok('app'));
+    const r = router({ handlers: { balance: { app, web: ok('web') } } });
+    r.setRemoteDown('fleet', [{ operation: 'balance', channel: 'app' }]);
+    r.setRemoteDown('feed', [{ operation: 'balance', channel: 'app' }]);
+    const outcome = await r.execute('balance', {});
+    expect(outcome).toMatchObject({ kind: 'served', channel: 'web', degraded: true });
+    expect(outcome.attempts[0]).toEqual({ channel: 'app', result: 'skipped', why: 'remote' });
+    expect(app).not.toHaveBeenCalled();
+    expect(r.plan('balance').skipped).toEqual([{ channel: 'app', why: 'remote' }]);
+    expect(r.getSnapshot().operations.balance).toEqual({
+      status: 'degraded_performance',
+      available: ['web', 'core', 'phone'],
+    });
+    expect(r.getSnapshot().channels.app).toEqual({
+      status: 'partial_outage',
+      since: new Date(MONDAY_10H).toISOString(),
+    });
+
+    r.setRemoteDown('fleet', []);
+    expect((await r.execute('balance', {})).kind).toBe('served');
+    expect(app).not.toHaveBeenCalled(); // 'feed' still says so
+    r.setRemoteDown('feed', []);
+    expect(await r.execute('balance', {})).toMatchObject({ channel: 'app', degraded: false });
+    expect(r.getSnapshot().channels.app.status).toBe('operational');
+  });
+
+  it('names the remote route in the referral when nothing automated is left', async () => {
+    const r = router({ handlers: { transfer: { app: ok(), web: ok() } } });
+    r.setRemoteDown('fleet', [
+      { operation: 'transfer', channel: 'app' },
+      { operation: 'transfer', channel: 'web' },
+    ]);
+    const outcome = await r.execute('transfer', {}, { locale: 'en' });
+    expect(outcome).toMatchObject({ kind: 'referred', code: 'unavailable' });
+    if (outcome.kind !== 'referred') throw new Error('expected a referral');
+    expect(outcome.alternatives.map((a) => a.channel)).toEqual(['phone', 'counter']);
+  });
+
+  it('changes the snapshot only when the set of routes really changes', async () => {
+    const r = router();
+    const listener = vi.fn();
+    r.subscribe(listener);
+    r.setRemoteDown('fleet', [{ operation: 'balance', channel: 'web' }]);
+    await Promise.resolve();
+    const after = r.getSnapshot();
+    r.setRemoteDown('fleet', [{ operation: 'balance', channel: 'web' }]);
+    await Promise.resolve();
+    expect(r.getSnapshot()).toBe(after);
+    expect(listener).toHaveBeenCalledTimes(1);
+  });
+
+  it('rejects unknown routes, listing each, and changes nothing', () => {
+    const r = router();
+    const before = r.getSnapshot();
+    let error: unknown;
+    try {
+      r.setRemoteDown('fleet', [
+        { operation: 'balance', channel: 'web' },
+        // @ts-expect-error: withdrawal has no route on the app, and the types say so
+        { operation: 'withdrawal', channel: 'app' },
+        // @ts-expect-error: an unknown operation
+        { operation: 'tranfser', channel: 'app' },
+      ]);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues).toEqual([
+      { path: 'routes[1]', message: 'operation `withdrawal` has no route on channel "app"' },
+      {
+        path: 'routes[2]',
+        message:
+          'expected { operation, channel } naming a route of the catalogue, got {"operation":"tranfser","channel":"app"}',
+      },
+    ]);
+    expect(r.getSnapshot()).toBe(before);
+    expect(() => r.setRemoteDown('', [])).toThrow(ConfigError);
   });
 });

@@ -38,6 +38,7 @@ import {
 import { computeStatus, fingerprint, isDown, type RouteView, type Snapshot } from './snapshot.js';
 import { type StandardSchemaV1, validateSync } from './standard-schema.js';
 import { DEFAULT_LOCALE, isLocale, type Locale, localise } from './text.js';
+import { isPlainObject } from './validate.js';
 
 /** Where "now" comes from for opening hours and outages. Timers stay the global ones. */
 export interface Clock {
@@ -102,6 +103,17 @@ export interface RouterOptions<
 }
 
 /** What a call says about the person and the request. */
+/** One route: an operation on a channel. */
+export interface RouteRef<Op extends string = string, Ch extends string = string> {
+  readonly operation: Op;
+  readonly channel: Ch;
+}
+
+/** A route of this catalogue: the channel must be one of the operation's routes. */
+export type RouteRefOf<C extends AnyCatalog> = {
+  [O in OperationIdOf<C>]: RouteRef<O, RouteChannelOf<C, O>>;
+}[OperationIdOf<C>];
+
 export interface CallContext<Ch extends string = string> {
   /** @default 'fr' */
   locale?: Locale;
@@ -164,6 +176,9 @@ interface RouteState extends RouteView {
   blockedBy: Outage | undefined;
   /** Its breaker half-opened while an outage held the route down. */
   halfOpenHeld: boolean;
+  remoteDownSince: number | undefined;
+  /** The sources that currently say this route is down. */
+  remoteSources: Set<string> | undefined;
 }
 
 interface OperationState {
@@ -388,6 +403,8 @@ class RouterImpl {
           breakerDownSince: undefined,
           blockedBy: undefined,
           halfOpenHeld: false,
+          remoteDownSince: undefined,
+          remoteSources: undefined,
         });
       });
       this.operations.set(id, op);
@@ -503,7 +520,9 @@ class RouterImpl {
     const automated = op.routes.filter((r) => r.automated);
     const outage = op.routes.find((r) => r.blockedBy && (r.automated || r.index === 0))?.blockedBy;
     const unavailable = automated.filter(
-      (r) => failed?.has(r.channel) || (r.breakerDownSince !== undefined && !call.exclude?.has(r.channel)),
+      (r) =>
+        failed?.has(r.channel) ||
+        ((r.breakerDownSince !== undefined || r.remoteDownSince !== undefined) && !call.exclude?.has(r.channel)),
     );
     if (outage && (unavailable.length === 0 || automated.some((r) => r.blockedBy))) {
       return { code: 'outage', reason: localise(outage.reason, locale) as string };
@@ -559,6 +578,7 @@ class RouterImpl {
     if (route.channelDef.hours && !this.availabilityOf(route.channel, route.channelDef, this.clock.now()).openNow) {
       return 'closed';
     }
+    if (route.remoteDownSince !== undefined) return 'remote';
     const b = route.breaker;
     // Skipped without calling opossum, which would build an Error for each rejected call.
     if (b && (b.opened || (b.halfOpen && !b.pendingClose))) return 'breaker-open';
@@ -848,6 +868,53 @@ class RouterImpl {
     (this.outageTimer as { unref?(): void }).unref?.();
   }
 
+  // ---- routes down by another source --------------------------------------------------------
+
+  setRemoteDown(source: string, routes: readonly RouteRef[]): void {
+    if (this.disposed) throw new RouterDisposedError('setRemoteDown');
+    if (typeof source !== 'string' || source === '') {
+      throw new ConfigError('setRemoteDown', [{ path: 'source', message: 'expected a non-empty string' }]);
+    }
+    if (!Array.isArray(routes)) {
+      throw new ConfigError('setRemoteDown', [
+        { path: 'routes', message: 'expected an array of { operation, channel }' },
+      ]);
+    }
+    // Every route is checked before anything changes, so a bad list leaves the router as it was.
+    const named = new Set<RouteState>();
+    const issues: ConfigIssue[] = [];
+    routes.forEach((ref, i) => {
+      const op =
+        isPlainObject(ref) && typeof ref.operation === 'string' ? this.operations.get(ref.operation) : undefined;
+      const route = op?.routes.find((r) => r.channel === (ref as RouteRef).channel);
+      if (route) named.add(route);
+      else {
+        issues.push({
+          path: `routes[${i}]`,
+          message: op
+            ? `operation \`${op.id}\` has no route on channel ${JSON.stringify((ref as RouteRef).channel)}`
+            : `expected { operation, channel } naming a route of the catalogue, got ${JSON.stringify(ref)}`,
+        });
+      }
+    });
+    if (issues.length) throw new ConfigError('setRemoteDown', issues);
+    const now = this.clock.now();
+    let changed = false;
+    for (const op of this.operations.values()) {
+      for (const r of op.routes) {
+        const had = r.remoteSources?.has(source) ?? false;
+        const has = named.has(r);
+        if (had === has) continue;
+        changed = true;
+        if (has) (r.remoteSources ??= new Set()).add(source);
+        else r.remoteSources?.delete(source);
+        const down = (r.remoteSources?.size ?? 0) > 0;
+        r.remoteDownSince = down ? (r.remoteDownSince ?? now) : undefined;
+      }
+    }
+    if (changed) this.invalidate();
+  }
+
   // ---- snapshot ---------------------------------------------------------------------------
 
   private statusInput() {
@@ -1010,6 +1077,12 @@ export interface Router<C extends AnyCatalog = AnyCatalog, H extends Handlers<C>
   declareOutage(input: OutageInput<ChannelIdOf<C>, OperationIdOf<C>>): Outage<ChannelIdOf<C>, OperationIdOf<C>>;
   /** Ends an outage now; returns it, or undefined if no such outage is declared. */
   endOutage(id: string): Outage<ChannelIdOf<C>, OperationIdOf<C>> | undefined;
+  /**
+   * The routes that `source` (a fleet's quorum, a status feed) says are down, replacing what it
+   * said before: they are skipped (`'remote'`) and shown down until no source names them. An
+   * empty list clears the source. Throws `ConfigError` naming every unknown route.
+   */
+  setRemoteDown(source: string, routes: readonly RouteRefOf<C>[]): void;
   on<E extends keyof RouterEvents>(event: E, listener: RouterEvents<OperationIdOf<C>, ChannelIdOf<C>>[E]): this;
   off<E extends keyof RouterEvents>(event: E, listener: RouterEvents<OperationIdOf<C>, ChannelIdOf<C>>[E]): this;
   once<E extends keyof RouterEvents>(event: E, listener: RouterEvents<OperationIdOf<C>, ChannelIdOf<C>>[E]): this;
@@ -1038,6 +1111,7 @@ export function createRouter<
     subscribe: impl.subscribe,
     declareOutage: (input: OutageInput) => impl.declareOutage(input),
     endOutage: (id: string) => impl.endOutage(id),
+    setRemoteDown: (source: string, routes: readonly RouteRef[]) => impl.setRemoteDown(source, routes),
     on(event: keyof RouterEvents, listener: (...args: never[]) => void) {
       impl.emitter.on(event, listener as never);
       return router;

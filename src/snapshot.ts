@@ -49,6 +49,8 @@ export interface RouteView {
   readonly breakerDownSince: number | undefined;
   /** The active outage covering this route, if any. */
   readonly blockedBy: Outage | undefined;
+  /** Down on the word of a source outside this router (a fleet, a status feed), since when. */
+  readonly remoteDownSince: number | undefined;
 }
 
 export interface SnapshotInput {
@@ -62,7 +64,7 @@ export interface SnapshotInput {
 const iso = (ms: number) => new Date(ms).toISOString();
 
 export function isDown(route: RouteView): boolean {
-  return route.blockedBy !== undefined || route.breakerDownSince !== undefined;
+  return route.blockedBy !== undefined || route.breakerDownSince !== undefined || route.remoteDownSince !== undefined;
 }
 
 function fromOutage(outage: Outage): ChannelSnapshot {
@@ -121,7 +123,7 @@ export function computeStatus(input: SnapshotInput): Pick<Snapshot, 'channels' |
     const blocking = down.find((r) => r.blockedBy)?.blockedBy;
     let since = Number.POSITIVE_INFINITY;
     for (const r of down) {
-      const t = r.breakerDownSince ?? (r.blockedBy ? Date.parse(r.blockedBy.from) : Number.NaN);
+      const t = r.breakerDownSince ?? r.remoteDownSince ?? (r.blockedBy ? Date.parse(r.blockedBy.from) : Number.NaN);
       if (t < since) since = t;
     }
     const allMaintenance = down.length === routes.length && down.every((r) => r.blockedBy?.kind === 'maintenance');

@@ -119,6 +119,8 @@ function explainAttempt(attempt: Attempt, locale: Locale, outage: Outage | undef
         return fr ? `${label} : montant au-delà du plafond` : `${label}: amount over the limit`;
       case 'closed':
         return fr ? `${label} : fermé à cette heure, pas tenté` : `${label}: closed at this hour, not tried`;
+      case 'remote':
+        return fr ? `${label} : signalé en panne ailleurs, pas tenté` : `${label}: reported down elsewhere, not tried`;
     }
   }
   if (attempt.result === 'success') return undefined;
