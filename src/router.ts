@@ -906,8 +906,10 @@ class RouterImpl {
         const has = named.has(r);
         if (had === has) continue;
         changed = true;
-        if (has) (r.remoteSources ??= new Set()).add(source);
-        else r.remoteSources?.delete(source);
+        if (has) {
+          r.remoteSources ??= new Set();
+          r.remoteSources.add(source);
+        } else r.remoteSources?.delete(source);
         const down = (r.remoteSources?.size ?? 0) > 0;
         r.remoteDownSince = down ? (r.remoteDownSince ?? now) : undefined;
       }
