@@ -3,12 +3,17 @@ import { defineConfig } from 'tsup';
 const entry = {
   index: 'src/index.ts',
   'presets/la-poste': 'src/presets/la-poste.ts',
+  'http/index': 'src/http/index.ts',
+};
+// Node only (node:http): built for Node, left out of the browser build.
+const nodeEntry = {
+  'http/node': 'src/http/node-adapter.ts',
 };
 
 export default defineConfig([
   {
     // Node and any bundler that does not ask for the browser build.
-    entry,
+    entry: { ...entry, ...nodeEntry },
     format: ['esm', 'cjs'],
     // tsup sets `baseUrl`, which TypeScript 6 deprecates.
     dts: { compilerOptions: { ignoreDeprecations: '6.0' } },

@@ -1,0 +1,100 @@
+/**
+ * Feeds a local router from a status feed, so a page computes plans and referrals itself from
+ * the catalogue and the live status, without calling anything. Uses only the router's public
+ * hooks: `setRemoteDown` for routes the feed says are down, and `declareOutage` with the feed's
+ * own ids so the reasons a person reads are the operator's words.
+ */
+import type { AnyCatalog } from '../catalog.js';
+import type { OutageInput } from '../outages.js';
+import type { RouteRef } from '../router.js';
+import type { Snapshot } from '../snapshot.js';
+import type { StatusState } from './status-client.js';
+
+/** What `connectStatus` needs of a router. */
+export interface RemoteStatusTarget {
+  readonly catalog: AnyCatalog;
+  setRemoteDown(source: string, routes: readonly RouteRef[]): void;
+  declareOutage(input: OutageInput): unknown;
+  endOutage(id: string): unknown;
+}
+
+/** Anything with a status client's `getSnapshot`/`subscribe`. */
+export interface StatusStore {
+  getSnapshot(): Pick<StatusState, 'snapshot'>;
+  subscribe(listener: () => void): () => void;
+}
+
+export interface ConnectStatusOptions {
+  /** The name the routes are marked down under (`setRemoteDown`). @default 'status-feed' */
+  source?: string;
+  /** Hears an outage of the feed the local router refused (unknown channel, already over by its clock). */
+  onError?: (error: unknown) => void;
+}
+
+/**
+ * Mirrors a status feed into `router`; returns the function that stops and clears what it set.
+ * @example
+ * const router = createRouter({ catalog: laPoste });
+ * const stop = connectStatus(router, createStatusClient('/api/status'));
+ * router.plan('transfer', { locale: 'en' }).alternatives;   // from the live status
+ */
+export function connectStatus(
+  router: RemoteStatusTarget,
+  client: StatusStore,
+  options: ConnectStatusOptions = {},
+): () => void {
+  const source = options.source ?? 'status-feed';
+  const mirrored = new Set<string>();
+  let applied: Snapshot | undefined;
+
+  const apply = () => {
+    const { snapshot } = client.getSnapshot();
+    if (!snapshot || snapshot === applied) return;
+    applied = snapshot;
+    const down: RouteRef[] = [];
+    for (const [operation, def] of Object.entries(router.catalog.operations)) {
+      const remote = (snapshot.operations as Record<string, { available: readonly string[] } | undefined>)[operation];
+      // An operation the feed does not know about: it says nothing of it.
+      if (!remote) continue;
+      const available = new Set(remote.available);
+      for (const route of def.routes)
+        if (!available.has(route.channel)) down.push({ operation, channel: route.channel });
+    }
+    router.setRemoteDown(source, down);
+
+    const current = new Set(snapshot.outages.map((o) => o.id));
+    for (const id of mirrored) {
+      if (current.has(id)) continue;
+      mirrored.delete(id);
+      router.endOutage(id);
+    }
+    for (const o of snapshot.outages) {
+      if (mirrored.has(o.id)) continue;
+      try {
+        router.declareOutage({
+          id: o.id,
+          kind: o.kind,
+          channels: o.channels,
+          operations: o.operations,
+          systems: o.systems,
+          reason: o.reason,
+          from: o.from,
+          ...(o.until === undefined ? {} : { until: o.until }),
+        });
+        mirrored.add(o.id);
+      } catch (error) {
+        // The routes it covers are still down through `available`; only its wording is lost.
+        options.onError?.(error);
+      }
+    }
+  };
+
+  apply();
+  const unsubscribe = client.subscribe(apply);
+  return () => {
+    unsubscribe();
+    router.setRemoteDown(source, []);
+    for (const id of mirrored) router.endOutage(id);
+    mirrored.clear();
+  };
+}
