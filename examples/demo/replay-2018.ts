@@ -92,7 +92,7 @@ export interface DemoOptions {
   color?: boolean;
 }
 
-const OUTAGE_REASON = {
+export const OUTAGE_REASON = {
   fr: "Les terminaux des guichets sont en panne dans tous les bureaux de poste depuis l'ouverture. Les distributeurs, les automates d'affranchissement, le site et l'appli fonctionnent.",
   en: 'Counter terminals have been down in every post office since opening time. Cash machines, postage machines, the website and the app are working.',
 };

@@ -1,0 +1,404 @@
+/**
+ * The demo page, without a framework. It follows two streams: the status feed of `secours/http`
+ * (through `createStatusClient`) and the demo's own clock and story. A local router, fed by the
+ * status client with `connectStatus`, works out what to show for each operation, where to go
+ * and whether it is open, in the browser, without calling anything; the buttons really execute
+ * operations on the server.
+ */
+// In an application: from 'secours', 'secours/http' and 'secours/presets/la-poste'.
+import { connectStatus, createStatusClient, type Problem, type StatusState } from '../../src/http/index.js';
+import {
+  type Alternative,
+  type ChannelStatus,
+  createRouter,
+  type Locale,
+  localise,
+  type Snapshot,
+} from '../../src/index.js';
+import { laPoste } from '../../src/presets/la-poste.js';
+
+type Op = keyof typeof laPoste.operations;
+const OPERATIONS = Object.keys(laPoste.operations) as Op[];
+const TZ = 'Europe/Paris';
+
+// ── Words ──────────────────────────────────────────────────────────────────────────────────
+const T = {
+  fr: {
+    title: 'État des services',
+    sub: 'La Poste · La Banque Postale — démonstration secours',
+    ops: 'Que voulez-vous faire ?',
+    choose: 'Ma démarche :',
+    none: '—',
+    worksNow: 'Ce qui marche maintenant',
+    closedNow: 'Fermé pour le moment',
+    try: 'Essayer',
+    trying: 'En cours…',
+    degraded: 'Service perturbé',
+    degradedChannels: 'Fonctionnent par un autre moyen en ce moment :',
+    cannot: (op: string) => `« ${op} » ne peut pas se faire par le moyen habituel en ce moment.`,
+    goTo: 'Le plus simple maintenant :',
+    live: 'En direct',
+    dropped: (at: string) =>
+      `Mises à jour interrompues. L'état affiché est le dernier reçu, à ${at}. Reconnexion en cours…`,
+    connecting: 'Connexion au flux d’état…',
+    served: (ch: string) => `Effectué : ${ch}`,
+    servedDegraded: 'par un autre moyen que d’habitude',
+    referred: 'Non effectué : voici où aller',
+    uncertain: 'Issue incertaine',
+    reference: 'Référence',
+    retry: (at: string) => `Nouvel essai possible vers ${at}.`,
+    receipt: 'Reçu',
+    more: (n: number) => `${n} autre${n > 1 ? 's' : ''} possibilité${n > 1 ? 's' : ''}`,
+    call: 'Appeler le',
+    open24: 'ouvert 24 h/24',
+    openUntil: (t: string) => `ouvert jusqu'à ${t}`,
+    opensAt: (t: string) => `ouvre à ${t}`,
+    opensOn: (d: string, t: string) => `ouvre ${d} à ${t}`,
+    closed: 'fermé',
+    replay: (speed: number) => `(rejoué ×${speed})`,
+    foot: 'Démonstration : données publiques, horaires indicatifs. Aucun vrai service n’est appelé.',
+    status: {
+      operational: 'Fonctionne normalement',
+      degraded_performance: 'Fonctionne, autrement',
+      partial_outage: 'Seulement par un autre canal',
+      major_outage: 'Indisponible',
+      under_maintenance: 'En maintenance',
+    } satisfies Record<ChannelStatus, string>,
+  },
+  en: {
+    title: 'Service status',
+    sub: 'La Poste · La Banque Postale — secours demo',
+    ops: 'What do you want to do?',
+    choose: 'My task:',
+    none: '—',
+    worksNow: 'What works now',
+    closedNow: 'Closed right now',
+    try: 'Try it',
+    trying: 'Working…',
+    degraded: 'Service disruption',
+    degradedChannels: 'Working another way right now:',
+    cannot: (op: string) => `“${op}” cannot be done the usual way right now.`,
+    goTo: 'Easiest now:',
+    live: 'Live',
+    dropped: (at: string) => `Live updates stopped. The status shown was last received at ${at}. Reconnecting…`,
+    connecting: 'Connecting to the status feed…',
+    served: (ch: string) => `Done: ${ch}`,
+    servedDegraded: 'another way than usual',
+    referred: 'Not done: here is where to go',
+    uncertain: 'Outcome uncertain',
+    reference: 'Reference',
+    retry: (at: string) => `You can try again around ${at}.`,
+    receipt: 'Receipt',
+    more: (n: number) => `${n} more option${n > 1 ? 's' : ''}`,
+    call: 'Call',
+    open24: 'open 24/7',
+    openUntil: (t: string) => `open until ${t}`,
+    opensAt: (t: string) => `opens at ${t}`,
+    opensOn: (d: string, t: string) => `opens ${d} ${t}`,
+    closed: 'closed',
+    replay: (speed: number) => `(replayed ×${speed})`,
+    foot: 'Demo: public facts, typical opening hours. No real service is called.',
+    status: {
+      operational: 'Working normally',
+      degraded_performance: 'Working, another way',
+      partial_outage: 'Only through another channel',
+      major_outage: 'Unavailable',
+      under_maintenance: 'Under maintenance',
+    } satisfies Record<ChannelStatus, string>,
+  },
+} as const;
+
+// ── State ──────────────────────────────────────────────────────────────────────────────────
+interface DemoState {
+  scene?: { id: string; title: Record<Locale, string>; exclude: string[] };
+  now: number;
+  speed: number;
+  story: { at: number; text: Record<Locale, string> }[];
+}
+type Result =
+  | { pending: true }
+  | { pending: false; served: { channel: string; degraded: boolean; value?: { receipt?: string } } }
+  | { pending: false; problem: Problem };
+
+const params = new URLSearchParams(location.search);
+let locale: Locale = params.get('lang') === 'en' ? 'en' : 'fr';
+let chosen: Op | '' = (OPERATIONS as string[]).includes(params.get('op') ?? '') ? (params.get('op') as Op) : 'transfer';
+let demo: DemoState | undefined;
+let demoReceivedAt = Date.now();
+const results = new Map<Op, Result>();
+
+/** Virtual time of the replay, continued between its messages. */
+const now = () => (demo ? demo.now + (Date.now() - demoReceivedAt) * demo.speed : Date.now());
+
+const status = createStatusClient<Snapshot>('./api/status', { staleAfterMs: 20_000, minRetryMs: 500 });
+const router = createRouter({ catalog: laPoste, clock: { now } });
+connectStatus(router, status);
+
+const demoFeed = new EventSource('./api/demo');
+demoFeed.addEventListener('demo', (event) => {
+  demo = JSON.parse((event as MessageEvent).data) as DemoState;
+  demoReceivedAt = Date.now();
+  render();
+});
+
+// ── Formatting ─────────────────────────────────────────────────────────────────────────────
+const tag = () => (locale === 'fr' ? 'fr-FR' : 'en-GB');
+const fmt = (at: number, o: Intl.DateTimeFormatOptions) =>
+  new Intl.DateTimeFormat(tag(), { timeZone: TZ, ...o }).format(at);
+const hhmm = (at: number) => fmt(at, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+const day = (at: number) => new Intl.DateTimeFormat('en-CA', { timeZone: TZ, dateStyle: 'short' }).format(at);
+
+function hours(alt: Alternative): string {
+  const t = T[locale];
+  if (alt.openNow) return alt.closesAt ? t.openUntil(hhmm(Date.parse(alt.closesAt))) : t.open24;
+  if (!alt.opensAt) return t.closed;
+  const at = Date.parse(alt.opensAt);
+  return day(at) === day(now()) ? t.opensAt(hhmm(at)) : t.opensOn(fmt(at, { weekday: 'long' }), hhmm(at));
+}
+
+const telHref = (phone: string) => `tel:${phone.replace(/[^\d+]/g, '')}`;
+const label = (ch: string) =>
+  localise((laPoste.channels as Record<string, { label: Record<Locale, string> }>)[ch]?.label, locale) ?? ch;
+const opLabel = (op: Op) => localise(laPoste.operations[op].label, locale) as string;
+
+// ── DOM ────────────────────────────────────────────────────────────────────────────────────
+type Child = Node | string | false | undefined | null;
+function h(name: string, attrs: Record<string, string | boolean | undefined> = {}, ...children: Child[]): HTMLElement {
+  const el = document.createElement(name);
+  for (const [k, v] of Object.entries(attrs)) {
+    if (v === undefined || v === false) continue;
+    el.setAttribute(k, v === true ? '' : v);
+  }
+  for (const c of children) if (c !== false && c !== undefined && c !== null) el.append(c);
+  return el;
+}
+const $ = (id: string) => document.getElementById(id) as HTMLElement;
+
+function alternativeItem(alt: Alternative): HTMLElement {
+  const t = T[locale];
+  const phone = alt.contact?.phone;
+  return h(
+    'li',
+    { class: `alt ${alt.openNow ? 'open' : 'closed'}`, 'data-channel': alt.channel },
+    h(
+      'div',
+      { class: 'alt-head' },
+      h('strong', {}, alt.label),
+      h('span', { class: `hours ${alt.openNow ? 'is-open' : 'is-closed'}` }, hours(alt)),
+    ),
+    alt.instructions && h('p', { class: 'alt-text' }, alt.instructions),
+    phone && h('a', { class: 'tel', href: telHref(phone) }, `${t.call} ${phone}`),
+    !phone && alt.contact?.url && h('a', { class: 'url', href: alt.contact.url, rel: 'noopener' }, alt.contact.url),
+  );
+}
+
+function alternativesList(alts: readonly Alternative[], max: number): HTMLElement {
+  const shown = alts.slice(0, max);
+  const list = h('ul', { class: 'alts' }, ...shown.map(alternativeItem));
+  if (alts.length <= max) return list;
+  return h(
+    'div',
+    {},
+    list,
+    h(
+      'details',
+      {},
+      h('summary', {}, T[locale].more(alts.length - max)),
+      h('ul', { class: 'alts' }, ...alts.slice(max).map(alternativeItem)),
+    ),
+  );
+}
+
+function resultView(op: Op): HTMLElement | undefined {
+  const r = results.get(op);
+  if (!r || r.pending) return undefined;
+  const t = T[locale];
+  if ('served' in r) {
+    return h(
+      'div',
+      { class: `result served${r.served.degraded ? ' degraded' : ''}`, 'data-kind': 'served' },
+      h('p', { class: 'result-title' }, `✔ ${t.served(label(r.served.channel))}`),
+      r.served.degraded && h('p', {}, t.servedDegraded),
+      r.served.value?.receipt && h('p', { class: 'muted' }, `${t.receipt} ${r.served.value.receipt}`),
+    );
+  }
+  const p = r.problem;
+  const kind = p.status === 504 ? 'uncertain' : 'referred';
+  return h(
+    'div',
+    { class: `result ${kind}`, 'data-kind': kind },
+    h('p', { class: 'result-title' }, kind === 'uncertain' ? `⚠ ${t.uncertain}` : `↪ ${t.referred}`),
+    h('p', {}, p.detail),
+    p.reference && h('p', { class: 'muted' }, `${t.reference} ${p.reference}`),
+    p.retryAfter && h('p', { class: 'muted' }, t.retry(hhmm(Date.parse(p.retryAfter)))),
+    p.alternatives && p.alternatives.length > 0 && alternativesList(p.alternatives, 3),
+  );
+}
+
+async function execute(op: Op) {
+  results.set(op, { pending: true });
+  render();
+  try {
+    const res = await fetch('./api/execute', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ operation: op, locale }),
+    });
+    const body = await res.json();
+    results.set(op, res.ok ? { pending: false, served: body } : { pending: false, problem: body as Problem });
+  } catch {
+    results.delete(op);
+  }
+  render();
+}
+
+function statusOf(snapshot: Snapshot | undefined, op: Op): ChannelStatus {
+  return (snapshot?.operations as Record<string, { status: ChannelStatus }> | undefined)?.[op]?.status ?? 'operational';
+}
+
+function card(op: Op, snapshot: Snapshot | undefined): HTMLElement {
+  const t = T[locale];
+  const exclude = (demo?.scene?.exclude ?? []) as never[];
+  const plan = router.plan(op, { locale, exclude });
+  const st = statusOf(snapshot, op);
+  const open = plan.alternatives.filter((a) => a.openNow);
+  const closed = plan.alternatives.filter((a) => !a.openNow);
+  const pending = results.get(op)?.pending === true;
+  return h(
+    'article',
+    { class: `op status-${st}${op === chosen ? ' chosen' : ''}`, 'data-operation': op, 'data-status': st },
+    h('div', { class: 'op-head' }, h('h3', {}, opLabel(op)), h('span', { class: `pill pill-${st}` }, t.status[st])),
+    h('h4', {}, t.worksNow),
+    open.length ? alternativesList(open, 3) : h('p', { class: 'muted' }, '—'),
+    closed.length > 0 &&
+      h('details', { class: 'closed-list' }, h('summary', {}, t.closedNow), alternativesList(closed, closed.length)),
+    h(
+      'button',
+      { type: 'button', class: 'try', id: `try-${op}`, 'data-op': op, disabled: pending },
+      pending ? t.trying : t.try,
+    ),
+    h('div', { class: 'result-slot', role: 'status' }, resultView(op) ?? ''),
+  );
+}
+
+function render() {
+  const t = T[locale];
+  const state: StatusState<Snapshot> = status.getSnapshot();
+  const snapshot = state.snapshot;
+  const focused = document.activeElement?.id;
+  document.documentElement.lang = locale;
+  document.title =
+    locale === 'fr'
+      ? 'État des services — La Poste · La Banque Postale (démo secours)'
+      : 'Service status — La Poste · La Banque Postale (secours demo)';
+  $('brand-name').textContent = t.title;
+  $('brand-sub').textContent = t.sub;
+  for (const b of document.querySelectorAll<HTMLButtonElement>('[data-locale]')) {
+    b.setAttribute('aria-pressed', String(b.dataset.locale === locale));
+  }
+
+  // Replay
+  $('scene-title').textContent = demo?.scene ? demo.scene.title[locale] : '';
+  $('speed').textContent = demo && demo.speed !== 1 ? t.replay(demo.speed) : '';
+  $('story').replaceChildren(
+    ...(demo?.story ?? []).map((s) => h('li', {}, h('time', {}, hhmm(s.at)), ' ', s.text[locale])),
+  );
+  tickClock();
+
+  // Connection
+  const conn = $('connection');
+  const live = state.connection === 'open' && !state.stale;
+  conn.dataset.live = String(live);
+  conn.className = `connection ${live ? 'is-live' : 'is-down'}`;
+  conn.textContent = live
+    ? `● ${t.live}`
+    : state.lastHeardAt !== undefined
+      ? t.dropped(new Intl.DateTimeFormat(tag(), { timeStyle: 'medium' }).format(state.lastHeardAt))
+      : t.connecting;
+
+  // Banners: status for what is degraded, alert when the chosen task cannot be done as usual.
+  const at = now();
+  const active = (snapshot?.outages ?? []).filter((o) => Date.parse(o.from) <= at);
+  const downChannels = Object.entries(snapshot?.channels ?? {})
+    .filter(([, c]) => (c as { status: ChannelStatus }).status !== 'operational')
+    .map(([id]) => id);
+  const status$ = $('banner-status');
+  if (active.length || downChannels.length) {
+    const reasons = active.map((o) => {
+      const r = typeof o.reason === 'string' ? { fr: o.reason, en: o.reason } : o.reason;
+      const other: Locale = locale === 'fr' ? 'en' : 'fr';
+      return h(
+        'li',
+        { 'data-outage': o.id },
+        h('span', { lang: locale }, r[locale] ?? r[other] ?? ''),
+        r[other] && r[locale] ? h('span', { lang: other, class: 'other-lang' }, r[other]) : '',
+      );
+    });
+    status$.replaceChildren(
+      h('p', { class: 'banner-title' }, `⚠ ${t.degraded} · ${locale === 'fr' ? T.en.degraded : T.fr.degraded}`),
+      reasons.length ? h('ul', {}, ...reasons) : '',
+      !reasons.length && downChannels.length
+        ? h('p', {}, `${t.degradedChannels} ${downChannels.map(label).join(', ')}`)
+        : '',
+    );
+  } else status$.replaceChildren();
+
+  const alert$ = $('banner-alert');
+  const chosenStatus = chosen ? statusOf(snapshot, chosen) : 'operational';
+  if (chosen && (chosenStatus === 'partial_outage' || chosenStatus === 'major_outage')) {
+    const exclude = (demo?.scene?.exclude ?? []) as never[];
+    const best = router.plan(chosen, { locale, exclude }).alternatives.slice(0, 1);
+    alert$.replaceChildren(
+      h('p', { class: 'banner-title' }, t.cannot(opLabel(chosen))),
+      best.length ? h('p', {}, t.goTo) : '',
+      best.length ? alternativesList(best, 1) : '',
+    );
+  } else alert$.replaceChildren();
+
+  // Operations, the chosen one first.
+  $('ops-title').textContent = t.ops;
+  $('choose-label').textContent = t.choose;
+  const select = $('choose') as HTMLSelectElement;
+  select.replaceChildren(
+    h('option', { value: '' }, t.none),
+    ...OPERATIONS.map((op) => h('option', { value: op, selected: op === chosen }, opLabel(op))),
+  );
+  select.value = chosen;
+  const order = chosen ? [chosen, ...OPERATIONS.filter((op) => op !== chosen)] : OPERATIONS;
+  $('operations').replaceChildren(...order.map((op) => card(op, snapshot)));
+  $('foot').textContent = t.foot;
+  if (focused) document.getElementById(focused)?.focus();
+}
+
+function tickClock() {
+  const at = now();
+  $('clock').textContent = fmt(at, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).concat(
+    ' · ',
+    hhmm(at),
+  );
+}
+
+// ── Events ─────────────────────────────────────────────────────────────────────────────────
+document.addEventListener('click', (event) => {
+  const target = event.target as HTMLElement;
+  const lang = target.closest<HTMLElement>('[data-locale]')?.dataset.locale;
+  if (lang === 'fr' || lang === 'en') {
+    locale = lang;
+    render();
+    return;
+  }
+  const op = target.closest<HTMLElement>('button.try')?.dataset.op as Op | undefined;
+  if (op) void execute(op);
+});
+$('choose').addEventListener('change', (event) => {
+  chosen = (event.target as HTMLSelectElement).value as Op | '';
+  render();
+});
+status.subscribe(render);
+// Opening hours move with the replay's clock: refresh what they say now and then.
+setInterval(tickClock, 250);
+setInterval(render, 3_000);
+document.addEventListener('visibilitychange', () => {
+  if (document.visibilityState === 'visible' && status.getSnapshot().stale) status.reconnect();
+});
+render();
