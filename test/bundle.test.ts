@@ -15,7 +15,9 @@ import { type Installed, installPacked, root } from './helpers/packed.js';
 
 const CORE = `export { createRouter, defineCatalog } from 'secours';\n`;
 const PRESET = `export { laPoste } from 'secours/presets/la-poste';\n`;
-const ENTRIES = { core: CORE, preset: PRESET, 'core+preset': CORE + PRESET };
+// What a page following the status feed ships: the client, and the core fed by it.
+const HTTP_BROWSER = `export { createStatusClient, connectStatus } from 'secours/http';\n`;
+const ENTRIES = { core: CORE, preset: PRESET, 'core+preset': CORE + PRESET, 'core+http': CORE + HTTP_BROWSER };
 type EntryName = keyof typeof ENTRIES;
 const NAMES = Object.keys(ENTRIES) as EntryName[];
 
