@@ -1,0 +1,50 @@
+// A backend service on Express: the status feed, the operator's endpoint, and an operation that
+// answers with problem details when it cannot be done. `npx tsx examples/express.ts`, then
+// `curl localhost:3000/status`. The same handlers serve a bare node:http server or Fastify
+// (`reply.hijack()` then the listener on `request.raw`, `reply.raw`).
+import express from 'express';
+import { adminHandler, problemResponse, statusHandler } from '../src/http/index.js'; // 'secours/http'
+import { toNodeListener } from '../src/http/node-adapter.js'; // 'secours/http/node'
+import { createRouter, type HandlerContext, NotExecutedError } from '../src/index.js'; // 'secours'
+import { laPoste } from '../src/presets/la-poste.js'; // 'secours/presets/la-poste'
+
+interface TransferOrder {
+  to: string;
+  amount: number;
+}
+
+/** Stands in for the bank's API: the app's backend is unreachable, the website's works. */
+const bank = {
+  app: async (_order: TransferOrder, _ctx: HandlerContext): Promise<{ id: string }> => {
+    throw new NotExecutedError('app backend unreachable');
+  },
+  web: async (order: TransferOrder, ctx: HandlerContext) => ({ id: `tr-${ctx.idempotencyKey}`, ...order }),
+};
+
+export function createApp(token: string) {
+  const router = createRouter({ catalog: laPoste, handlers: { transfer: bank } });
+  const status = statusHandler(router);
+  const app = express();
+  app.get('/status', toNodeListener(status));
+  app.use('/admin/outages', toNodeListener(adminHandler(router, { token })));
+  app.post(
+    '/transfers',
+    express.json(),
+    toNodeListener(async (request) => {
+      const order = (await request.json()) as TransferOrder;
+      const locale = request.headers.get('accept-language')?.startsWith('en') ? 'en' : 'fr';
+      const key = request.headers.get('idempotency-key') ?? undefined;
+      const outcome = await router.execute('transfer', order, { locale, amount: order.amount, idempotencyKey: key });
+      if (outcome.kind !== 'served') return problemResponse(outcome, { locale, instance: '/transfers' });
+      return Response.json(outcome.value, { status: 201 });
+    }),
+  );
+  return { app, router, close: () => (status.close(), router.dispose()) };
+}
+
+if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) {
+  const token = process.env.SECOURS_ADMIN_TOKEN ?? 'change-me-change-me-change-me';
+  const { app } = createApp(token);
+  const port = Number(process.env.PORT ?? 3000);
+  app.listen(port, () => console.log(`http://localhost:${port}/status  (admin token: ${token})`));
+}
