@@ -39,7 +39,11 @@ export function createApp(token: string) {
       return Response.json(outcome.value, { status: 201 });
     }),
   );
-  return { app, router, close: () => (status.close(), router.dispose()) };
+  const close = () => {
+    status.close();
+    router.dispose();
+  };
+  return { app, router, close };
 }
 
 if (process.argv[1] && import.meta.url.endsWith(process.argv[1].replace(/\\/g, '/'))) {

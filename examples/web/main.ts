@@ -174,6 +174,16 @@ function h(name: string, attrs: Record<string, string | boolean | undefined> = {
 }
 const $ = (id: string) => document.getElementById(id) as HTMLElement;
 
+/**
+ * Live regions are read aloud on every change of their content, even to the same words: they
+ * are touched only when what they say changes.
+ */
+function say(region: HTMLElement, signature: string, build: () => Child[]): void {
+  if (region.dataset.said === signature) return;
+  region.dataset.said = signature;
+  region.replaceChildren(...(build().filter((c) => c !== false && c !== undefined && c !== null) as (Node | string)[]));
+}
+
 function alternativeItem(alt: Alternative): HTMLElement {
   const t = T[locale];
   const phone = alt.contact?.phone;
@@ -192,7 +202,8 @@ function alternativeItem(alt: Alternative): HTMLElement {
   );
 }
 
-function alternativesList(alts: readonly Alternative[], max: number): HTMLElement {
+/** `key` names a <details> so that re-rendering keeps it open if the person opened it. */
+function alternativesList(alts: readonly Alternative[], max: number, key?: string): HTMLElement {
   const shown = alts.slice(0, max);
   const list = h('ul', { class: 'alts' }, ...shown.map(alternativeItem));
   if (alts.length <= max) return list;
@@ -202,7 +213,7 @@ function alternativesList(alts: readonly Alternative[], max: number): HTMLElemen
     list,
     h(
       'details',
-      {},
+      { 'data-key': key && `${key}-more` },
       h('summary', {}, T[locale].more(alts.length - max)),
       h('ul', { class: 'alts' }, ...alts.slice(max).map(alternativeItem)),
     ),
@@ -246,6 +257,8 @@ async function execute(op: Op) {
     });
     const body = await res.json();
     results.set(op, res.ok ? { pending: false, served: body } : { pending: false, problem: body as Problem });
+    const said = res.ok ? T[locale].served(label(body.channel)) : `${T[locale].referred}. ${(body as Problem).detail}`;
+    say($('announce'), `${op}|${Date.now()}`, () => [`${opLabel(op)} — ${said}`]);
   } catch {
     results.delete(op);
   }
@@ -269,15 +282,20 @@ function card(op: Op, snapshot: Snapshot | undefined): HTMLElement {
     { class: `op status-${st}${op === chosen ? ' chosen' : ''}`, 'data-operation': op, 'data-status': st },
     h('div', { class: 'op-head' }, h('h3', {}, opLabel(op)), h('span', { class: `pill pill-${st}` }, t.status[st])),
     h('h4', {}, t.worksNow),
-    open.length ? alternativesList(open, 3) : h('p', { class: 'muted' }, '—'),
+    open.length ? alternativesList(open, 3, `${op}-open`) : h('p', { class: 'muted' }, '—'),
     closed.length > 0 &&
-      h('details', { class: 'closed-list' }, h('summary', {}, t.closedNow), alternativesList(closed, closed.length)),
+      h(
+        'details',
+        { class: 'closed-list', 'data-key': `${op}-closed` },
+        h('summary', {}, t.closedNow),
+        alternativesList(closed, closed.length),
+      ),
     h(
       'button',
       { type: 'button', class: 'try', id: `try-${op}`, 'data-op': op, disabled: pending },
       pending ? t.trying : t.try,
     ),
-    h('div', { class: 'result-slot', role: 'status' }, resultView(op) ?? ''),
+    h('div', { class: 'result-slot' }, resultView(op) ?? ''),
   );
 }
 
@@ -286,6 +304,9 @@ function render() {
   const state: StatusState<Snapshot> = status.getSnapshot();
   const snapshot = state.snapshot;
   const focused = document.activeElement?.id;
+  const opened = new Set(
+    [...document.querySelectorAll<HTMLDetailsElement>('details[data-key][open]')].map((d) => d.dataset.key),
+  );
   document.documentElement.lang = locale;
   document.title =
     locale === 'fr'
@@ -310,11 +331,12 @@ function render() {
   const live = state.connection === 'open' && !state.stale;
   conn.dataset.live = String(live);
   conn.className = `connection ${live ? 'is-live' : 'is-down'}`;
-  conn.textContent = live
+  const connText = live
     ? `● ${t.live}`
     : state.lastHeardAt !== undefined
       ? t.dropped(new Intl.DateTimeFormat(tag(), { timeStyle: 'medium' }).format(state.lastHeardAt))
       : t.connecting;
+  say(conn, connText, () => [connText]);
 
   // Banners: status for what is degraded, alert when the chosen task cannot be done as usual.
   const at = now();
@@ -323,7 +345,9 @@ function render() {
     .filter(([, c]) => (c as { status: ChannelStatus }).status !== 'operational')
     .map(([id]) => id);
   const status$ = $('banner-status');
-  if (active.length || downChannels.length) {
+  const statusSig = `${locale}|${active.map((o) => o.id).join(',')}|${downChannels.join(',')}`;
+  say(status$, statusSig, () => {
+    if (!active.length && !downChannels.length) return [];
     const reasons = active.map((o) => {
       const r = typeof o.reason === 'string' ? { fr: o.reason, en: o.reason } : o.reason;
       const other: Locale = locale === 'fr' ? 'en' : 'fr';
@@ -334,39 +358,49 @@ function render() {
         r[other] && r[locale] ? h('span', { lang: other, class: 'other-lang' }, r[other]) : '',
       );
     });
-    status$.replaceChildren(
+    return [
       h('p', { class: 'banner-title' }, `⚠ ${t.degraded} · ${locale === 'fr' ? T.en.degraded : T.fr.degraded}`),
       reasons.length ? h('ul', {}, ...reasons) : '',
       !reasons.length && downChannels.length
         ? h('p', {}, `${t.degradedChannels} ${downChannels.map(label).join(', ')}`)
         : '',
-    );
-  } else status$.replaceChildren();
+    ];
+  });
 
-  const alert$ = $('banner-alert');
   const chosenStatus = chosen ? statusOf(snapshot, chosen) : 'operational';
-  if (chosen && (chosenStatus === 'partial_outage' || chosenStatus === 'major_outage')) {
-    const exclude = (demo?.scene?.exclude ?? []) as never[];
-    const best = router.plan(chosen, { locale, exclude }).alternatives.slice(0, 1);
-    alert$.replaceChildren(
-      h('p', { class: 'banner-title' }, t.cannot(opLabel(chosen))),
-      best.length ? h('p', {}, t.goTo) : '',
-      best.length ? alternativesList(best, 1) : '',
-    );
-  } else alert$.replaceChildren();
+  const cannot = chosen !== '' && (chosenStatus === 'partial_outage' || chosenStatus === 'major_outage');
+  const best = cannot
+    ? router.plan(chosen as Op, { locale, exclude: (demo?.scene?.exclude ?? []) as never[] }).alternatives.slice(0, 1)
+    : [];
+  say($('banner-alert'), cannot ? `${locale}|${chosen}|${best.map((a) => `${a.channel}:${hours(a)}`)}` : '', () =>
+    cannot
+      ? [
+          h('p', { class: 'banner-title' }, t.cannot(opLabel(chosen as Op))),
+          best.length ? h('p', {}, t.goTo) : '',
+          best.length ? alternativesList(best, 1) : '',
+        ]
+      : [],
+  );
 
   // Operations, the chosen one first.
   $('ops-title').textContent = t.ops;
   $('choose-label').textContent = t.choose;
   const select = $('choose') as HTMLSelectElement;
-  select.replaceChildren(
-    h('option', { value: '' }, t.none),
-    ...OPERATIONS.map((op) => h('option', { value: op, selected: op === chosen }, opLabel(op))),
-  );
-  select.value = chosen;
+  // Rebuilt only when the language changes: an open list must not close under the person's finger.
+  if (select.dataset.locale !== locale) {
+    select.replaceChildren(
+      h('option', { value: '' }, t.none),
+      ...OPERATIONS.map((op) => h('option', { value: op, selected: op === chosen }, opLabel(op))),
+    );
+    select.dataset.locale = locale;
+    select.value = chosen;
+  }
   const order = chosen ? [chosen, ...OPERATIONS.filter((op) => op !== chosen)] : OPERATIONS;
   $('operations').replaceChildren(...order.map((op) => card(op, snapshot)));
   $('foot').textContent = t.foot;
+  for (const d of document.querySelectorAll<HTMLDetailsElement>('details[data-key]')) {
+    if (opened.has(d.dataset.key)) d.open = true;
+  }
   if (focused) document.getElementById(focused)?.focus();
 }
 
