@@ -1,0 +1,30 @@
+// `secours/testing`: fault injection, virtual time, incident replays. Everything public is listed here.
+// The vitest matchers are registered by `secours/testing/vitest`.
+
+export {
+  type Behaviour,
+  type BehaviourKind,
+  type ChaosController,
+  type ChaosCount,
+  ChaosError,
+  type ChaosOptions,
+  type ChaosTarget,
+  createChaos,
+} from './chaos.js';
+export {
+  describeOutcome,
+  type MatcherResult,
+  type SecoursMatchers,
+  toBeReferredTo,
+  toBeServedBy,
+  toBeUncertain,
+  toHaveChannelStatus,
+} from './matchers.js';
+export { createRandom, type Random } from './random.js';
+export {
+  createTestRouter,
+  disposeTestRouters,
+  type TestRouter,
+  type TestRouterOptions,
+} from './test-router.js';
+export { useVirtualTime, type VirtualTime, type VirtualTimeOptions } from './virtual-time.js';
