@@ -5,10 +5,19 @@ const entry = {
   'presets/la-poste': 'src/presets/la-poste.ts',
 };
 
+// Node-side entry points, built with the core so they share its chunks (one router, one set of
+// error classes). @sinonjs/fake-timers and vitest stay external: optional peer dependencies.
+const nodeEntry = {
+  ...entry,
+  'testing/index': 'src/testing/index.ts',
+  'testing/vitest': 'src/testing/vitest.ts',
+  cli: 'src/cli.ts',
+};
+
 export default defineConfig([
   {
     // Node and any bundler that does not ask for the browser build.
-    entry,
+    entry: nodeEntry,
     format: ['esm', 'cjs'],
     // tsup sets `baseUrl`, which TypeScript 6 deprecates.
     dts: { compilerOptions: { ignoreDeprecations: '6.0' } },

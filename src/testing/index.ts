@@ -11,6 +11,8 @@ export {
   type ChaosTarget,
   createChaos,
 } from './chaos.js';
+export { formatHtml, formatJson } from './format-html.js';
+export { formatText } from './format-text.js';
 export {
   describeOutcome,
   type MatcherResult,
@@ -21,6 +23,17 @@ export {
   toHaveChannelStatus,
 } from './matchers.js';
 export { createRandom, type Random } from './random.js';
+export type { Bucket, Counts, FailureReport, ScenarioReport, TimelineMark } from './report.js';
+export { type RunScenarioOptions, runScenario } from './run-scenario.js';
+export {
+  PRESETS,
+  parseScenario,
+  type Scenario,
+  type ScenarioEvent,
+  type ScenarioInput,
+  scenarioSchema,
+} from './scenario.js';
+export { scenarios } from './scenarios/index.js';
 export {
   createTestRouter,
   disposeTestRouters,
