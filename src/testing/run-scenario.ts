@@ -183,7 +183,11 @@ export async function runScenario(input: unknown, options: RunScenarioOptions = 
       const at = new Date(time.now()).toISOString();
       for (const ch of channelIds) {
         const status = (snapshot.channels as Record<string, { status: ChannelStatus }>)[ch]?.status ?? 'operational';
-        const list = (channels[ch] ??= []);
+        let list = channels[ch];
+        if (!list) {
+          list = [];
+          channels[ch] = list;
+        }
         const last = list[list.length - 1];
         if (last?.status === status) continue;
         // Several changes within one instant: keep the last.
