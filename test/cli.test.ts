@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { laPoste } from '../src/presets/la-poste.js';
 import { manifest, root } from './helpers/packed.js';
 
-const bin = join(root, (manifest as unknown as { bin: Record<string, string> }).bin.secours);
+const bin = join(root, (manifest as unknown as { bin: Record<string, string> }).bin.secours ?? 'missing-bin');
 let dir: string;
 
 interface Run {
