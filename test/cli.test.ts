@@ -52,6 +52,32 @@ describe('secours simulate', () => {
     expect(html).toMatch(/<rect [^>]*fill="#c62828"><title>counter: major_outage from 10:30:00 to 15:00:00<\/title>/);
   });
 
+  it('draws a progress bar on standard error only when it is a terminal', async () => {
+    // `script` (util-linux) gives the command a pseudo-terminal.
+    const hasScript = await new Promise<boolean>((resolve) =>
+      execFile('script', ['--version'], (error) => resolve(!error)),
+    );
+    if (!hasScript) {
+      if (process.env.CI === 'true') throw new Error('`script` (util-linux) is missing: install it');
+      console.warn('SKIPPED: no `script` command (util-linux) to give the CLI a terminal');
+      return;
+    }
+    const tty = await new Promise<string>((resolve, reject) =>
+      execFile(
+        'script',
+        ['-qec', `"${process.execPath}" "${bin}" simulate laposte-fr-2024-02-06 --out tty.txt`, '/dev/null'],
+        { cwd: dir, timeout: 60_000 },
+        (error, stdout) => (error ? reject(error) : resolve(stdout)),
+      ),
+    );
+    expect(tty).toContain('\rlaposte-fr-2024-02-06 [###');
+    expect(tty).toContain('11/11');
+    const plain = await secours('simulate', 'laposte-fr-2024-02-06');
+    expect(plain.stderr).toBe('');
+    // The report itself is the same with or without a terminal.
+    expect(readFileSync(join(dir, 'tty.txt'), 'utf8')).toBe(plain.stdout);
+  });
+
   it('prints the same bytes for the same seed, and others for another seed', async () => {
     const a = await secours('simulate', 'laposte-fr-2024-02-06', '--format', 'json', '--seed', '7');
     const b = await secours('simulate', 'laposte-fr-2024-02-06', '--format', 'json', '--seed', '7');
