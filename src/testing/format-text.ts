@@ -26,7 +26,8 @@ export function percent(part: number, whole: number): string {
 }
 
 export function duration(ms: number): string {
-  const s = Math.round(ms / 1000);
+  // Truncated like the clock times printed next to it.
+  const s = Math.floor(ms / 1000);
   if (s < 60) return `${s} s`;
   const m = Math.floor(s / 60);
   if (m < 60) return `${m} min ${String(s % 60).padStart(2, '0')} s`;
