@@ -5,15 +5,21 @@ const entry = {
   'presets/la-poste': 'src/presets/la-poste.ts',
   'http/index': 'src/http/index.ts',
 };
-// Node only (node:http): built for Node, left out of the browser build.
+// Node-side entry points, built with the core so they share its chunks (one router, one set of
+// error classes), and left out of the browser build (node:http, the CLI). @sinonjs/fake-timers
+// and vitest stay external: optional peer dependencies.
 const nodeEntry = {
+  ...entry,
   'http/node': 'src/http/node-adapter.ts',
+  'testing/index': 'src/testing/index.ts',
+  'testing/vitest': 'src/testing/vitest.ts',
+  cli: 'src/cli.ts',
 };
 
 export default defineConfig([
   {
     // Node and any bundler that does not ask for the browser build.
-    entry: { ...entry, ...nodeEntry },
+    entry: nodeEntry,
     format: ['esm', 'cjs'],
     // tsup sets `baseUrl`, which TypeScript 6 deprecates.
     dts: { compilerOptions: { ignoreDeprecations: '6.0' } },

@@ -1,12 +1,11 @@
 /**
  * Replays Monday 9 April 2018 through the La Poste preset, in virtual time.
  *
- * One clock (@sinonjs/fake-timers) drives everything: opossum's reset timers, the router's
+ * One clock (`useVirtualTime` from secours/testing, over @sinonjs/fake-timers) drives everything: opossum's reset timers, the router's
  * timers (timeouts, outage expiry, bucket rotation), the simulated backends' latencies and the
  * router's `clock.now()` for opening hours. A day runs in about a second, and every run prints
  * the same thing.
  */
-import { install } from '@sinonjs/fake-timers';
 import {
   type BreakerEvent,
   createRouter,
@@ -16,6 +15,7 @@ import {
   type ReferralCode,
 } from '../../src/index.js';
 import { laPoste } from '../../src/presets/la-poste.js';
+import { useVirtualTime } from '../../src/testing/virtual-time.js';
 import { createBackends } from './backends.js';
 import { customerBlock, hhmm, INDENT, operationLabel, type Paint, paint } from './format.js';
 import {
@@ -159,11 +159,8 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
   const write = options.write ?? ((line: string) => process.stdout.write(`${line}\n`));
   const p: Paint = paint(options.color ?? false);
 
-  // Only the timers and Date: promises and queueMicrotask stay real, so awaiting works.
-  const clock = install({
-    now: START,
-    toFake: ['setTimeout', 'clearTimeout', 'setInterval', 'clearInterval', 'Date'],
-  });
+  // The timers and Date are virtual; promises stay real, so awaiting works.
+  const clock = useVirtualTime({ now: START });
   let router: DemoRouter | undefined;
 
   const records: CustomerRecord[] = [];
@@ -178,7 +175,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
   };
 
   try {
-    router = buildRouter(() => clock.now);
+    router = buildRouter(clock.now);
     const r = router;
 
     // Events arrive while a call runs; they are printed after the block of the customer whose
@@ -197,7 +194,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
       pending.push(`${hhmm(e.at)}  ${p.cyan(`⚡ breaker ${e.state}`)}: ${what} — ${note}`);
     });
     r.on('outage', (e: OutageEvent) => {
-      const now = clock.now;
+      const now = clock.now();
       outageEvents.push({ type: e.type, id: e.outage.id, at: new Date(now).toISOString() });
       if (e.type === 'started') {
         outageActive = true;
@@ -226,7 +223,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
         at: TERMINALS_DOWN,
         run: () =>
           write(
-            `${hhmm(clock.now)}  ${p.red('✖ world')}: offices open; every counter terminal fails to open a session`,
+            `${hhmm(clock.now())}  ${p.red('✖ world')}: offices open; every counter terminal fails to open a session`,
           ),
       },
       {
@@ -239,7 +236,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
             until: TERMINALS_BACK,
           });
           write(
-            `${hhmm(clock.now)}  ${p.magenta('▶ operator declares an outage')}: systems [counter-it] until ${hhmm(outage.until ?? TERMINALS_BACK)} (id ${outage.id})`,
+            `${hhmm(clock.now())}  ${p.magenta('▶ operator declares an outage')}: systems [counter-it] until ${hhmm(outage.until ?? TERMINALS_BACK)} (id ${outage.id})`,
           );
           write(`${INDENT}fr: ${OUTAGE_REASON.fr}`);
           write(`${INDENT}en: ${OUTAGE_REASON.en}`);
@@ -249,7 +246,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
       },
       {
         at: TERMINALS_BACK,
-        run: () => write(`${hhmm(clock.now)}  ${p.green('✔ world')}: counter terminals work again`),
+        run: () => write(`${hhmm(clock.now())}  ${p.green('✔ world')}: counter terminals work again`),
       },
     ];
 
@@ -257,7 +254,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
       for (;;) {
         const next = milestones[0];
         const stop = next && next.at <= target ? next.at : target;
-        if (stop > clock.now) await clock.tickAsync(stop - clock.now);
+        await clock.advanceTo(stop);
         flush();
         if (next && next.at <= target) {
           milestones.shift();
@@ -313,7 +310,7 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
         );
       // Let the simulated backends answer, in virtual time.
       for (let guard = 0; outcome === undefined && failure === undefined && guard < 600; guard++) {
-        await clock.tickAsync(100);
+        await clock.advance(100);
       }
       await call;
       if (failure !== undefined) throw failure; // a programmer error: the demo is wrong

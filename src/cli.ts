@@ -1,0 +1,166 @@
+#!/usr/bin/env node
+/**
+ * The `secours` command.
+ *
+ *   secours simulate <name|file.json> [--seed N] [--format text|json|html] [--out FILE]
+ *   secours validate <catalogue.json>
+ *
+ * Exit codes: 0 done, 1 the input has problems (each printed with its path), 2 wrong usage or
+ * a file that cannot be read or written.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { parseCatalog } from './catalog.js';
+import { ConfigError } from './errors.js';
+
+const USAGE = `Usage:
+  secours simulate <name|file.json> [--seed N] [--format text|json|html] [--out FILE]
+      Replays a scenario in virtual time and prints its report (to FILE with --out).
+      Named scenarios: counters-2018-04-09, transfers-2022-09-15, ddos-2025-12, laposte-fr-2024-02-06
+  secours validate <catalogue.json>
+      Checks a catalogue and prints every problem with its path.
+  secours --help
+`;
+
+class UsageError extends Error {}
+
+function problems(what: string, error: ConfigError): string {
+  const lines = error.issues.map((i) => `  ✖ ${i.message}${i.path ? ` → at ${i.path}` : ''}`);
+  return `${what}: ${error.issues.length} problem${error.issues.length === 1 ? '' : 's'}\n${lines.join('\n')}\n`;
+}
+
+function read(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  }
+}
+
+function validate(args: string[]): number {
+  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  const [file, extra] = positionals;
+  if (!file || extra !== undefined) throw new UsageError('validate takes one catalogue file');
+  try {
+    const catalog = parseCatalog(read(file));
+    process.stdout.write(
+      `✔ ${file}: ${Object.keys(catalog.channels).length} channels, ${Object.keys(catalog.operations).length} operations\n`,
+    );
+    return 0;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stdout.write(problems(file, error));
+    return 1;
+  }
+}
+
+/** A bar that redraws one line of a terminal. */
+function progressBar(stream: NodeJS.WriteStream, title: string) {
+  return {
+    update(done: number, total: number) {
+      const width = 30;
+      const filled = Math.round((done / total) * width);
+      stream.write(`\r${title} [${'#'.repeat(filled)}${'.'.repeat(width - filled)}] ${done}/${total}`);
+    },
+    end() {
+      stream.write('\r\x1b[2K');
+    },
+  };
+}
+
+async function simulate(args: string[]): Promise<number> {
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      seed: { type: 'string' },
+      format: { type: 'string', default: 'text' },
+      out: { type: 'string' },
+    },
+  });
+  const [source, extra] = positionals;
+  if (!source || extra !== undefined) throw new UsageError('simulate takes one scenario: a name or a JSON file');
+  const format = values.format;
+  if (format !== 'text' && format !== 'json' && format !== 'html') {
+    throw new UsageError(`--format must be text, json or html, not ${JSON.stringify(format)}`);
+  }
+  let seed: number | undefined;
+  if (values.seed !== undefined) {
+    if (!/^-?\d+$/.test(values.seed) || !Number.isSafeInteger(Number(values.seed))) {
+      throw new UsageError(`--seed must be an integer, not ${JSON.stringify(values.seed)}`);
+    }
+    seed = Number(values.seed);
+  }
+
+  // Loaded here, not at the top: `validate` must work without the optional peer dependency.
+  let testing: typeof import('./testing/index.js');
+  try {
+    testing = await import('./testing/index.js');
+  } catch (error) {
+    if (String((error as Error).message).includes('@sinonjs/fake-timers')) {
+      throw new UsageError(
+        'secours simulate needs @sinonjs/fake-timers (an optional peer dependency): npm install --save-dev @sinonjs/fake-timers',
+      );
+    }
+    throw error;
+  }
+  const input = Object.hasOwn(testing.scenarios, source) ? testing.scenarios[source] : read(source);
+  let scenario: ReturnType<typeof testing.parseScenario>;
+  try {
+    scenario = testing.parseScenario(input);
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stdout.write(problems(source, error));
+    return 1;
+  }
+  const bar = process.stderr.isTTY ? progressBar(process.stderr, scenario.name) : undefined;
+  const report = await testing.runScenario(scenario, {
+    ...(seed === undefined ? {} : { seed }),
+    ...(bar ? { onProgress: bar.update } : {}),
+  });
+  bar?.end();
+  const text =
+    format === 'json'
+      ? testing.formatJson(report)
+      : format === 'html'
+        ? testing.formatHtml(report)
+        : testing.formatText(report);
+  if (values.out) {
+    try {
+      writeFileSync(values.out, text);
+    } catch (error) {
+      throw new UsageError(`cannot write ${values.out}: ${(error as NodeJS.ErrnoException).code ?? error}`);
+    }
+    process.stderr.write(`${scenario.name}: ${format} report written to ${values.out}\n`);
+  } else process.stdout.write(text);
+  return 0;
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    if (command === 'simulate') return await simulate(rest);
+    if (command === 'validate') return validate(rest);
+    if (command === '--help' || command === '-h' || command === 'help') {
+      process.stdout.write(USAGE);
+      return 0;
+    }
+    throw new UsageError(command ? `unknown command ${JSON.stringify(command)}` : 'no command given');
+  } catch (error) {
+    // parseArgs throws TypeErrors with a code for unknown options.
+    const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    if (!usage) throw error;
+    process.stderr.write(`secours: ${(error as Error).message}\n\n${USAGE}`);
+    return 2;
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`secours: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 70;
+  },
+);

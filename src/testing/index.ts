@@ -1,0 +1,43 @@
+// `secours/testing`: fault injection, virtual time, incident replays. Everything public is listed here.
+// The vitest matchers are registered by `secours/testing/vitest`.
+
+export {
+  type Behaviour,
+  type BehaviourKind,
+  type ChaosController,
+  type ChaosCount,
+  ChaosError,
+  type ChaosOptions,
+  type ChaosTarget,
+  createChaos,
+} from './chaos.js';
+export { formatHtml, formatJson } from './format-html.js';
+export { formatText } from './format-text.js';
+export {
+  describeOutcome,
+  type MatcherResult,
+  type SecoursMatchers,
+  toBeReferredTo,
+  toBeServedBy,
+  toBeUncertain,
+  toHaveChannelStatus,
+} from './matchers.js';
+export { createRandom, type Random } from './random.js';
+export type { Bucket, Counts, FailureReport, ScenarioReport, TimelineMark } from './report.js';
+export { type RunScenarioOptions, runScenario } from './run-scenario.js';
+export {
+  PRESETS,
+  parseScenario,
+  type Scenario,
+  type ScenarioEvent,
+  type ScenarioInput,
+  scenarioSchema,
+} from './scenario.js';
+export { scenarios } from './scenarios/index.js';
+export {
+  createTestRouter,
+  disposeTestRouters,
+  type TestRouter,
+  type TestRouterOptions,
+} from './test-router.js';
+export { useVirtualTime, type VirtualTime, type VirtualTimeOptions } from './virtual-time.js';

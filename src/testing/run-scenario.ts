@@ -1,0 +1,361 @@
+import type { AnyCatalog } from '../catalog.js';
+import type { Outage } from '../outages.js';
+import { outageChannels } from '../outages.js';
+import type { Outcome } from '../outcome.js';
+import { createRouter, type Handler, type HandlerContext, type Router } from '../router.js';
+import type { ChannelStatus } from '../snapshot.js';
+import { type Behaviour, createChaos } from './chaos.js';
+import { createRandom } from './random.js';
+import {
+  add,
+  type Bucket,
+  type Counts,
+  emptyCounts,
+  type FailureReport,
+  type ScenarioReport,
+  type Tally,
+} from './report.js';
+import { parseScenario, type Scenario, type ScenarioEvent } from './scenario.js';
+import { useVirtualTime } from './virtual-time.js';
+
+export interface RunScenarioOptions {
+  /** Overrides the scenario's seed. */
+  seed?: number;
+  /** Called after each bucket of virtual time: for a progress bar. */
+  onProgress?: (done: number, total: number) => void;
+}
+
+/** A request that has arrived, or an event of the timeline, in the order they happen. */
+type Step =
+  | { time: number; order: 0; event: ScenarioEvent & { time: number } }
+  | { time: number; order: 1; operation: string; exclude: readonly string[]; n: number };
+
+interface OpenFailure {
+  report: FailureReport;
+  from: number;
+  until: number | undefined;
+  operation: string | undefined;
+  channels: Set<string>;
+}
+
+/** Skips that mean the router already knew the route was down. */
+const KNOWN_DOWN = new Set(['breaker-open', 'outage', 'maintenance', 'remote']);
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason);
+    const onAbort = () => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, ms);
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
+
+function behaviourOf(e: ScenarioEvent): Behaviour | undefined {
+  switch (e.do) {
+    case 'down':
+    case 'up':
+    case 'hang':
+    case 'fail':
+      return { kind: e.do };
+    case 'not-executed':
+      return e.ms === undefined ? { kind: 'not-executed' } : { kind: 'not-executed', ms: e.ms };
+    case 'slow':
+      return { kind: 'slow', ms: e.ms };
+    case 'flaky':
+      return { kind: 'flaky', rate: e.rate };
+    default:
+      return undefined;
+  }
+}
+
+function clockTime(ms: number, timeZone: string): string {
+  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
+    ms,
+  );
+}
+
+function markLabel(e: ScenarioEvent, timeZone: string, time: number): string {
+  const when = clockTime(time, timeZone);
+  if (e.note) return `${when} ${e.note}`;
+  if (e.do === 'declare-outage') return `${when} outage ${e.outage.id} declared`;
+  if (e.do === 'end-outage') return `${when} outage ${e.id} ended`;
+  const target = e.operation ? `${e.operation}/${e.channel}` : e.channel;
+  const extra = e.do === 'slow' ? ` ${e.ms} ms` : e.do === 'flaky' ? ` ${Math.round(e.rate * 100)} %` : '';
+  return `${when} ${target} ${e.do}${extra}`;
+}
+
+/** Poisson arrivals per operation and a profile per person, all drawn from the seed. */
+function arrivals(s: Scenario, seed: number): Step[] {
+  const steps: Step[] = [];
+  const root = createRandom(seed);
+  let n = 0;
+  const operations = Object.keys(s.catalog.operations).filter((op) => Object.hasOwn(s.traffic.perMinute, op));
+  for (const operation of operations) {
+    const rate = s.traffic.perMinute[operation] as number;
+    const random = root.fork(`arrivals/${operation}`);
+    const mean = 60_000 / rate;
+    for (let t = s.start + random.exponential(mean); t < s.end; t += random.exponential(mean)) {
+      // Whole milliseconds: the same instants on every platform, and readable in reports.
+      const time = Math.floor(t);
+      let exclude: readonly string[] = s.traffic.exclude;
+      let draw = random.next();
+      for (const p of s.traffic.profiles) {
+        if (draw < p.share) {
+          exclude = [...new Set([...exclude, ...p.exclude])];
+          break;
+        }
+        draw -= p.share;
+      }
+      steps.push({ time, order: 1, operation, exclude, n: 0 });
+    }
+  }
+  steps.sort((a, b) => a.time - b.time);
+  for (const step of steps) if (step.order === 1) step.n = ++n;
+  return steps;
+}
+
+/**
+ * Drives a real router through a scenario in virtual time and reports, per operation and per
+ * time bucket, who was served, referred (and to what) or left uncertain, when each failure was
+ * detected and when its channels served again. The report depends on the scenario and the seed
+ * only: run it twice, get the same bytes.
+ * @example
+ * const report = await runScenario(scenarios['counters-2018-04-09'], { seed: 1 });
+ */
+export async function runScenario(input: unknown, options: RunScenarioOptions = {}): Promise<ScenarioReport> {
+  const s: Scenario =
+    typeof input === 'object' && input !== null && typeof (input as Scenario).start === 'number'
+      ? (input as Scenario)
+      : parseScenario(input);
+  const seed = options.seed ?? s.seed;
+  const catalog: AnyCatalog = s.catalog;
+  const operationIds = Object.keys(catalog.operations);
+  const channelIds = Object.keys(catalog.channels);
+
+  const steps: Step[] = [
+    ...s.timeline.map((event) => ({ time: event.time, order: 0 as const, event })),
+    ...arrivals(s, seed),
+  ];
+  // Events before arrivals at the same instant: a failure at 09:00 is there for the 09:00 customer.
+  steps.sort((a, b) => a.time - b.time || a.order - b.order);
+
+  const all = emptyCounts();
+  const operations: Record<string, Counts> = {};
+  for (const op of operationIds) if (Object.hasOwn(s.traffic.perMinute, op)) operations[op] = emptyCounts();
+  const bucketCount = Math.ceil((s.end - s.start) / s.bucketMs);
+  const buckets: Bucket[] = Array.from({ length: bucketCount }, (_, i) => ({
+    start: new Date(s.start + i * s.bucketMs).toISOString(),
+    end: new Date(Math.min(s.end, s.start + (i + 1) * s.bucketMs)).toISOString(),
+    all: emptyCounts(),
+    operations: Object.fromEntries(Object.keys(operations).map((op) => [op, emptyCounts()])),
+  }));
+  const failures: OpenFailure[] = [];
+  const channels: Record<string, { at: string; status: ChannelStatus }[]> = {};
+  const timeline: ScenarioReport['timeline'] = [];
+
+  const time = useVirtualTime({ now: s.start });
+  let router: Router | undefined;
+  try {
+    const chaos = createChaos(catalog, { seed });
+    const handlers: Record<string, Record<string, Handler>> = {};
+    let receipts = 0;
+    for (const op of operationIds) {
+      for (const route of (catalog.operations[op] as { routes: readonly { channel: string }[] }).routes) {
+        if (!s.automated.includes(route.channel)) continue;
+        handlers[op] ??= {};
+        (handlers[op] as Record<string, Handler>)[route.channel] = async (_input: unknown, ctx: HandlerContext) => {
+          await sleep(s.latencyMs, ctx.signal);
+          return { receipt: ++receipts };
+        };
+      }
+    }
+    const r = createRouter({ catalog, clock: time.clock, breaker: s.breaker, handlers: chaos.wrap(handlers) });
+    router = r as unknown as Router;
+
+    const recordStatuses = () => {
+      const snapshot = r.getSnapshot();
+      const at = new Date(time.now()).toISOString();
+      for (const ch of channelIds) {
+        const status = (snapshot.channels as Record<string, { status: ChannelStatus }>)[ch]?.status ?? 'operational';
+        let list = channels[ch];
+        if (!list) {
+          list = [];
+          channels[ch] = list;
+        }
+        const last = list[list.length - 1];
+        if (last?.status === status) continue;
+        // Several changes within one instant: keep the last.
+        if (last?.at === at) list.pop();
+        if (list[list.length - 1]?.status !== status) list.push({ at, status });
+      }
+    };
+    recordStatuses();
+    r.subscribe(recordStatuses);
+
+    r.on('outage', (e) => {
+      if (e.type !== 'ended') return;
+      const f = failures.find((x) => x.report.target === `outage:${e.outage.id}`);
+      if (f && f.until === undefined) {
+        f.until = time.now();
+        f.report.until = new Date(f.until).toISOString();
+      }
+    });
+
+    const openFailure = (report: Omit<FailureReport, 'from'>, operation: string | undefined, chs: Iterable<string>) => {
+      const now = time.now();
+      failures.push({
+        report: { ...report, from: new Date(now).toISOString() },
+        from: now,
+        until: undefined,
+        operation,
+        channels: new Set(chs),
+      });
+    };
+
+    const apply = (e: ScenarioEvent) => {
+      if (e.do === 'declare-outage') {
+        const outage: Outage = r.declareOutage(e.outage as never);
+        openFailure({ target: `outage:${outage.id}`, kind: 'outage', what: outage.kind, channels: [] }, undefined, []);
+        const f = failures[failures.length - 1] as OpenFailure;
+        f.channels = outageChannels(catalog, outage);
+        f.report.channels = [...f.channels];
+        if (outage.operations.length === 1) f.operation = outage.operations[0];
+        return;
+      }
+      if (e.do === 'end-outage') {
+        r.endOutage(e.id);
+        return;
+      }
+      const target = e.operation ? { operation: e.operation, channel: e.channel } : e.channel;
+      chaos.set(target as never, behaviourOf(e) as Behaviour);
+      const name = e.operation ? `${e.operation}/${e.channel}` : e.channel;
+      const now = time.now();
+      if (e.do === 'up') {
+        for (const f of failures) {
+          if (f.report.kind !== 'chaos' || f.until !== undefined) continue;
+          if (f.report.target === name || (!e.operation && f.channels.has(e.channel))) {
+            f.until = now;
+            f.report.until = new Date(now).toISOString();
+          }
+        }
+        return;
+      }
+      const open = failures.find((f) => f.report.target === name && f.until === undefined);
+      if (open) return; // another kind of failure on a target already failing: the same failure goes on
+      openFailure({ target: name, kind: 'chaos', what: e.do, channels: [e.channel] }, e.operation, [e.channel]);
+    };
+
+    const record = (step: Extract<Step, { order: 1 }>, outcome: Outcome) => {
+      const t: Tally = {
+        kind: outcome.kind,
+        degraded: outcome.kind === 'served' && outcome.degraded,
+        channel: outcome.kind === 'served' ? outcome.channel : undefined,
+        offered: outcome.kind === 'served' ? [] : outcome.alternatives.map((a) => a.channel),
+        openAlternative: outcome.kind !== 'served' && outcome.alternatives.some((a) => a.openNow),
+        code: outcome.kind === 'referred' ? outcome.code : undefined,
+      };
+      add(all, t);
+      add(operations[step.operation] as Counts, t);
+      const bucket = buckets[Math.min(bucketCount - 1, Math.floor((step.time - s.start) / s.bucketMs))] as Bucket;
+      add(bucket.all, t);
+      add(bucket.operations[step.operation] as Counts, t);
+      for (const f of failures) {
+        if (step.time < f.from || (f.operation !== undefined && f.operation !== step.operation)) continue;
+        if (f.report.detectedAt === undefined) {
+          const saw = outcome.attempts.some(
+            (a) => a.result === 'skipped' && KNOWN_DOWN.has(a.why) && f.channels.has(a.channel),
+          );
+          if (saw) {
+            f.report.detectedAt = new Date(step.time).toISOString();
+            f.report.detectAfterMs = step.time - f.from;
+          }
+        }
+        if (f.until !== undefined && f.report.recoveredAt === undefined && step.time >= f.until) {
+          if (outcome.kind === 'served' && f.channels.has(outcome.channel)) {
+            f.report.recoveredAt = new Date(step.time).toISOString();
+            f.report.recoverAfterMs = step.time - f.until;
+          }
+        }
+      }
+    };
+
+    let pending = 0;
+    let failure: unknown;
+    let next = 0;
+    const pump = () => {
+      const now = time.now();
+      while (next < steps.length && (steps[next] as Step).time <= now) {
+        const step = steps[next++] as Step;
+        if (step.order === 0) {
+          timeline.push({ at: new Date(step.time).toISOString(), label: markLabel(step.event, s.timeZone, step.time) });
+          apply(step.event);
+          continue;
+        }
+        pending++;
+        const amount = s.traffic.amounts[step.operation];
+        (r.execute as (op: string, input: unknown, ctx: object) => Promise<Outcome>)(
+          step.operation,
+          { n: step.n },
+          {
+            locale: s.traffic.locale,
+            idempotencyKey: `${s.name}-${seed}-${step.n}`,
+            ...(step.exclude.length ? { exclude: step.exclude } : {}),
+            ...(amount === undefined ? {} : { amount }),
+          },
+        ).then(
+          (outcome) => {
+            pending--;
+            record(step, outcome);
+          },
+          (error: unknown) => {
+            pending--;
+            failure ??= error;
+          },
+        );
+      }
+      const upcoming = steps[next];
+      if (upcoming) setTimeout(pump, upcoming.time - now);
+    };
+    pump();
+
+    for (let i = 1; i <= bucketCount; i++) {
+      await time.advanceTo(Math.min(s.end, s.start + i * s.bucketMs));
+      options.onProgress?.(i, bucketCount);
+    }
+    // Calls still running at the end (a slow backend, a timeout) settle in the minutes after.
+    for (let spent = 0; pending > 0 && spent < 3_600_000; spent += 1_000) await time.advance(1_000);
+    if (failure !== undefined) throw failure;
+
+    const shareWithOpenAlternative =
+      all.referred + all.uncertain === 0 ? null : all.withOpenAlternative / (all.referred + all.uncertain);
+    return {
+      scenario: {
+        name: s.name,
+        title: s.title,
+        ...(s.description === undefined ? {} : { description: s.description }),
+        sources: [...s.sources],
+        catalog: s.catalogName,
+        start: new Date(s.start).toISOString(),
+        end: new Date(s.end).toISOString(),
+        timeZone: s.timeZone,
+        bucketMinutes: s.bucketMs / 60_000,
+        seed,
+      },
+      all: { ...all, shareWithOpenAlternative },
+      operations,
+      buckets,
+      failures: failures.map((f) => f.report),
+      channels,
+      timeline,
+    };
+  } finally {
+    router?.dispose();
+    time.uninstall();
+  }
+}

@@ -1,0 +1,292 @@
+/**
+ * A scenario is data: a catalogue (or a preset's name), a timeline of what breaks and what an
+ * operator declares, and a traffic model. JSON in, validated with zod, every problem reported
+ * with its path.
+ */
+import * as z from 'zod/mini';
+import type { BreakerOptions } from '../breaker.js';
+import { type AnyCatalog, parseCatalog, textSchema } from '../catalog.js';
+import { ConfigError, type ConfigIssue, isSecoursError } from '../errors.js';
+import { type OutageInput, parseOutage } from '../outages.js';
+import { laPoste } from '../presets/la-poste.js';
+import type { Locale } from '../text.js';
+import { parseWith, unsafeObjects } from '../validate.js';
+
+/** Catalogues a scenario may name instead of carrying its own. */
+export const PRESETS: Readonly<Record<string, AnyCatalog>> = Object.freeze({ 'la-poste': laPoste });
+
+const at = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time with offset' });
+const id = z.string().check(z.minLength(1, 'must not be empty'));
+const share = z.number().check(z.gte(0, 'must be between 0 and 1'), z.lte(1, 'must be between 0 and 1'));
+const ms = z.number().check(z.gte(0, 'must be 0 or more'));
+const common = { at, operation: z.optional(id), channel: id, note: z.optional(z.string()) };
+
+const eventSchema = z.discriminatedUnion('do', [
+  z.strictObject({ do: z.enum(['down', 'up', 'hang', 'fail']), ...common }),
+  z.strictObject({ do: z.literal('not-executed'), ...common, ms: z.optional(ms) }),
+  z.strictObject({ do: z.literal('slow'), ...common, ms }),
+  z.strictObject({ do: z.literal('flaky'), ...common, rate: share }),
+  z.strictObject({
+    do: z.literal('declare-outage'),
+    at,
+    note: z.optional(z.string()),
+    // Checked in full against the catalogue by the router's own parser (see parseScenario).
+    outage: z.looseObject({ id, reason: textSchema }),
+  }),
+  z.strictObject({ do: z.literal('end-outage'), at, note: z.optional(z.string()), id }),
+]);
+
+const profileSchema = z.strictObject({
+  name: id,
+  /** Share of people (0–1) in this profile; the rest have none. */
+  share,
+  /** Channels they cannot use (no smartphone, no internet, cannot travel). */
+  exclude: z.array(id),
+});
+
+export const scenarioSchema = z.strictObject({
+  /** A slug, used in file names and idempotency keys. */
+  name: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]*$/, 'expected lowercase letters, digits and -')),
+  title: id,
+  description: z.optional(z.string()),
+  /** Where the facts come from. */
+  sources: z.optional(z.array(z.string())),
+  /** A preset's name (`la-poste`) or a catalogue. */
+  catalog: z.union([z.string(), z.record(z.string(), z.unknown())]),
+  start: at,
+  end: at,
+  /** For the report's clock times. @default 'Europe/Paris' */
+  timeZone: z.optional(id),
+  /** @default 60 */
+  bucketMinutes: z.optional(z.int().check(z.gte(1, 'must be at least 1'))),
+  /** @default 1 */
+  seed: z.optional(z.int()),
+  /** Breaker settings for the simulated router (opossum's names; validated by the router). */
+  breaker: z.optional(z.record(z.string(), z.unknown())),
+  /**
+   * Channels given a simulated backend (a handler that answers after `latencyMs`). Routes on
+   * other channels stay referrals. @default every digital and self-service channel
+   */
+  automated: z.optional(z.array(id)),
+  /** @default 300 */
+  latencyMs: z.optional(ms),
+  timeline: z.array(eventSchema),
+  traffic: z.strictObject({
+    /** Requests per minute, per operation, arriving at random (Poisson) from the seed. */
+    perMinute: z.record(z.string(), z.number().check(z.gt(0, 'must be more than 0'))),
+    /** Channels nobody in this scenario can use (one that did not exist yet). */
+    exclude: z.optional(z.array(id)),
+    profiles: z.optional(z.array(profileSchema)),
+    /** An amount per operation, checked against route limits. */
+    amounts: z.optional(z.record(z.string(), ms)),
+    /** @default 'en' */
+    locale: z.optional(z.enum(['fr', 'en'])),
+  }),
+});
+
+export type ScenarioInput = z.input<typeof scenarioSchema>;
+export type ScenarioEvent = z.output<typeof eventSchema>;
+
+/** A validated scenario, with its catalogue resolved and its times in epoch ms. */
+export interface Scenario {
+  readonly name: string;
+  readonly title: string;
+  readonly description: string | undefined;
+  readonly sources: readonly string[];
+  readonly catalog: AnyCatalog;
+  /** The preset's name, or `custom`. */
+  readonly catalogName: string;
+  readonly start: number;
+  readonly end: number;
+  readonly timeZone: string;
+  readonly bucketMs: number;
+  readonly seed: number;
+  readonly breaker: BreakerOptions;
+  readonly automated: readonly string[];
+  readonly latencyMs: number;
+  readonly timeline: readonly (ScenarioEvent & { readonly time: number })[];
+  readonly traffic: {
+    readonly perMinute: Readonly<Record<string, number>>;
+    readonly exclude: readonly string[];
+    readonly profiles: readonly {
+      readonly name: string;
+      readonly share: number;
+      readonly exclude: readonly string[];
+    }[];
+    readonly amounts: Readonly<Record<string, number>>;
+    readonly locale: Locale;
+  };
+}
+
+/**
+ * Breakers for simulated traffic: people arrive seconds or minutes apart, not thousands a
+ * second, so the statistics window is long and three failures in it are enough to open.
+ */
+const SCENARIO_BREAKER: BreakerOptions = {
+  timeout: 10_000,
+  errorThresholdPercentage: 50,
+  volumeThreshold: 3,
+  resetTimeout: 10 * 60_000,
+  rollingCountTimeout: 30 * 60_000,
+  rollingCountBuckets: 6,
+};
+
+function isTimeZone(tz: string): boolean {
+  try {
+    new Intl.DateTimeFormat('en', { timeZone: tz });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Validates a scenario (an object, or JSON text) against its schema and its catalogue. */
+export function parseScenario(input: unknown): Scenario {
+  let value = input;
+  if (typeof input === 'string') {
+    try {
+      value = JSON.parse(input);
+    } catch (error) {
+      throw new ConfigError('scenario', [{ path: '', message: `not valid JSON: ${(error as Error).message}` }]);
+    }
+  }
+  const unsafe = unsafeObjects(value);
+  const parsed = parseWith(scenarioSchema, value);
+  if (!parsed.data || unsafe.length) throw new ConfigError('scenario', [...unsafe, ...parsed.issues]);
+  const s = parsed.data;
+  const issues: ConfigIssue[] = [];
+
+  let catalog: AnyCatalog | undefined;
+  let catalogName = 'custom';
+  if (typeof s.catalog === 'string') {
+    catalog = Object.hasOwn(PRESETS, s.catalog) ? PRESETS[s.catalog] : undefined;
+    catalogName = s.catalog;
+    if (!catalog) {
+      issues.push({
+        path: 'catalog',
+        message: `unknown preset \`${s.catalog}\`; presets: ${Object.keys(PRESETS).join(', ')}`,
+      });
+    }
+  } else {
+    try {
+      catalog = parseCatalog(s.catalog);
+    } catch (error) {
+      if (!(error instanceof ConfigError)) throw error;
+      for (const i of error.issues) issues.push({ path: i.path ? `catalog.${i.path}` : 'catalog', message: i.message });
+    }
+  }
+  const start = Date.parse(s.start);
+  const end = Date.parse(s.end);
+  if (end <= start) issues.push({ path: 'end', message: 'must be after `start`' });
+  const timeZone = s.timeZone ?? 'Europe/Paris';
+  if (!isTimeZone(timeZone)) issues.push({ path: 'timeZone', message: `unknown IANA time zone \`${timeZone}\`` });
+  if (!catalog) throw new ConfigError('scenario', issues);
+
+  const channels = Object.keys(catalog.channels);
+  const operations = catalog.operations as Record<string, { routes: readonly { channel: string }[] }>;
+  const channelIssue = (path: string, ch: string) => {
+    if (!Object.hasOwn(catalog.channels, ch)) {
+      issues.push({ path, message: `unknown channel \`${ch}\`; known channels: ${channels.join(', ')}` });
+      return false;
+    }
+    return true;
+  };
+  const automated =
+    s.automated ??
+    channels.filter((ch) => {
+      const kind = (catalog.channels[ch] as { kind: string }).kind;
+      return kind === 'digital' || kind === 'self-service';
+    });
+  s.automated?.forEach((ch, i) => {
+    channelIssue(`automated[${i}]`, ch);
+  });
+
+  const timeline = s.timeline.map((e, i) => {
+    const time = Date.parse(e.at);
+    if (time < start || time > end)
+      issues.push({ path: `timeline[${i}].at`, message: 'must be between `start` and `end`' });
+    if (e.do === 'declare-outage') {
+      try {
+        // Checked as the router will check it, at the moment it is declared.
+        parseOutage(catalog, { from: e.at, ...(e.outage as object) } as OutageInput, time);
+      } catch (error) {
+        if (!isSecoursError(error) || !(error instanceof ConfigError)) throw error;
+        for (const x of error.issues) {
+          issues.push({ path: `timeline[${i}].outage${x.path ? `.${x.path}` : ''}`, message: x.message });
+        }
+      }
+    } else if (e.do !== 'end-outage') {
+      if (channelIssue(`timeline[${i}].channel`, e.channel)) {
+        if (!automated.includes(e.channel)) {
+          issues.push({
+            path: `timeline[${i}].channel`,
+            message: `\`${e.channel}\` has no simulated backend (add it to \`automated\`, or declare an outage instead)`,
+          });
+        }
+        if (e.operation !== undefined) {
+          const op = Object.hasOwn(operations, e.operation) ? operations[e.operation] : undefined;
+          if (!op) issues.push({ path: `timeline[${i}].operation`, message: `unknown operation \`${e.operation}\`` });
+          else if (!op.routes.some((r) => r.channel === e.channel)) {
+            issues.push({
+              path: `timeline[${i}].channel`,
+              message: `\`${e.operation}\` has no route on \`${e.channel}\``,
+            });
+          }
+        }
+      }
+    }
+    return Object.freeze({ ...e, time });
+  });
+  // Stable: events at the same instant keep the order they were written in.
+  timeline.sort((a, b) => a.time - b.time);
+
+  for (const op of Object.keys(s.traffic.perMinute)) {
+    if (!Object.hasOwn(operations, op)) {
+      issues.push({
+        path: `traffic.perMinute.${op}`,
+        message: `unknown operation \`${op}\`; known operations: ${Object.keys(operations).join(', ')}`,
+      });
+    }
+  }
+  for (const op of Object.keys(s.traffic.amounts ?? {})) {
+    if (!Object.hasOwn(operations, op))
+      issues.push({ path: `traffic.amounts.${op}`, message: `unknown operation \`${op}\`` });
+  }
+  s.traffic.exclude?.forEach((ch, i) => {
+    channelIssue(`traffic.exclude[${i}]`, ch);
+  });
+  let shares = 0;
+  s.traffic.profiles?.forEach((p, i) => {
+    shares += p.share;
+    p.exclude.forEach((ch, j) => {
+      channelIssue(`traffic.profiles[${i}].exclude[${j}]`, ch);
+    });
+  });
+  if (shares > 1 + 1e-9) issues.push({ path: 'traffic.profiles', message: `shares add up to ${shares}, more than 1` });
+  if (issues.length) throw new ConfigError('scenario', issues);
+
+  return Object.freeze({
+    name: s.name,
+    title: s.title,
+    description: s.description,
+    sources: Object.freeze(s.sources ?? []),
+    catalog,
+    catalogName,
+    start,
+    end,
+    timeZone,
+    bucketMs: (s.bucketMinutes ?? 60) * 60_000,
+    seed: s.seed ?? 1,
+    breaker: { ...SCENARIO_BREAKER, ...(s.breaker as BreakerOptions | undefined) },
+    automated: Object.freeze(automated),
+    latencyMs: s.latencyMs ?? 300,
+    timeline: Object.freeze(timeline),
+    traffic: Object.freeze({
+      perMinute: Object.freeze({ ...s.traffic.perMinute }),
+      exclude: Object.freeze(s.traffic.exclude ?? []),
+      profiles: Object.freeze(s.traffic.profiles ?? []),
+      amounts: Object.freeze({ ...(s.traffic.amounts ?? {}) }),
+      locale: s.traffic.locale ?? 'en',
+    }),
+  });
+}
