@@ -2,6 +2,7 @@ import type { AnyCatalog, ChannelIdOf, Operation } from '../catalog.js';
 import { ConfigError, NotExecutedError } from '../errors.js';
 import type { Handler, HandlerContext, Handlers, RouteRefOf } from '../router.js';
 import { createRandom, type Random } from './random.js';
+import { sleep } from './sleep.js';
 
 /**
  * What a wrapped handler does now. Data, so a scenario file can say it too.
@@ -81,21 +82,6 @@ export interface ChaosController<C extends AnyCatalog = AnyCatalog> {
 
 const UP: Behaviour = Object.freeze({ kind: 'up' });
 const key = (operation: string, channel: string) => `${operation}\u0000${channel}`;
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 function hang(signal: AbortSignal): Promise<never> {
   return new Promise((_resolve, reject) => {

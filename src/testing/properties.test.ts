@@ -6,6 +6,7 @@ import { type Alternative, type AnyCatalog, defineCatalog, isNotExecutedError, t
 import { createRouter, type Handler, type HandlerContext } from '../router.js';
 import type { Snapshot } from '../snapshot.js';
 import { type Behaviour, createChaos } from './chaos.js';
+import { sleep } from './sleep.js';
 import { useVirtualTime } from './virtual-time.js';
 
 const SEED = 20260405;
@@ -156,21 +157,6 @@ interface Observed {
 }
 
 const pick = <T>(list: readonly T[], i: number): T | undefined => (list.length ? list[i % list.length] : undefined);
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 async function simulate(world: World, steps: Step[], seed: number): Promise<Observed> {
   const { catalog } = world;

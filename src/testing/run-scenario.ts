@@ -16,6 +16,7 @@ import {
   type Tally,
 } from './report.js';
 import { parseScenario, type Scenario, type ScenarioEvent } from './scenario.js';
+import { sleep } from './sleep.js';
 import { useVirtualTime } from './virtual-time.js';
 
 export interface RunScenarioOptions {
@@ -40,21 +41,6 @@ interface OpenFailure {
 
 /** Skips that mean the router already knew the route was down. */
 const KNOWN_DOWN = new Set(['breaker-open', 'outage', 'maintenance', 'remote']);
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 function behaviourOf(e: ScenarioEvent): Behaviour | undefined {
   switch (e.do) {
