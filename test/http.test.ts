@@ -210,14 +210,21 @@ describe('status as Server-Sent Events', () => {
     return reader;
   };
 
-  it('sends the current snapshot, then each change, ids being versions', async () => {
+  /** `<instance>-<version>`: the version, and a tag that tells this server process from another. */
+  const idParts = (id: string | undefined) => {
+    const match = /^([0-9a-z]+)-(\d+)$/.exec(id ?? '');
+    if (!match) throw new Error(`expected an event id <instance>-<version>, got ${id}`);
+    return { instance: match[1] as string, version: Number(match[2]) };
+  };
+
+  it('sends the current snapshot, then each change, ids carrying the version', async () => {
     const stream = await open();
     const first = await stream.next();
-    expect(first.id).toBe(String(router.getSnapshot().version));
+    expect(idParts(first.id).version).toBe(router.getSnapshot().version);
     expect(JSON.parse(first.data)).toEqual(JSON.parse(JSON.stringify(router.getSnapshot())));
     const outage = router.declareOutage({ channels: ['web'], reason: 'web down' });
     const second = await stream.next();
-    expect(Number(second.id)).toBe(Number(first.id) + 1);
+    expect(idParts(second.id)).toEqual({ ...idParts(first.id), version: idParts(first.id).version + 1 });
     expect((JSON.parse(second.data) as Snapshot).outages.map((o) => o.id)).toEqual([outage.id]);
     router.endOutage(outage.id);
   });
@@ -229,16 +236,22 @@ describe('status as Server-Sent Events', () => {
   });
 
   it('resumes with Last-Event-ID: nothing repeated when up to date, the latest when behind', async () => {
-    const current = router.getSnapshot().version;
-    const upToDate = await open({ 'last-event-id': String(current) });
-    const viaQuery = await open({}, `?lastEventId=${current}`);
-    const behind = await open({ 'last-event-id': String(current - 1) });
-    expect((await behind.next()).id).toBe(String(current));
+    const probe = await open();
+    const currentId = (await probe.next()).id as string;
+    const { instance, version: current } = idParts(currentId);
+    const upToDate = await open({ 'last-event-id': currentId });
+    const viaQuery = await open({}, `?lastEventId=${currentId}`);
+    const behind = await open({ 'last-event-id': `${instance}-${current - 1}` });
+    // An id from another server process (a restart) never counts as up to date, even with the same version.
+    const otherProcess = await open({ 'last-event-id': `zz${instance}-${current}` });
+    expect((await behind.next()).id).toBe(currentId);
+    expect((await otherProcess.next()).id).toBe(currentId);
     router.declareOutage({ channels: ['app'], reason: 'app down' });
     // The first snapshot these streams get is the new one: the one they had was not sent again.
-    expect((await upToDate.next()).id).toBe(String(current + 1));
-    expect((await viaQuery.next()).id).toBe(String(current + 1));
-    expect((await behind.next()).id).toBe(String(current + 1));
+    const next = `${instance}-${current + 1}`;
+    expect((await upToDate.next()).id).toBe(next);
+    expect((await viaQuery.next()).id).toBe(next);
+    expect((await behind.next()).id).toBe(next);
   });
 
   it('serialises each snapshot once however many streams are open', async () => {

@@ -49,6 +49,8 @@ interface Encoded {
   readonly snapshot: Snapshot;
   readonly json: string;
   readonly etag: string;
+  /** The SSE event id: the instance tag keeps a restarted server's versions from matching old ids. */
+  readonly id: string;
   /** The SSE event, encoded once and shared by every stream. */
   readonly frame: Uint8Array;
 }
@@ -78,7 +80,7 @@ function matches(ifNoneMatch: string | null, tag: string): boolean {
 
 /**
  * `GET` → the snapshot as JSON, `ETag` and `304 Not Modified` on a match; with
- * `Accept: text/event-stream` → a stream of `snapshot` events (id = snapshot version) and
+ * `Accept: text/event-stream` → a stream of `snapshot` events (id = an instance tag and the snapshot version) and
  * `ping` heartbeats. A client resuming with `Last-Event-ID` (or `?lastEventId=`, for clients
  * that open a new EventSource) equal to the current version gets no repeat of it.
  * @example
@@ -111,7 +113,8 @@ export function statusHandler(router: StatusSource, options: StatusHandlerOption
         snapshot,
         json,
         etag: `"${instance}-${snapshot.version}"`,
-        frame: encoder.encode(`id: ${snapshot.version}\nevent: snapshot\ndata: ${json}\n\n`),
+        id: `${instance}-${snapshot.version}`,
+        frame: encoder.encode(`id: ${instance}-${snapshot.version}\nevent: snapshot\ndata: ${json}\n\n`),
       };
     }
     return encoded;
@@ -174,7 +177,7 @@ export function statusHandler(router: StatusSource, options: StatusHandlerOption
           const current = encode();
           controller.enqueue(encoder.encode(`retry: ${RETRY_MS}\n\n`));
           // Every event is the whole status: a client that missed some needs only the latest.
-          if (lastId !== String(current.snapshot.version)) controller.enqueue(current.frame);
+          if (lastId !== current.id) controller.enqueue(current.frame);
         },
         cancel() {
           if (stream) drop(stream);
