@@ -4,11 +4,17 @@ const entry = {
   index: 'src/index.ts',
   'presets/la-poste': 'src/presets/la-poste.ts',
 };
+// Node-only entry points: built with the core (sharing its chunks, so `ConfigError` is one class
+// whichever entry throws it), never in the browser build. ioredis and prom-client stay external.
+const nodeOnly = {
+  redis: 'src/redis/index.ts',
+  prometheus: 'src/prometheus/index.ts',
+};
 
 export default defineConfig([
   {
     // Node and any bundler that does not ask for the browser build.
-    entry,
+    entry: { ...entry, ...nodeOnly },
     format: ['esm', 'cjs'],
     // tsup sets `baseUrl`, which TypeScript 6 deprecates.
     dts: { compilerOptions: { ignoreDeprecations: '6.0' } },
