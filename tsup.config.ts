@@ -15,11 +15,17 @@ const nodeEntry = {
   'testing/vitest': 'src/testing/vitest.ts',
   cli: 'src/cli.ts',
 };
+// Node-only entry points: built with the core (sharing its chunks, so `ConfigError` is one class
+// whichever entry throws it), never in the browser build. ioredis and prom-client stay external.
+const nodeOnly = {
+  redis: 'src/redis/index.ts',
+  prometheus: 'src/prometheus/index.ts',
+};
 
 export default defineConfig([
   {
     // Node and any bundler that does not ask for the browser build.
-    entry: nodeEntry,
+    entry: { ...nodeEntry, ...nodeOnly },
     format: ['esm', 'cjs'],
     // tsup sets `baseUrl`, which TypeScript 6 deprecates.
     dts: { compilerOptions: { ignoreDeprecations: '6.0' } },

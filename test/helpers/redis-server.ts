@@ -1,0 +1,156 @@
+// A real redis-server for the fleet suites, started on a free loopback port in its own temporary
+// directory and stopped at the end. Missing binary: the suite is skipped loudly, or fails in CI.
+
+import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createConnection, createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+function findBinary(): string | undefined {
+  try {
+    return execFileSync('sh', ['-c', 'command -v redis-server'], { encoding: 'utf8' }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export const redisServerBinary = findBinary();
+
+/** True when the suite can run; false (with a loud warning) to skip it; throws in CI. */
+export function redisAvailable(suite: string): boolean {
+  if (redisServerBinary) return true;
+  const message = `redis-server not found on PATH: ${suite} needs it (Debian: apt-get install redis-server)`;
+  if (process.env.CI === 'true') throw new Error(`${message}. CI=true, so this fails instead of skipping.`);
+  console.warn(`\n⚠ SKIPPED ${suite}: ${message}\n`);
+  return false;
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      server.close(() =>
+        typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port')),
+      );
+    });
+  });
+}
+
+/** Resolves when the server answers PING, rejects after `limitMs`. */
+async function waitForPing(port: number, limitMs: number): Promise<void> {
+  const deadline = Date.now() + limitMs;
+  for (;;) {
+    const ok = await new Promise<boolean>((resolve) => {
+      const socket = createConnection({ port, host: '127.0.0.1' });
+      let data = '';
+      socket.setTimeout(1000, () => {
+        socket.destroy();
+        resolve(false);
+      });
+      socket.on('connect', () => socket.write('PING\r\n'));
+      socket.on('data', (chunk) => {
+        data += chunk.toString();
+        if (data.includes('\r\n')) {
+          socket.destroy();
+          resolve(data.startsWith('+PONG'));
+        }
+      });
+      socket.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`redis-server on port ${port} did not answer PING`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+export interface RedisServerOptions {
+  /** Append-only file on (`appendfsync always`), so a restart keeps every write. @default false */
+  appendonly?: boolean;
+}
+
+export class RedisServer {
+  private process: ChildProcess | undefined;
+  private exited: Promise<unknown> = Promise.resolve();
+  private paused = false;
+
+  private constructor(
+    readonly port: number,
+    readonly dir: string,
+    private readonly options: RedisServerOptions,
+  ) {}
+
+  static async start(options: RedisServerOptions = {}): Promise<RedisServer> {
+    const dir = mkdtempSync(join(tmpdir(), 'secours-redis-'));
+    let lastError: unknown;
+    // Another process may take the port between finding it free and the server binding it.
+    for (let attempt = 0; attempt < 5; attempt++) {
+      const server = new RedisServer(await freePort(), dir, options);
+      try {
+        await server.launch();
+        return server;
+      } catch (error) {
+        lastError = error;
+        server.kill();
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+    throw lastError;
+  }
+
+  get url(): string {
+    return `redis://127.0.0.1:${this.port}`;
+  }
+
+  get pid(): number | undefined {
+    return this.process?.pid;
+  }
+
+  private async launch(): Promise<void> {
+    const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--dir', this.dir];
+    args.push(
+      ...(this.options.appendonly ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
+    );
+    const child = spawn(redisServerBinary as string, args, { stdio: 'ignore' });
+    this.process = child;
+    this.exited = new Promise((resolve) => child.once('exit', resolve));
+    const exited = new Promise<never>((_, reject) =>
+      child.once('exit', (code) => reject(new Error(`redis-server exited with ${code} before answering PING`))),
+    );
+    exited.catch(() => {});
+    await Promise.race([waitForPing(this.port, 10_000), exited]);
+  }
+
+  /** SIGKILL: gone at once, as in a crash. */
+  kill(): void {
+    if (this.paused) this.resume();
+    this.process?.kill('SIGKILL');
+    this.process = undefined;
+  }
+
+  /** SIGSTOP: connections stay open and nothing answers, as with a Redis stuck on a slow disk. */
+  pause(): void {
+    this.process?.kill('SIGSTOP');
+    this.paused = true;
+  }
+
+  resume(): void {
+    this.process?.kill('SIGCONT');
+    this.paused = false;
+  }
+
+  /** Starts again on the same port and directory (after `kill`). */
+  async restart(): Promise<void> {
+    if (this.process) this.kill();
+    await this.exited;
+    await this.launch();
+  }
+
+  async stop(): Promise<void> {
+    if (this.process) this.kill();
+    await this.exited;
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+}
