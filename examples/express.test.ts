@@ -52,7 +52,8 @@ it('declares an outage through /admin/outages, streams it on /status, answers 50
   expect(declared.status).toBe(201);
   expect(declared.headers.get('location')).toBe('/admin/outages/ob-1');
   const next = await stream.next();
-  expect(Number(next.id)).toBeGreaterThan(Number(first.id));
+  expect(JSON.parse(next.data).version).toBeGreaterThan(JSON.parse(first.data).version);
+  expect(next.id).not.toBe(first.id);
   expect(JSON.parse(next.data).outages.map((o: { id: string }) => o.id)).toEqual(['ob-1']);
   await stream.cancel();
 
