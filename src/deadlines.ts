@@ -111,13 +111,13 @@ export class Deadlines {
   private queues = new Map<number, Queue>();
 
   /** Registers a call; its `expire` runs if it is still not settled after `timeoutMs`. */
-  add(timeoutMs: number, entry: Deadline): void {
+  add(timeoutMs: number, entry: Deadline, now = Date.now()): void {
     let queue = this.queues.get(timeoutMs);
     if (!queue) {
       queue = new Queue(timeoutMs);
       this.queues.set(timeoutMs, queue);
     }
-    entry.at = Date.now() + timeoutMs;
+    entry.at = now + timeoutMs;
     entry.done = false;
     queue.add(entry);
   }
