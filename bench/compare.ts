@@ -15,7 +15,17 @@ import {
 } from 'cockatiel';
 import CircuitBreaker from 'opossum';
 import { type BreakerOptions, createRouter, defineCatalog } from '../src/index.js';
-import { type Case, type Figure, fmtNs, fmtRatio, printTargets, runRounds, type Target, table, writeResults } from './harness.js';
+import {
+  type Case,
+  type Figure,
+  fmtNs,
+  fmtRatio,
+  printTargets,
+  runRounds,
+  type Target,
+  table,
+  writeResults,
+} from './harness.js';
 
 const rounds = Number(process.env.BENCH_ROUNDS ?? 15);
 
@@ -140,7 +150,13 @@ const cases: Case[] = [
 ];
 
 console.log(`secours bench: router vs opossum vs cockatiel (${process.version}, ${rounds} rounds)\n`);
-const figures = await runRounds(cases, { rounds });
+// BENCH_ONLY=regex runs a subset while working on one path (the targets then print only what they can).
+const only = process.env.BENCH_ONLY ? new RegExp(process.env.BENCH_ONLY) : undefined;
+const figures = await runRounds(only ? cases.filter((c) => only.test(c.name)) : cases, { rounds });
+if (only) {
+  for (const f of figures) console.log(`${f.name}: ${fmtNs(f.median)} (${fmtNs(f.min)}–${fmtNs(f.max)})`);
+  process.exit(0);
+}
 const by = new Map(figures.map((f) => [f.name, f]));
 const get = (name: string) => by.get(name) as Figure;
 const bare = get('bare await fn()').median;

@@ -35,8 +35,8 @@ import {
   type SkipReason,
   Uncertain,
 } from './outcome.js';
-import { computeStatus, fingerprint, isDown, type RouteView, type Snapshot } from './snapshot.js';
 import { type ResolvedScopeOptions, resolveScopeOptions, type ScopeOptions, scopeProblem } from './scopes.js';
+import { computeStatus, fingerprint, isDown, type RouteView, type Snapshot } from './snapshot.js';
 import { type StandardSchemaV1, validateSync } from './standard-schema.js';
 import { DEFAULT_LOCALE, isLocale, type Locale, localise } from './text.js';
 import { isPlainObject } from './validate.js';
@@ -244,9 +244,11 @@ function newKey(): string {
 }
 
 /** Captures a new promise's settle functions without allocating an executor closure per call. */
-let captured: [(value: Outcome) => void, (error: unknown) => void] | undefined;
+let capturedResolve: ((value: Outcome) => void) | undefined;
+let capturedReject: ((error: unknown) => void) | undefined;
 const capture = (resolve: (value: Outcome) => void, reject: (error: unknown) => void) => {
-  captured = [resolve, reject];
+  capturedResolve = resolve;
+  capturedReject = reject;
 };
 
 /** One call to `execute` (or `plan`): what it knows of the person, and how far it got. */
@@ -260,7 +262,6 @@ class Call {
   runs = 0;
   attempts: Attempt[] = [];
   failed: Set<string> | undefined;
-  promise: Promise<Outcome> | undefined;
   resolve: ((outcome: Outcome) => void) | undefined;
   reject: ((error: unknown) => void) | undefined;
   private key: string | undefined;
@@ -274,14 +275,13 @@ class Call {
   ) {
     this.key = givenKey;
   }
-  /** Made when the first attempt goes asynchronous; a call that ends synchronously needs none. */
+  /** Made once the first attempt goes asynchronous; a call that ends synchronously needs none. */
   pending(): Promise<Outcome> {
-    if (!this.promise) {
-      this.promise = new Promise(capture);
-      [this.resolve, this.reject] = captured as NonNullable<typeof captured>;
-      captured = undefined;
-    }
-    return this.promise;
+    const promise = new Promise<Outcome>(capture);
+    this.resolve = capturedResolve;
+    this.reject = capturedReject;
+    capturedResolve = capturedReject = undefined;
+    return promise;
   }
   /** Generated only when a handler or an outcome needs it. */
   idempotencyKey(): string {
@@ -294,6 +294,10 @@ class Call {
   }
 }
 
+const FIRED = 0;
+const COUNTED = 1;
+const STARTING = 2;
+
 /**
  * One handler run: its context, its deadline entry, and how it reports its end. On a closed
  * breaker the router runs it directly and counts it in opossum's window (`counted`); otherwise
@@ -304,20 +308,18 @@ class AttemptRun implements HandlerContext, Deadline {
   done = false;
   kind: Kind | undefined;
   readonly startedAt = Date.now();
-  /** True while the handler runs synchronously inside `startCounted`. */
-  private starting = false;
+  /** FIRED: run by opossum's `fire`; COUNTED: by the router; STARTING: counted, handler still on the stack. */
+  private mode = FIRED;
   /** Set when a counted run ended before `startCounted` returned. */
   syncEnd: { ok: boolean; value: unknown } | undefined;
-  private counted = false;
-  private controller: AbortController | undefined;
-  private abortReason: Error | undefined;
-  private resolve: ((value: unknown) => void) | undefined;
-  private reject: ((error: unknown) => void) | undefined;
+  /** An AbortController once `signal` was read; the abort reason if it came first. */
+  private abortState: AbortController | Error | undefined;
+  /** The promise opossum watches, in FIRED mode. */
+  private fired: { resolve(value: unknown): void; reject(error: unknown): void } | undefined;
 
   constructor(
     private readonly router: RouterImpl,
     readonly route: RouteState,
-    readonly slot: Slot,
     readonly breaker: RouteBreaker<AttemptRun>,
     readonly call: Call,
     readonly attempt: number,
@@ -343,29 +345,30 @@ class AttemptRun implements HandlerContext, Deadline {
   }
   /** Made on first read: most handlers that ignore it cost no AbortController. */
   get signal(): AbortSignal {
-    if (!this.controller) {
-      this.controller = new AbortController();
-      if (this.abortReason) this.controller.abort(this.abortReason);
+    let controller = this.abortState;
+    if (!(controller instanceof AbortController)) {
+      const reason = controller;
+      controller = new AbortController();
+      if (reason) controller.abort(reason);
+      this.abortState = controller;
     }
-    return this.controller.signal;
+    return controller.signal;
   }
 
   /** For opossum's `fire`. */
   start(): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
+      this.fired = { resolve, reject };
       this.run();
     });
   }
 
   /** Runs the handler outside opossum, counted in its window; see `syncEnd`. */
   startCounted(): void {
-    this.counted = true;
-    this.starting = true;
+    this.mode = STARTING;
     this.breaker.countFire();
     this.run();
-    this.starting = false;
+    this.mode = COUNTED;
   }
 
   private run(): void {
@@ -417,20 +420,20 @@ class AttemptRun implements HandlerContext, Deadline {
   }
 
   private end(ok: boolean, value: unknown): void {
-    if (!this.counted) {
-      if (ok) this.resolve?.(value);
-      else this.reject?.(value);
+    if (this.mode === FIRED) {
+      if (ok) this.fired?.resolve(value);
+      else this.fired?.reject(value);
       return;
     }
     // What opossum's errorFilter would say: a rejection or a cancellation is not the route's fault.
     this.breaker.countSettled(!ok && this.router.countsAgainst(value, this));
-    if (this.starting) this.syncEnd = { ok, value };
+    if (this.mode === STARTING) this.syncEnd = { ok, value };
     else this.router.resume(this, ok, value);
   }
 
   private abort(reason: Error): void {
-    this.abortReason = reason;
-    this.controller?.abort(reason);
+    if (this.abortState instanceof AbortController) this.abortState.abort(reason);
+    else this.abortState = reason;
   }
 }
 
@@ -443,6 +446,11 @@ class RouterImpl {
   readonly deadlines = new Deadlines();
   readonly breakerOptions: ResolvedBreakerOptions;
   readonly emitter = new EventEmitter<RouterEvents>();
+  /**
+   * Events that may have a listener: set by on/once, cleared by off when the last one goes
+   * (a spent `once` leaves it set, which only costs a look at the emitter).
+   */
+  readonly listening: { [E in keyof RouterEvents]?: boolean } = {};
   private readonly catalog: AnyCatalog;
   private readonly clock: Clock;
   private readonly classifyFn: Classify | undefined;
@@ -595,11 +603,10 @@ class RouterImpl {
       }
       const slot = this.slotOf(route, call.scope, true);
       const breaker = slot.breaker ?? this.breakerOf(route, slot);
-      const run = new AttemptRun(this, route, slot, breaker, call, ++call.runs);
+      const run = new AttemptRun(this, route, breaker, call, ++call.runs);
       if ((slot as ScopeSlot).scope !== undefined) (slot as ScopeSlot).lastUsed = run.startedAt;
       if (!(breaker.counting && breaker.closed)) {
         // A half-open trial: opossum's `fire` decides and counts.
-        call.pending();
         breaker.fire(run).then(
           (value) => this.resume(run, true, value),
           (error) => this.resume(run, false, error),
@@ -608,10 +615,8 @@ class RouterImpl {
       }
       run.startCounted();
       const end = run.syncEnd;
-      if (!end) {
-        call.pending();
-        return undefined;
-      }
+      // In flight: its end comes back through `resume`, never before `start` made the promise.
+      if (!end) return undefined;
       const outcome = this.ended(run, end.ok, end.value);
       if (outcome) return outcome;
     }
@@ -648,7 +653,12 @@ class RouterImpl {
       return outcome;
     }
     const kind = run.kind ?? this.classify(value, run);
-    const attempt: Attempt = { channel: route.channel, result: kind, durationMs: Date.now() - run.startedAt, error: value };
+    const attempt: Attempt = {
+      channel: route.channel,
+      result: kind,
+      durationMs: Date.now() - run.startedAt,
+      error: value,
+    };
     call.attempts.push(attempt);
     this.emitAttempt(op, attempt);
     if (kind === 'rejection') throw value;
@@ -803,7 +813,7 @@ class RouterImpl {
     if (route.remoteDownSince !== undefined) return 'remote';
     const b = this.slotOf(route, call.scope, false).breaker;
     // Skipped without calling opossum, which would build an Error for each rejected call.
-    if (b && (b.opened || (b.halfOpen && !b.pendingClose))) return 'breaker-open';
+    if (b && !b.closed && (b.opened || (b.halfOpen && !b.pendingClose))) return 'breaker-open';
     return undefined;
   }
 
@@ -905,6 +915,8 @@ class RouterImpl {
           route.scopes.delete(scope);
           route.scopesLive--;
           this.scopeCount--;
+          // The share of scopes down changed.
+          if (route.scopesDown > 0) this.invalidate();
         }
       }
     }
@@ -919,7 +931,7 @@ class RouterImpl {
   }
 
   private emitAttempt(op: OperationState, attempt: Attempt): void {
-    if (this.emitter.listenerCount('attempt') > 0) this.emit('attempt', { operation: op.id, attempt });
+    if (this.listening.attempt) this.emit('attempt', { operation: op.id, attempt });
   }
 
   /**
@@ -928,7 +940,7 @@ class RouterImpl {
    */
   private emit<E extends keyof RouterEvents>(event: E, arg: Parameters<RouterEvents[E]>[0]): void {
     // Most events have no listener on the hot path: skip the emitter's work.
-    if (this.emitter.listenerCount(event) === 0) return;
+    if (!this.listening[event]) return;
     try {
       (this.emitter.emit as (event: E, arg: unknown) => boolean).call(this.emitter, event, arg);
     } catch (error) {
@@ -1133,7 +1145,8 @@ class RouterImpl {
       for (const r of op.routes) {
         if (r.blockedBy) continue;
         if (r.halfOpenHeld) this.onBreakerState(r, 'half-open');
-        if (r.scopes) for (const slot of r.scopes.values()) if (slot.halfOpenHeld) this.onBreakerState(r, 'half-open', slot);
+        if (r.scopes)
+          for (const slot of r.scopes.values()) if (slot.halfOpenHeld) this.onBreakerState(r, 'half-open', slot);
       }
     }
     this.nextOutageChange = this.outages.nextChange(now);
@@ -1413,14 +1426,17 @@ export function createRouter<
     setRemoteDown: (source: string, routes: readonly RouteRef[]) => impl.setRemoteDown(source, routes),
     on(event: keyof RouterEvents, listener: (...args: never[]) => void) {
       impl.emitter.on(event, listener as never);
+      impl.listening[event] = true;
       return router;
     },
     off(event: keyof RouterEvents, listener: (...args: never[]) => void) {
       impl.emitter.off(event, listener as never);
+      impl.listening[event] = impl.emitter.listenerCount(event) > 0;
       return router;
     },
     once(event: keyof RouterEvents, listener: (...args: never[]) => void) {
       impl.emitter.once(event, listener as never);
+      impl.listening[event] = true;
       return router;
     },
     dispose: () => impl.dispose(),
