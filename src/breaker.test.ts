@@ -206,6 +206,22 @@ describe('createBreaker', () => {
       expect(onState.mock.calls.map(([s]) => s)).toEqual(['open', 'half-open', 'open', 'half-open', 'closed']);
     });
 
+    it('leaves an idle window alone, and rotates it again once it counts something', () => {
+      const b = breaker();
+      const status = (b as unknown as { cb: { status: { window: object[] } } }).cb.status;
+      vi.advanceTimersByTime(20_000);
+      const newest = status.window[0];
+      vi.advanceTimersByTime(5_000);
+      // Nothing counted for the whole window: no new bucket allocated.
+      expect(status.window[0]).toBe(newest);
+      counted(b, true, 2);
+      vi.advanceTimersByTime(1_000);
+      expect(status.window[0]).not.toBe(newest);
+      expect(b.stats.failures).toBe(2);
+      vi.advanceTimersByTime(10_000);
+      expect(b.stats.failures).toBe(0);
+    });
+
     it('keeps no latency sample per call: the window holds counts only', () => {
       const b = breaker();
       counted(b, false, 10_000);
@@ -360,6 +376,22 @@ describe('BucketRotation', () => {
     vi.advanceTimersByTime(300);
     expect(a).toHaveBeenCalledTimes(3);
     expect(b).toHaveBeenCalledTimes(3);
+  });
+
+  it('leaves a lazy listener to its owner, counting the ticks it missed', () => {
+    const eager = vi.fn();
+    const lazy = vi.fn();
+    rotation.on('rotate', eager).on('rotate', lazy);
+    rotation.lazy(lazy);
+    const from = rotation.tick;
+    vi.advanceTimersByTime(300);
+    expect(eager).toHaveBeenCalledTimes(3);
+    expect(lazy).not.toHaveBeenCalled();
+    expect(rotation.tick - from).toBe(3);
+    expect(rotation.listenerCount('rotate', lazy)).toBe(1);
+    rotation.removeListener('rotate', eager);
+    rotation.removeListener('rotate', lazy);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('runs no interval without listeners', () => {
