@@ -253,26 +253,47 @@ const capture = (resolve: (value: Outcome) => void, reject: (error: unknown) => 
 
 /** One call to `execute` (or `plan`): what it knows of the person, and how far it got. */
 class Call {
-  cancelledBy: 'signal' | 'dispose' | undefined;
-  current: AttemptRun | undefined;
-  op!: OperationState;
-  input: unknown;
+  declare readonly locale: Locale;
+  declare readonly exclude: ReadonlySet<string> | undefined;
+  declare readonly amount: number | undefined;
+  declare readonly user: Readonly<Record<string, unknown>> | undefined;
+  declare readonly scope: string | undefined;
+  declare cancelledBy: 'signal' | 'dispose' | undefined;
+  declare current: AttemptRun | undefined;
+  declare op: OperationState;
+  declare input: unknown;
   /** Index of the next route to consider. */
-  next = 0;
-  runs = 0;
-  attempts: Attempt[] = [];
-  failed: Set<string> | undefined;
-  resolve: ((outcome: Outcome) => void) | undefined;
-  reject: ((error: unknown) => void) | undefined;
-  private key: string | undefined;
+  declare next: number;
+  declare runs: number;
+  declare attempts: Attempt[];
+  declare failed: Set<string> | undefined;
+  declare resolve: ((outcome: Outcome) => void) | undefined;
+  declare reject: ((error: unknown) => void) | undefined;
+  declare private key: string | undefined;
+  // Plain assignments, not class fields: fields are defined one by one and then assigned again.
   constructor(
-    readonly locale: Locale,
-    readonly exclude: ReadonlySet<string> | undefined,
-    readonly amount: number | undefined,
-    readonly user: Readonly<Record<string, unknown>> | undefined,
+    locale: Locale,
+    exclude: ReadonlySet<string> | undefined,
+    amount: number | undefined,
+    user: Readonly<Record<string, unknown>> | undefined,
     givenKey: string | undefined,
-    readonly scope: string | undefined,
+    scope: string | undefined,
   ) {
+    this.locale = locale;
+    this.exclude = exclude;
+    this.amount = amount;
+    this.user = user;
+    this.scope = scope;
+    this.cancelledBy = undefined;
+    this.current = undefined;
+    this.op = undefined as unknown as OperationState;
+    this.input = undefined;
+    this.next = 0;
+    this.runs = 0;
+    this.attempts = [];
+    this.failed = undefined;
+    this.resolve = undefined;
+    this.reject = undefined;
     this.key = givenKey;
   }
   /** Made once the first attempt goes asynchronous; a call that ends synchronously needs none. */
@@ -304,26 +325,40 @@ const STARTING = 2;
  * (a half-open trial) opossum's `fire` runs it and watches the promise `start` returns.
  */
 class AttemptRun implements HandlerContext, Deadline {
-  at = 0;
-  done = false;
-  kind: Kind | undefined;
-  readonly startedAt = Date.now();
+  declare at: number;
+  declare done: boolean;
+  declare kind: Kind | undefined;
+  declare readonly startedAt: number;
   /** FIRED: run by opossum's `fire`; COUNTED: by the router; STARTING: counted, handler still on the stack. */
-  private mode = FIRED;
+  declare private mode: number;
   /** Set when a counted run ended before `startCounted` returned. */
-  syncEnd: { ok: boolean; value: unknown } | undefined;
+  declare syncEnd: { ok: boolean; value: unknown } | undefined;
   /** An AbortController once `signal` was read; the abort reason if it came first. */
-  private abortState: AbortController | Error | undefined;
+  declare private abortState: AbortController | Error | undefined;
   /** The promise opossum watches, in FIRED mode. */
-  private fired: { resolve(value: unknown): void; reject(error: unknown): void } | undefined;
+  declare private fired: { resolve(value: unknown): void; reject(error: unknown): void } | undefined;
+  declare private readonly router: RouterImpl;
+  declare readonly route: RouteState;
+  declare readonly breaker: RouteBreaker<AttemptRun>;
+  declare readonly call: Call;
+  declare readonly attempt: number;
 
-  constructor(
-    private readonly router: RouterImpl,
-    readonly route: RouteState,
-    readonly breaker: RouteBreaker<AttemptRun>,
-    readonly call: Call,
-    readonly attempt: number,
-  ) {}
+  // Plain assignments, not class fields (see Call).
+  constructor(router: RouterImpl, route: RouteState, breaker: RouteBreaker<AttemptRun>, call: Call, attempt: number) {
+    this.at = 0;
+    this.done = false;
+    this.kind = undefined;
+    this.startedAt = Date.now();
+    this.mode = FIRED;
+    this.syncEnd = undefined;
+    this.abortState = undefined;
+    this.fired = undefined;
+    this.router = router;
+    this.route = route;
+    this.breaker = breaker;
+    this.call = call;
+    this.attempt = attempt;
+  }
 
   get operation(): string {
     return this.route.op.id;
