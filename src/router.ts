@@ -265,7 +265,8 @@ class Call {
   /** Index of the next route to consider. */
   declare next: number;
   declare runs: number;
-  declare attempts: Attempt[];
+  /** Made with the first attempt: most calls end with exactly one. */
+  declare attempts: Attempt[] | undefined;
   declare failed: Set<string> | undefined;
   declare resolve: ((outcome: Outcome) => void) | undefined;
   declare reject: ((error: unknown) => void) | undefined;
@@ -290,11 +291,16 @@ class Call {
     this.input = undefined;
     this.next = 0;
     this.runs = 0;
-    this.attempts = [];
+    this.attempts = undefined;
     this.failed = undefined;
     this.resolve = undefined;
     this.reject = undefined;
     this.key = givenKey;
+  }
+  record(attempt: Attempt): Attempt[] {
+    if (this.attempts) this.attempts.push(attempt);
+    else this.attempts = [attempt];
+    return this.attempts;
   }
   /** Made once the first attempt goes asynchronous; a call that ends synchronously needs none. */
   pending(): Promise<Outcome> {
@@ -633,7 +639,7 @@ class RouterImpl {
       }
       const skip = this.skipReason(route, call);
       if (skip) {
-        call.attempts.push({ channel: route.channel, result: 'skipped', why: skip });
+        call.record({ channel: route.channel, result: 'skipped', why: skip });
         continue;
       }
       const slot = this.slotOf(route, call.scope, true);
@@ -655,7 +661,7 @@ class RouterImpl {
       const outcome = this.ended(run, end.ok, end.value);
       if (outcome) return outcome;
     }
-    const outcome = this.referral(call.op, call, call.attempts, call.failed);
+    const outcome = this.referral(call.op, call, call.attempts ?? [], call.failed);
     this.emit('referred', outcome);
     return outcome;
   }
@@ -681,9 +687,9 @@ class RouterImpl {
     call.current = undefined;
     if (ok) {
       const attempt: Attempt = { channel: route.channel, result: 'success', durationMs: Date.now() - run.startedAt };
-      call.attempts.push(attempt);
+      const attempts = call.record(attempt);
       this.emitAttempt(op, attempt);
-      const outcome = new Served(op.id, route.channel, value, route.index !== 0, call.attempts);
+      const outcome = new Served(op.id, route.channel, value, route.index !== 0, attempts);
       this.emit('served', outcome);
       return outcome;
     }
@@ -694,14 +700,14 @@ class RouterImpl {
       durationMs: Date.now() - run.startedAt,
       error: value,
     };
-    call.attempts.push(attempt);
+    const attempts = call.record(attempt);
     this.emitAttempt(op, attempt);
     if (kind === 'rejection') throw value;
     call.failed ??= new Set();
     call.failed.add(route.channel);
     if (kind === 'not-executed') return undefined;
     // A failure, a timeout or a cancellation may have happened: a non-idempotent call stops.
-    if (!op.def.idempotent) return this.uncertain(op, route, call, call.attempts, call.failed);
+    if (!op.def.idempotent) return this.uncertain(op, route, call, attempts, call.failed);
     if (kind === 'cancelled') call.next = op.routes.length;
     return undefined;
   }
