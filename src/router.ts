@@ -750,7 +750,8 @@ class RouterImpl {
     const now = this.clock.now();
     let key: string | undefined;
     if (!call.exclude && call.amount === undefined && !call.cancelledBy && !this.scopeDownIn(op, call)) {
-      key = call.locale;
+      // A scoped call sees its scope's breakers (none down here), not the routes' own.
+      key = call.scope === undefined ? call.locale : `${call.locale}@`;
       if (failed) for (const r of op.routes) if (failed.has(r.channel)) key += `,${r.index}`;
       const cached = op.referrals.get(key);
       if (cached && cached.version === this.version && now >= cached.from && now < cached.until) return cached;
@@ -1006,7 +1007,9 @@ class RouterImpl {
     const channels = this.getSnapshot().channels as Record<string, { status: Alternative['status'] }>;
     for (const route of op.routes) {
       const ch = route.channelDef;
-      if (ch.internal || isDown(route) || failed?.has(route.channel)) continue;
+      if (ch.internal || failed?.has(route.channel)) continue;
+      // isDown, with the breaker the call would use (its scope's, on a scoped route).
+      if (route.blockedBy || route.remoteDownSince !== undefined) continue;
       if (this.slotOf(route, call.scope, false).breakerDownSince !== undefined) continue;
       if (call.exclude?.has(route.channel) || overLimit(route.def, call.amount)) continue;
       const hours = this.availabilityOf(route.channel, ch, now);

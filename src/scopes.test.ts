@@ -230,3 +230,20 @@ describe('scopes: bad input', () => {
     expect(make({ wat: 1 })).toThrow(/wat/);
   });
 });
+
+describe('scopes: referrals', () => {
+  it("a scoped call is not told what the route's own breaker says, nor the other way round", async () => {
+    const r = router();
+    // Calls without a scope open the counter's own breaker.
+    counterDown.add('undefined');
+    for (let i = 0; i < 2; i++) await r.execute('stamp-purchase', {}, { user: {} });
+    const unscoped = r.plan('stamp-purchase', { exclude: ['machine', 'web'] });
+    expect(unscoped.alternatives.map((a) => a.channel)).toEqual(['phone']);
+    const scoped = r.plan('stamp-purchase', { scope: 'office-13001', exclude: ['machine', 'web'] });
+    expect(scoped.willTry).toEqual(['counter']);
+    const scopedAgain = r.plan('stamp-purchase', { scope: 'office-13001' });
+    const unscopedAgain = r.plan('stamp-purchase');
+    expect(scopedAgain.alternatives.map((a) => a.channel)).toContain('counter');
+    expect(unscopedAgain.alternatives.map((a) => a.channel)).not.toContain('counter');
+  });
+});
