@@ -36,7 +36,7 @@ import {
   Uncertain,
 } from './outcome.js';
 import { type ResolvedScopeOptions, resolveScopeOptions, type ScopeOptions, scopeProblem } from './scopes.js';
-import { computeStatus, fingerprint, isDown, type RouteView, type Snapshot } from './snapshot.js';
+import { computeStatus, fingerprint, type RouteView, type Snapshot } from './snapshot.js';
 import { type StandardSchemaV1, validateSync } from './standard-schema.js';
 import { DEFAULT_LOCALE, isLocale, type Locale, localise } from './text.js';
 import { isPlainObject } from './validate.js';
