@@ -45,21 +45,14 @@ export type ReferralCode =
   /** The caller's signal or `dispose()` cancelled the call. */
   | 'cancelled';
 
-// Properties are declared and assigned in the constructors rather than written as parameter
-// properties: compiled as class fields, each would be defined and then assigned again, on the
-// hot path of every call.
 abstract class OutcomeBase<O extends string, Ch extends string> {
-  /** Set first so it comes first in logs and JSON. */
-  declare readonly kind: 'served' | 'referred' | 'uncertain';
-  declare readonly operation: O;
-  /** Every route considered, in order. Left out of the JSON form: it may hold internal errors. */
-  declare readonly attempts: readonly Attempt<Ch>[];
-
-  constructor(kind: 'served' | 'referred' | 'uncertain', operation: O, attempts: readonly Attempt<Ch>[]) {
-    this.kind = kind;
-    this.operation = operation;
-    this.attempts = attempts;
-  }
+  constructor(
+    /** Set first so it comes first in logs and JSON. */
+    readonly kind: 'served' | 'referred' | 'uncertain',
+    readonly operation: O,
+    /** Every route considered, in order. Left out of the JSON form: it may hold internal errors. */
+    readonly attempts: readonly Attempt<Ch>[],
+  ) {}
 
   /** The user-safe form: everything but `attempts`. */
   toJSON(): Record<string, unknown> {
@@ -70,42 +63,32 @@ abstract class OutcomeBase<O extends string, Ch extends string> {
 
 export class Served<O extends string = string, Ch extends string = string, V = unknown> extends OutcomeBase<O, Ch> {
   declare readonly kind: 'served';
-  declare readonly channel: Ch;
-  declare readonly value: V;
-  /** True when not served by the operation's first route. */
-  declare readonly degraded: boolean;
-
-  constructor(operation: O, channel: Ch, value: V, degraded: boolean, attempts: readonly Attempt<Ch>[]) {
+  constructor(
+    operation: O,
+    readonly channel: Ch,
+    readonly value: V,
+    /** True when not served by the operation's first route. */
+    readonly degraded: boolean,
+    attempts: readonly Attempt<Ch>[],
+  ) {
     super('served', operation, attempts);
-    this.channel = channel;
-    this.value = value;
-    this.degraded = degraded;
   }
 }
 
 export class Referred<O extends string = string, Ch extends string = string> extends OutcomeBase<O, Ch> {
   declare readonly kind: 'referred';
-  declare readonly code: ReferralCode;
-  /** Localised and safe to show: never an internal error message. */
-  declare readonly reason: string;
-  /** Open first, then closed, each in the operation's order. Never one that is down. */
-  declare readonly alternatives: readonly Alternative<Ch>[];
-  /** When an automated route may work again (ISO 8601), when known. */
-  declare readonly retryAfter: string | undefined;
-
   constructor(
     operation: O,
-    code: ReferralCode,
-    reason: string,
-    alternatives: readonly Alternative<Ch>[],
-    retryAfter: string | undefined,
+    readonly code: ReferralCode,
+    /** Localised and safe to show: never an internal error message. */
+    readonly reason: string,
+    /** Open first, then closed, each in the operation's order. Never one that is down. */
+    readonly alternatives: readonly Alternative<Ch>[],
+    /** When an automated route may work again (ISO 8601), when known. */
+    readonly retryAfter: string | undefined,
     attempts: readonly Attempt<Ch>[],
   ) {
     super('referred', operation, attempts);
-    this.code = code;
-    this.reason = reason;
-    this.alternatives = alternatives;
-    this.retryAfter = retryAfter;
   }
 }
 

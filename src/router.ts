@@ -645,7 +645,7 @@ class RouterImpl {
       const slot = this.slotOf(route, call.scope, true);
       const breaker = slot.breaker ?? this.breakerOf(route, slot);
       const run = new AttemptRun(this, route, breaker, call, ++call.runs);
-      if (slot !== route) (slot as ScopeSlot).lastUsed = run.startedAt;
+      if ((slot as ScopeSlot).scope !== undefined) (slot as ScopeSlot).lastUsed = run.startedAt;
       if (!(breaker.counting && breaker.closed)) {
         // A half-open trial: opossum's `fire` decides and counts.
         breaker.fire(run).then(
