@@ -417,7 +417,7 @@ class AttemptRun implements HandlerContext, Deadline {
     this.router.deadlines.add(this.router.breakerOptions.timeout, this, this.startedAt);
     let result: unknown;
     try {
-      result = (this.route.handler as Handler)(this.router.inputOf(this.call), this);
+      result = (this.route.handler as Handler)(this.call.input, this);
     } catch (error) {
       this.failed(error);
       return;
@@ -607,11 +607,6 @@ class RouterImpl {
     return this.start(call).finally(() => signal.removeEventListener('abort', onAbort));
   }
 
-  /** The input as validated: handlers read it through here so a call object holds it once. */
-  inputOf(call: Call): unknown {
-    return call.input;
-  }
-
   private start(call: Call): Promise<Outcome> {
     let outcome: Outcome | undefined;
     try {
@@ -662,7 +657,7 @@ class RouterImpl {
       if (outcome) return outcome;
     }
     const outcome = this.referral(call.op, call, call.attempts ?? [], call.failed);
-    this.emit('referred', outcome);
+    if (this.listening.referred) this.emit('referred', outcome);
     return outcome;
   }
 
@@ -690,7 +685,7 @@ class RouterImpl {
       const attempts = call.record(attempt);
       this.emitAttempt(op, attempt);
       const outcome = new Served(op.id, route.channel, value, route.index !== 0, attempts);
-      this.emit('served', outcome);
+      if (this.listening.served) this.emit('served', outcome);
       return outcome;
     }
     const kind = run.kind ?? this.classify(value, run);
@@ -730,7 +725,7 @@ class RouterImpl {
       this.referralParts(op, call, failed).alternatives,
       attempts,
     );
-    this.emit('uncertain', outcome);
+    if (this.listening.uncertain) this.emit('uncertain', outcome);
     return outcome;
   }
 
