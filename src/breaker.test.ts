@@ -146,6 +146,90 @@ describe('createBreaker', () => {
     expect(onState).toHaveBeenCalledExactlyOnceWith('open');
   });
 
+  describe('calls counted outside fire', () => {
+    /** What the router does on a closed breaker: count the start, run, count the end. */
+    function counted(b: RouteBreaker<Attempt>, failed: boolean, times = 1): void {
+      for (let i = 0; i < times; i++) {
+        b.countFire();
+        b.countSettled(failed);
+      }
+    }
+
+    it("counts in opossum's own window, as fire would", async () => {
+      const b = breaker();
+      expect(b.counting).toBe(true);
+      counted(b, false, 3);
+      counted(b, true);
+      await fire(b, 'ok');
+      expect(b.stats).toMatchObject({ fires: 5, successes: 4, failures: 1 });
+      expect(action).toHaveBeenCalledTimes(1);
+    });
+
+    it('opens by the same rule as fire: volumeThreshold, then more than the threshold', () => {
+      const b = breaker();
+      counted(b, false, 3);
+      counted(b, true, 3);
+      expect(b.opened).toBe(false);
+      counted(b, true);
+      expect(b.opened).toBe(true);
+      expect(onState).toHaveBeenCalledExactlyOnceWith('open');
+      const c = breaker({ volumeThreshold: 5 });
+      counted(c, true, 4);
+      expect(c.opened).toBe(false);
+      counted(c, true);
+      expect(c.opened).toBe(true);
+    });
+
+    it('the window rotates out what was counted, so old failures stop counting', () => {
+      // The shared rotation here turns every second: ten buckets are ten seconds.
+      const b = breaker();
+      counted(b, true, 4);
+      vi.advanceTimersByTime(9_000);
+      expect(b.stats.failures).toBe(4);
+      vi.advanceTimersByTime(1_000);
+      expect(b.stats.failures).toBe(0);
+      counted(b, true, 4);
+      expect(b.opened).toBe(false);
+    });
+
+    it('a success that settles while half-open closes it; a failure reopens it', async () => {
+      const b = breaker({ resetTimeout: 1000 });
+      counted(b, true, 5);
+      expect(b.opened).toBe(true);
+      vi.advanceTimersByTime(1000);
+      expect(b.halfOpen).toBe(true);
+      counted(b, true);
+      expect(b.opened).toBe(true);
+      vi.advanceTimersByTime(1000);
+      counted(b, false);
+      expect(b.closed).toBe(true);
+      expect(onState.mock.calls.map(([s]) => s)).toEqual(['open', 'half-open', 'open', 'half-open', 'closed']);
+    });
+
+    it('leaves an idle window alone, and rotates it again once it counts something', () => {
+      const b = breaker();
+      const status = (b as unknown as { cb: { status: { window: object[] } } }).cb.status;
+      vi.advanceTimersByTime(20_000);
+      const newest = status.window[0];
+      vi.advanceTimersByTime(5_000);
+      // Nothing counted for the whole window: no new bucket allocated.
+      expect(status.window[0]).toBe(newest);
+      counted(b, true, 2);
+      vi.advanceTimersByTime(1_000);
+      expect(status.window[0]).not.toBe(newest);
+      expect(b.stats.failures).toBe(2);
+      vi.advanceTimersByTime(10_000);
+      expect(b.stats.failures).toBe(0);
+    });
+
+    it('keeps no latency sample per call: the window holds counts only', () => {
+      const b = breaker();
+      counted(b, false, 10_000);
+      const window = (b as unknown as { cb: { status: { window: { latencyTimes: number[] }[] } } }).cb.status.window;
+      expect(window.reduce((n, bucket) => n + bucket.latencyTimes.length, 0)).toBe(0);
+    });
+  });
+
   it('stays closed at 50% failures and opens above 50%', async () => {
     const b = breaker();
     await fire(b, 'ok', 3);
@@ -292,6 +376,22 @@ describe('BucketRotation', () => {
     vi.advanceTimersByTime(300);
     expect(a).toHaveBeenCalledTimes(3);
     expect(b).toHaveBeenCalledTimes(3);
+  });
+
+  it('leaves a lazy listener to its owner, counting the ticks it missed', () => {
+    const eager = vi.fn();
+    const lazy = vi.fn();
+    rotation.on('rotate', eager).on('rotate', lazy);
+    rotation.lazy(lazy);
+    const from = rotation.tick;
+    vi.advanceTimersByTime(300);
+    expect(eager).toHaveBeenCalledTimes(3);
+    expect(lazy).not.toHaveBeenCalled();
+    expect(rotation.tick - from).toBe(3);
+    expect(rotation.listenerCount('rotate', lazy)).toBe(1);
+    rotation.removeListener('rotate', eager);
+    rotation.removeListener('rotate', lazy);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it('runs no interval without listeners', () => {

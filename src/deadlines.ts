@@ -5,7 +5,8 @@
  * and only its head needs a timer. Settled calls are dropped lazily. The timer is not cleared
  * when the queue empties (that would cost a timer per call again); it fires once, finds nothing
  * due, and is re-armed only if something is waiting. It is unref'd while nothing is waiting, so
- * a finished program exits at once.
+ * a finished program exits at once; the unref waits for the next turn of the event loop, since
+ * a queue that empties and fills again on every call would otherwise toggle it twice per call.
  */
 
 export interface Deadline {
@@ -24,21 +25,32 @@ interface Timer {
   unref?(): unknown;
 }
 
+/** setImmediate where there is one (Node), else a macrotask through setTimeout; read at call time for fake timers. */
+function nextTurn(fn: () => void): () => void {
+  if (typeof globalThis.setImmediate === 'function') {
+    const handle = globalThis.setImmediate(fn);
+    return () => globalThis.clearImmediate(handle);
+  }
+  const handle = setTimeout(fn, 0);
+  return () => clearTimeout(handle);
+}
+
 class Queue {
-  private items: Deadline[] = [];
+  /** Live entries are items[head..tail); slots outside are cleared so they hold no call. */
+  private items: (Deadline | undefined)[] = [];
   private head = 0;
+  private tail = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAt = 0;
   private armed = false;
+  /** Cancels the queued unref, while one is queued. */
+  private unrefQueued: (() => void) | undefined;
 
   constructor(readonly timeoutMs: number) {}
 
   add(entry: Deadline): void {
-    if (this.head === this.items.length && this.head > 0) {
-      this.items.length = 0;
-      this.head = 0;
-    }
-    this.items.push(entry);
+    if (this.head === this.tail) this.head = this.tail = 0;
+    this.items[this.tail++] = entry;
     // Without a timeout the queue only lists calls in flight, for dispose().
     if (!Number.isFinite(this.timeoutMs)) return;
     if (!this.timer) this.arm(entry.at);
@@ -56,28 +68,37 @@ class Queue {
   }
 
   pending(): Deadline[] {
-    return this.items.slice(this.head).filter((e) => !e.done);
+    return (this.items.slice(this.head, this.tail) as Deadline[]).filter((e) => !e.done);
   }
 
   clear(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    this.unrefQueued?.();
+    this.unrefQueued = undefined;
     this.items = [];
-    this.head = 0;
+    this.head = this.tail = 0;
   }
 
   private dropDone(): void {
     const items = this.items;
-    while (this.head < items.length && (items[this.head] as Deadline).done) this.head++;
-    if (this.head > 1024 && this.head * 2 > items.length) {
-      this.items = items.slice(this.head);
+    while (this.head < this.tail && (items[this.head] as Deadline).done) items[this.head++] = undefined;
+    if (this.head > 1024 && this.head * 2 > this.tail) {
+      this.items = items.slice(this.head, this.tail);
+      this.tail -= this.head;
       this.head = 0;
     }
-    if (this.head === this.items.length && this.timer) {
-      this.armed = false;
-      (this.timer as Timer).unref?.();
+    if (this.head === this.tail && this.timer && this.armed && !this.unrefQueued) {
+      this.unrefQueued = nextTurn(this.unrefIfIdle);
     }
   }
+
+  private unrefIfIdle = (): void => {
+    this.unrefQueued = undefined;
+    if (this.head !== this.tail || !this.timer) return;
+    this.armed = false;
+    (this.timer as Timer).unref?.();
+  };
 
   private arm(at: number): void {
     const delay = Math.min(MAX_DELAY, Math.max(0, at - Date.now()));
@@ -91,10 +112,10 @@ class Queue {
     // The timer firing proves its target has passed, even under fake timers that leave Date alone.
     const now = Math.max(Date.now(), this.timerAt);
     const items = this.items;
-    while (this.head < items.length) {
+    while (this.head < this.tail) {
       const entry = items[this.head] as Deadline;
       if (!entry.done && entry.at > now) break;
-      this.head++;
+      items[this.head++] = undefined;
       if (!entry.done) {
         entry.done = true;
         entry.expire();
@@ -103,28 +124,39 @@ class Queue {
     this.dropDone();
     const next = this.items[this.head];
     // An expire() callback may have added an entry, and armed the timer for it already.
-    if (next && !this.timer) this.arm(next.at);
+    if (this.head < this.tail && next && !this.timer) this.arm(next.at);
   };
 }
 
 export class Deadlines {
   private queues = new Map<number, Queue>();
+  /** The queue used last: a router mostly uses one timeout. */
+  private last: Queue | undefined;
+
+  private queueOf(timeoutMs: number): Queue | undefined {
+    const last = this.last;
+    if (last?.timeoutMs === timeoutMs) return last;
+    const queue = this.queues.get(timeoutMs);
+    if (queue) this.last = queue;
+    return queue;
+  }
 
   /** Registers a call; its `expire` runs if it is still not settled after `timeoutMs`. */
-  add(timeoutMs: number, entry: Deadline): void {
-    let queue = this.queues.get(timeoutMs);
+  add(timeoutMs: number, entry: Deadline, now = Date.now()): void {
+    let queue = this.queueOf(timeoutMs);
     if (!queue) {
       queue = new Queue(timeoutMs);
       this.queues.set(timeoutMs, queue);
+      this.last = queue;
     }
-    entry.at = Date.now() + timeoutMs;
+    entry.at = now + timeoutMs;
     entry.done = false;
     queue.add(entry);
   }
 
   settle(timeoutMs: number, entry: Deadline): void {
     if (entry.done) return;
-    const queue = this.queues.get(timeoutMs);
+    const queue = this.queueOf(timeoutMs);
     if (queue) queue.settle(entry);
     else entry.done = true;
   }
@@ -137,5 +169,6 @@ export class Deadlines {
   clear(): void {
     for (const q of this.queues.values()) q.clear();
     this.queues.clear();
+    this.last = undefined;
   }
 }

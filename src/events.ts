@@ -14,6 +14,8 @@ export interface BreakerEvent<Op extends string = string, Ch extends string = st
   readonly state: BreakerState;
   /** ISO 8601, by the router's clock. */
   readonly at: string;
+  /** The scope whose breaker this is, for a scoped route called with one. */
+  readonly scope?: string;
 }
 
 export interface OutageEvent<Op extends string = string, Ch extends string = string> {

@@ -66,6 +66,7 @@ export {
   type RouterOptions,
   type ValueOf,
 } from './router.js';
+export type { ScopeOptions } from './scopes.js';
 export type { ChannelSnapshot, ChannelStatus, OperationSnapshot, Snapshot } from './snapshot.js';
 export type { StandardSchemaV1 } from './standard-schema.js';
 export { LOCALES, type Locale, localise, type Text } from './text.js';

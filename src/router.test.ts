@@ -816,3 +816,47 @@ describe('setRemoteDown: routes down on the word of a fleet or a status feed', (
     expect(() => r.setRemoteDown('', [])).toThrow(ConfigError);
   });
 });
+
+describe('referrals kept between calls', () => {
+  const notExecuted: Handler = async () => {
+    throw new NotExecutedError();
+  };
+
+  it('are the same while nothing changes, and new once an opening hour passes', async () => {
+    vi.setSystemTime(Date.parse('2018-04-09T11:59:00Z')); // Monday 13:59 Paris: counter opens at 14:00
+    // Breakers that stay closed: an opening one is a change, tested below.
+    const r = router({
+      handlers: { transfer: { app: notExecuted, web: notExecuted } },
+      breaker: { volumeThreshold: 100 },
+    });
+    const first = await r.execute('transfer', {}, { locale: 'en' });
+    const second = await r.execute('transfer', {}, { locale: 'en' });
+    if (first.kind !== 'referred' || second.kind !== 'referred') throw new Error('expected referrals');
+    expect(second.alternatives).toBe(first.alternatives);
+    expect(first.alternatives.find((a) => a.channel === 'counter')).toMatchObject({ openNow: false });
+    vi.setSystemTime(Date.parse('2018-04-09T12:00:00Z'));
+    const third = await r.execute('transfer', {}, { locale: 'en' });
+    if (third.kind !== 'referred') throw new Error('expected a referral');
+    expect(third.alternatives.find((a) => a.channel === 'counter')).toMatchObject({
+      openNow: true,
+      closesAt: '2018-04-09T15:00:00.000Z',
+    });
+    // Another locale is told in its own words.
+    const fr = await r.execute('transfer', {}, { locale: 'fr' });
+    if (fr.kind !== 'referred') throw new Error('expected a referral');
+    expect(fr.alternatives[0]?.label).toBe('le 3639');
+  });
+
+  it('are new once a route changes state, and per call for exclusions and amounts', async () => {
+    const r = router({ handlers: { transfer: { app: notExecuted, web: notExecuted } } });
+    const before = await r.execute('transfer', {}, { locale: 'en' });
+    r.declareOutage({ channels: ['phone'], reason: 'Phone lines down' });
+    const after = await r.execute('transfer', {}, { locale: 'en' });
+    if (before.kind !== 'referred' || after.kind !== 'referred') throw new Error('expected referrals');
+    expect(before.alternatives.map((a) => a.channel)).toContain('phone');
+    expect(after.alternatives.map((a) => a.channel)).not.toContain('phone');
+    const excluded = r.plan('transfer', { exclude: ['counter'] });
+    expect(excluded.alternatives.map((a) => a.channel)).not.toContain('counter');
+    expect(r.plan('transfer').alternatives.map((a) => a.channel)).toContain('counter');
+  });
+});

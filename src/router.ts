@@ -35,7 +35,8 @@ import {
   type SkipReason,
   Uncertain,
 } from './outcome.js';
-import { computeStatus, fingerprint, isDown, type RouteView, type Snapshot } from './snapshot.js';
+import { type ResolvedScopeOptions, resolveScopeOptions, type ScopeOptions, scopeProblem } from './scopes.js';
+import { computeStatus, fingerprint, type RouteView, type Snapshot } from './snapshot.js';
 import { type StandardSchemaV1, validateSync } from './standard-schema.js';
 import { DEFAULT_LOCALE, isLocale, type Locale, localise } from './text.js';
 import { isPlainObject } from './validate.js';
@@ -100,6 +101,8 @@ export interface RouterOptions<
   classify?: Classify;
   /** An input schema per operation (zod, valibot… any Standard Schema), checked before anything runs. */
   inputs?: S;
+  /** Breakers per scope (e.g. per office) for calls that name one; see `ScopeOptions`. */
+  scopes?: ScopeOptions<ChannelIdOf<C>>;
 }
 
 /** What a call says about the person and the request. */
@@ -127,6 +130,13 @@ export interface CallContext<Ch extends string = string> {
   amount?: number;
   /** Anything about the person the handlers need; passed through untouched. */
   user?: Readonly<Record<string, unknown>>;
+  /**
+   * Where the call happens (an office, a terminal, a region): on scoped routes it gets a
+   * breaker of its own, so one scope's failures do not stop the others. A non-empty string of
+   * at most 200 characters.
+   * @example { scope: 'office-75001' }
+   */
+  scope?: string;
 }
 
 /** What `plan` says: the decision `execute` would take now, without running anything. */
@@ -163,7 +173,26 @@ export type ValueOf<H, O> = Fallback<ValueFromHandlers<HandlersOf<H, O>>>;
 
 type Kind = ErrorClass | 'timeout' | 'cancelled';
 
-interface RouteState extends RouteView {
+/** A breaker and what the router knows of it: the route's own, or one scope's. */
+interface Slot {
+  breaker: RouteBreaker<AttemptRun> | undefined;
+  /** Down by its breaker (open or half-open), since when. */
+  breakerDownSince: number | undefined;
+  /** Its breaker half-opened while an outage held the route down. */
+  halfOpenHeld: boolean;
+}
+
+/** One scope's breaker on a scoped route (e.g. one office's counter terminal). */
+interface ScopeSlot extends Slot {
+  readonly scope: string;
+  /** Date.now of its last attempt: an idle, closed scope is evicted. */
+  lastUsed: number;
+}
+
+/** What a scope without a breaker reads as: closed. */
+const CLOSED_SLOT: Slot = Object.freeze({ breaker: undefined, breakerDownSince: undefined, halfOpenHeld: false });
+
+interface RouteState extends Omit<RouteView, 'breakerDownSince'>, Slot {
   readonly op: OperationState;
   readonly index: number;
   readonly channel: string;
@@ -171,14 +200,16 @@ interface RouteState extends RouteView {
   readonly channelDef: Channel;
   readonly handler: Handler | undefined;
   readonly automated: boolean;
-  breaker: RouteBreaker<AttemptRun> | undefined;
-  breakerDownSince: number | undefined;
   blockedBy: Outage | undefined;
-  /** Its breaker half-opened while an outage held the route down. */
-  halfOpenHeld: boolean;
   remoteDownSince: number | undefined;
   /** The sources that currently say this route is down. */
   remoteSources: Set<string> | undefined;
+  /** Calls that name a scope get a breaker per scope on this route. */
+  readonly scoped: boolean;
+  scopes: Map<string, ScopeSlot> | undefined;
+  scopesLive: number;
+  scopesDown: number;
+  scopesDownSince: number | undefined;
 }
 
 interface OperationState {
@@ -186,6 +217,19 @@ interface OperationState {
   readonly def: Operation;
   readonly routes: RouteState[];
   readonly schema: StandardSchemaV1 | undefined;
+  /** Referral parts by locale and failed routes, valid for one state version and a time span. */
+  readonly referrals: Map<string, ReferralParts>;
+}
+
+/** What a referral tells the person: the same for every call in the same state. */
+interface ReferralParts {
+  readonly code: ReferralCode;
+  readonly reason: string;
+  readonly alternatives: readonly Alternative[];
+  readonly retryAfter: string | undefined;
+  readonly version: number;
+  readonly from: number;
+  readonly until: number;
 }
 
 function newKey(): string {
@@ -199,19 +243,72 @@ function newKey(): string {
   return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
 }
 
-/** One call to `execute`: what it knows of the person, and what is running now. */
+/** Captures a new promise's settle functions without allocating an executor closure per call. */
+let capturedResolve: ((value: Outcome) => void) | undefined;
+let capturedReject: ((error: unknown) => void) | undefined;
+const capture = (resolve: (value: Outcome) => void, reject: (error: unknown) => void) => {
+  capturedResolve = resolve;
+  capturedReject = reject;
+};
+
+/** One call to `execute` (or `plan`): what it knows of the person, and how far it got. */
 class Call {
-  cancelledBy: 'signal' | 'dispose' | undefined;
-  current: AttemptRun | undefined;
-  private key: string | undefined;
+  declare readonly locale: Locale;
+  declare readonly exclude: ReadonlySet<string> | undefined;
+  declare readonly amount: number | undefined;
+  declare readonly user: Readonly<Record<string, unknown>> | undefined;
+  declare readonly scope: string | undefined;
+  declare cancelledBy: 'signal' | 'dispose' | undefined;
+  declare current: AttemptRun | undefined;
+  declare op: OperationState;
+  declare input: unknown;
+  /** Index of the next route to consider. */
+  declare next: number;
+  declare runs: number;
+  /** Made with the first attempt: most calls end with exactly one. */
+  declare attempts: Attempt[] | undefined;
+  declare failed: Set<string> | undefined;
+  declare resolve: ((outcome: Outcome) => void) | undefined;
+  declare reject: ((error: unknown) => void) | undefined;
+  declare private key: string | undefined;
+  // Plain assignments, not class fields: fields are defined one by one and then assigned again.
   constructor(
-    readonly locale: Locale,
-    readonly exclude: ReadonlySet<string> | undefined,
-    readonly amount: number | undefined,
-    readonly user: Readonly<Record<string, unknown>> | undefined,
+    locale: Locale,
+    exclude: ReadonlySet<string> | undefined,
+    amount: number | undefined,
+    user: Readonly<Record<string, unknown>> | undefined,
     givenKey: string | undefined,
+    scope: string | undefined,
   ) {
+    this.locale = locale;
+    this.exclude = exclude;
+    this.amount = amount;
+    this.user = user;
+    this.scope = scope;
+    this.cancelledBy = undefined;
+    this.current = undefined;
+    this.op = undefined as unknown as OperationState;
+    this.input = undefined;
+    this.next = 0;
+    this.runs = 0;
+    this.attempts = undefined;
+    this.failed = undefined;
+    this.resolve = undefined;
+    this.reject = undefined;
     this.key = givenKey;
+  }
+  record(attempt: Attempt): Attempt[] {
+    if (this.attempts) this.attempts.push(attempt);
+    else this.attempts = [attempt];
+    return this.attempts;
+  }
+  /** Made once the first attempt goes asynchronous; a call that ends synchronously needs none. */
+  pending(): Promise<Outcome> {
+    const promise = new Promise<Outcome>(capture);
+    this.resolve = capturedResolve;
+    this.reject = capturedReject;
+    capturedResolve = capturedReject = undefined;
+    return promise;
   }
   /** Generated only when a handler or an outcome needs it. */
   idempotencyKey(): string {
@@ -224,23 +321,50 @@ class Call {
   }
 }
 
-/** One handler run: its context, its deadline entry and the promise opossum watches. */
-class AttemptRun implements HandlerContext, Deadline {
-  at = 0;
-  done = false;
-  kind: Kind | undefined;
-  private controller: AbortController | undefined;
-  private abortReason: Error | undefined;
-  private resolve!: (value: unknown) => void;
-  private reject!: (error: unknown) => void;
+const FIRED = 0;
+const COUNTED = 1;
+const STARTING = 2;
 
-  constructor(
-    private readonly router: RouterImpl,
-    private readonly route: RouteState,
-    private readonly input: unknown,
-    private readonly call: Call,
-    readonly attempt: number,
-  ) {}
+/**
+ * One handler run: its context, its deadline entry, and how it reports its end. On a closed
+ * breaker the router runs it directly and counts it in opossum's window (`counted`); otherwise
+ * (a half-open trial) opossum's `fire` runs it and watches the promise `start` returns.
+ */
+class AttemptRun implements HandlerContext, Deadline {
+  declare at: number;
+  declare done: boolean;
+  declare kind: Kind | undefined;
+  declare readonly startedAt: number;
+  /** FIRED: run by opossum's `fire`; COUNTED: by the router; STARTING: counted, handler still on the stack. */
+  declare private mode: number;
+  /** Set when a counted run ended before `startCounted` returned. */
+  declare syncEnd: { ok: boolean; value: unknown } | undefined;
+  /** An AbortController once `signal` was read; the abort reason if it came first. */
+  declare private abortState: AbortController | Error | undefined;
+  /** The promise opossum watches, in FIRED mode. */
+  declare private fired: { resolve(value: unknown): void; reject(error: unknown): void } | undefined;
+  declare private readonly router: RouterImpl;
+  declare readonly route: RouteState;
+  declare readonly breaker: RouteBreaker<AttemptRun>;
+  declare readonly call: Call;
+  declare readonly attempt: number;
+
+  // Plain assignments, not class fields (see Call).
+  constructor(router: RouterImpl, route: RouteState, breaker: RouteBreaker<AttemptRun>, call: Call, attempt: number) {
+    this.at = 0;
+    this.done = false;
+    this.kind = undefined;
+    this.startedAt = Date.now();
+    this.mode = FIRED;
+    this.syncEnd = undefined;
+    this.abortState = undefined;
+    this.fired = undefined;
+    this.router = router;
+    this.route = route;
+    this.breaker = breaker;
+    this.call = call;
+    this.attempt = attempt;
+  }
 
   get operation(): string {
     return this.route.op.id;
@@ -262,45 +386,60 @@ class AttemptRun implements HandlerContext, Deadline {
   }
   /** Made on first read: most handlers that ignore it cost no AbortController. */
   get signal(): AbortSignal {
-    if (!this.controller) {
-      this.controller = new AbortController();
-      if (this.abortReason) this.controller.abort(this.abortReason);
+    let controller = this.abortState;
+    if (!(controller instanceof AbortController)) {
+      const reason = controller;
+      controller = new AbortController();
+      if (reason) controller.abort(reason);
+      this.abortState = controller;
     }
-    return this.controller.signal;
+    return controller.signal;
   }
 
+  /** For opossum's `fire`. */
   start(): Promise<unknown> {
     return new Promise((resolve, reject) => {
-      this.resolve = resolve;
-      this.reject = reject;
-      this.call.current = this;
-      this.router.deadlines.add(this.router.breakerOptions.timeout, this);
-      let result: unknown;
-      try {
-        result = (this.route.handler as Handler)(this.input, this);
-      } catch (error) {
-        this.failed(error);
-        return;
-      }
-      if (result !== null && typeof (result as PromiseLike<unknown>)?.then === 'function') {
-        (result as PromiseLike<unknown>).then(
-          (value) => this.succeeded(value),
-          (error) => this.failed(error),
-        );
-      } else this.succeeded(result);
+      this.fired = { resolve, reject };
+      this.run();
     });
+  }
+
+  /** Runs the handler outside opossum, counted in its window; see `syncEnd`. */
+  startCounted(): void {
+    this.mode = STARTING;
+    this.breaker.countFire();
+    this.run();
+    this.mode = COUNTED;
+  }
+
+  private run(): void {
+    this.call.current = this;
+    this.router.deadlines.add(this.router.breakerOptions.timeout, this, this.startedAt);
+    let result: unknown;
+    try {
+      result = (this.route.handler as Handler)(this.call.input, this);
+    } catch (error) {
+      this.failed(error);
+      return;
+    }
+    if (result !== null && typeof (result as PromiseLike<unknown>)?.then === 'function') {
+      (result as PromiseLike<unknown>).then(
+        (value) => this.succeeded(value),
+        (error) => this.failed(error),
+      );
+    } else this.succeeded(result);
   }
 
   private succeeded(value: unknown): void {
     if (this.done) return;
     this.router.deadlines.settle(this.router.breakerOptions.timeout, this);
-    this.resolve(value);
+    this.end(true, value);
   }
 
   private failed(error: unknown): void {
     if (this.done) return;
     this.router.deadlines.settle(this.router.breakerOptions.timeout, this);
-    this.reject(error);
+    this.end(false, error);
   }
 
   /** Called by the deadline queue, which has already marked this run done. */
@@ -308,7 +447,7 @@ class AttemptRun implements HandlerContext, Deadline {
     const error = new TimeoutError(this.router.breakerOptions.timeout);
     this.kind = 'timeout';
     this.abort(error);
-    this.reject(error);
+    this.end(false, error);
   }
 
   cancel(by: 'signal' | 'dispose'): void {
@@ -318,12 +457,24 @@ class AttemptRun implements HandlerContext, Deadline {
     this.kind = 'cancelled';
     this.call.cancelledBy ??= by;
     this.abort(error);
-    this.reject(error);
+    this.end(false, error);
+  }
+
+  private end(ok: boolean, value: unknown): void {
+    if (this.mode === FIRED) {
+      if (ok) this.fired?.resolve(value);
+      else this.fired?.reject(value);
+      return;
+    }
+    // What opossum's errorFilter would say: a rejection or a cancellation is not the route's fault.
+    this.breaker.countSettled(!ok && this.router.countsAgainst(value, this));
+    if (this.mode === STARTING) this.syncEnd = { ok, value };
+    else this.router.resume(this, ok, value);
   }
 
   private abort(reason: Error): void {
-    this.abortReason = reason;
-    this.controller?.abort(reason);
+    if (this.abortState instanceof AbortController) this.abortState.abort(reason);
+    else this.abortState = reason;
   }
 }
 
@@ -336,6 +487,11 @@ class RouterImpl {
   readonly deadlines = new Deadlines();
   readonly breakerOptions: ResolvedBreakerOptions;
   readonly emitter = new EventEmitter<RouterEvents>();
+  /**
+   * Events that may have a listener: set by on/once, cleared by off when the last one goes
+   * (a spent `once` leaves it set, which only costs a look at the emitter).
+   */
+  readonly listening: { [E in keyof RouterEvents]?: boolean } = {};
   private readonly catalog: AnyCatalog;
   private readonly clock: Clock;
   private readonly classifyFn: Classify | undefined;
@@ -355,6 +511,12 @@ class RouterImpl {
   private dirty = false;
   private notifyQueued = false;
   private notifiedVersion: number;
+  /** Bumped by every change of state; referral parts computed in an older one are stale. */
+  private version = 0;
+  private readonly scopeOptions: ResolvedScopeOptions;
+  /** Scope slots over all routes, for the sweep. */
+  private scopeCount = 0;
+  private sweepTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: RouterOptions<AnyCatalog, Handlers<AnyCatalog>>) {
     if (!options || typeof options !== 'object') {
@@ -375,6 +537,7 @@ class RouterImpl {
       ]);
     }
     this.classifyFn = options.classify;
+    this.scopeOptions = resolveScopeOptions(options.scopes, catalog);
     this.rotation = new BucketRotation(
       Math.max(1, Math.floor(this.breakerOptions.rollingCountTimeout / this.breakerOptions.rollingCountBuckets)),
     );
@@ -388,6 +551,7 @@ class RouterImpl {
         def,
         routes: [],
         schema: (options.inputs as Record<string, StandardSchemaV1> | undefined)?.[id],
+        referrals: new Map(),
       };
       def.routes.forEach((route, index) => {
         const handler = handlers[id]?.[route.channel] as Handler | undefined;
@@ -405,6 +569,11 @@ class RouterImpl {
           halfOpenHeld: false,
           remoteDownSince: undefined,
           remoteSources: undefined,
+          scoped: handler !== undefined && (this.scopeOptions.channels?.has(route.channel) ?? true),
+          scopes: undefined,
+          scopesLive: 0,
+          scopesDown: 0,
+          scopesDownSince: undefined,
         });
       });
       this.operations.set(id, op);
@@ -418,32 +587,45 @@ class RouterImpl {
   // ---- execute ----------------------------------------------------------------------------
 
   execute(operation: string, input: unknown, ctx: CallContext | undefined): Promise<Outcome> {
-    let op: OperationState;
     let call: Call;
-    let validInput: unknown;
     try {
       if (this.disposed) throw new RouterDisposedError('execute');
-      op = this.operationOf(operation);
+      const op = this.operationOf(operation);
       call = this.callOf(op, ctx, 'execute');
-      validInput = op.schema ? this.validateInput(op, input) : input;
+      call.op = op;
+      call.input = op.schema ? this.validateInput(op, input) : input;
     } catch (error) {
       // Programmer errors reject like everything else a promise-returning call does.
       return Promise.reject(error);
     }
     this.refreshOutages();
     const signal = ctx?.signal;
-    if (!signal) return this.run(op, validInput, call);
+    if (!signal) return this.start(call);
     if (signal.aborted) call.cancelledBy = 'signal';
     const onAbort = () => call.cancel('signal');
     signal.addEventListener('abort', onAbort, { once: true });
-    return this.run(op, validInput, call).finally(() => signal.removeEventListener('abort', onAbort));
+    return this.start(call).finally(() => signal.removeEventListener('abort', onAbort));
   }
 
-  private async run(op: OperationState, input: unknown, call: Call): Promise<Outcome> {
-    const attempts: Attempt[] = [];
-    let failed: Set<string> | undefined;
-    let runs = 0;
-    for (const route of op.routes) {
+  private start(call: Call): Promise<Outcome> {
+    let outcome: Outcome | undefined;
+    try {
+      outcome = this.drive(call);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return outcome ? Promise.resolve(outcome) : call.pending();
+  }
+
+  /**
+   * Tries the routes from `call.next` on. Returns the outcome when the call ended synchronously,
+   * or undefined while an attempt is in flight (its end calls `resume`). No async frame, no
+   * promise per attempt: a handler's own promise is the only one waited on.
+   */
+  private drive(call: Call): Outcome | undefined {
+    const routes = call.op.routes;
+    while (call.next < routes.length) {
+      const route = routes[call.next++] as RouteState;
       if (!route.automated) continue;
       if (call.cancelledBy) break;
       if (this.disposed) {
@@ -452,44 +634,84 @@ class RouterImpl {
       }
       const skip = this.skipReason(route, call);
       if (skip) {
-        attempts.push({ channel: route.channel, result: 'skipped', why: skip });
+        call.record({ channel: route.channel, result: 'skipped', why: skip });
         continue;
       }
-      const breaker = route.breaker ?? this.breakerOf(route);
-      const run = new AttemptRun(this, route, input, call, ++runs);
-      const startedAt = Date.now();
-      try {
-        const value = await breaker.fire(run);
-        call.current = undefined;
-        const attempt: Attempt = { channel: route.channel, result: 'success', durationMs: Date.now() - startedAt };
-        attempts.push(attempt);
-        this.emitAttempt(op, attempt);
-        const outcome = new Served(op.id, route.channel, value, route.index !== 0, attempts);
-        this.emit('served', outcome);
-        return outcome;
-      } catch (error) {
-        call.current = undefined;
-        const kind = run.kind ?? this.classify(error, run);
-        const attempt: Attempt = {
-          channel: route.channel,
-          result: kind,
-          durationMs: Date.now() - startedAt,
-          error,
-        };
-        attempts.push(attempt);
-        this.emitAttempt(op, attempt);
-        if (kind === 'rejection') throw error;
-        failed ??= new Set();
-        failed.add(route.channel);
-        if (kind === 'not-executed') continue;
-        // A failure, a timeout or a cancellation may have happened: a non-idempotent call stops.
-        if (!op.def.idempotent) return this.uncertain(op, route, call, attempts, failed);
-        if (kind === 'cancelled') break;
+      const slot = this.slotOf(route, call.scope, true);
+      const breaker = slot.breaker ?? this.breakerOf(route, slot);
+      const run = new AttemptRun(this, route, breaker, call, ++call.runs);
+      if ((slot as ScopeSlot).scope !== undefined) (slot as ScopeSlot).lastUsed = run.startedAt;
+      if (!(breaker.counting && breaker.closed)) {
+        // A half-open trial: opossum's `fire` decides and counts.
+        breaker.fire(run).then(
+          (value) => this.resume(run, true, value),
+          (error) => this.resume(run, false, error),
+        );
+        return undefined;
       }
+      run.startCounted();
+      const end = run.syncEnd;
+      // In flight: its end comes back through `resume`, never before `start` made the promise.
+      if (!end) return undefined;
+      const outcome = this.ended(run, end.ok, end.value);
+      if (outcome) return outcome;
     }
-    const outcome = this.referral(op, call, attempts, failed);
-    this.emit('referred', outcome);
+    const outcome = this.referral(call.op, call, call.attempts ?? [], call.failed);
+    if (this.listening.referred) this.emit('referred', outcome);
     return outcome;
+  }
+
+  /** An attempt in flight ended: settle the call or go on to the next route. */
+  resume(run: AttemptRun, ok: boolean, value: unknown): void {
+    const call = run.call;
+    let outcome: Outcome | undefined;
+    try {
+      outcome = this.ended(run, ok, value) ?? this.drive(call);
+    } catch (error) {
+      (call.reject as (error: unknown) => void)(error);
+      return;
+    }
+    if (outcome) (call.resolve as (outcome: Outcome) => void)(outcome);
+  }
+
+  /** Records an attempt's end; returns the outcome when the call is over. Throws a rejection. */
+  private ended(run: AttemptRun, ok: boolean, value: unknown): Outcome | undefined {
+    const call = run.call;
+    const op = call.op;
+    const route = run.route;
+    call.current = undefined;
+    if (ok) {
+      const attempt: Attempt = { channel: route.channel, result: 'success', durationMs: Date.now() - run.startedAt };
+      const attempts = call.record(attempt);
+      this.emitAttempt(op, attempt);
+      const outcome = new Served(op.id, route.channel, value, route.index !== 0, attempts);
+      if (this.listening.served) this.emit('served', outcome);
+      return outcome;
+    }
+    const kind = run.kind ?? this.classify(value, run);
+    const attempt: Attempt = {
+      channel: route.channel,
+      result: kind,
+      durationMs: Date.now() - run.startedAt,
+      error: value,
+    };
+    const attempts = call.record(attempt);
+    this.emitAttempt(op, attempt);
+    if (kind === 'rejection') throw value;
+    call.failed ??= new Set();
+    call.failed.add(route.channel);
+    if (kind === 'not-executed') return undefined;
+    // A failure, a timeout or a cancellation may have happened: a non-idempotent call stops.
+    if (!op.def.idempotent) return this.uncertain(op, route, call, attempts, call.failed);
+    if (kind === 'cancelled') call.next = op.routes.length;
+    return undefined;
+  }
+
+  /** Whether a handler's error counts against its breaker (opossum's errorFilter, inverted). */
+  countsAgainst(error: unknown, run: AttemptRun): boolean {
+    const kind = this.classify(error, run);
+    // A rejection is the operation's answer, a cancellation the caller's: neither is the route's fault.
+    return kind !== 'rejection' && kind !== 'cancelled';
   }
 
   private uncertain(op: OperationState, route: RouteState, call: Call, attempts: Attempt[], failed: Set<string>) {
@@ -500,16 +722,61 @@ class RouterImpl {
       route.channel,
       reference,
       messages.uncertain(call.locale, label, reference),
-      this.alternatives(op, call, failed),
+      this.referralParts(op, call, failed).alternatives,
       attempts,
     );
-    this.emit('uncertain', outcome);
+    if (this.listening.uncertain) this.emit('uncertain', outcome);
     return outcome;
   }
 
   private referral(op: OperationState, call: Call, attempts: Attempt[], failed: Set<string> | undefined): Referred {
+    const parts = this.referralParts(op, call, failed);
+    return new Referred(op.id, parts.code, parts.reason, parts.alternatives, parts.retryAfter, attempts);
+  }
+
+  /**
+   * The code, reason, alternatives and retry time of a referral. They depend only on the
+   * router's state, the locale, the routes that failed in this call and the opening hours, so
+   * they are kept per operation until the state changes (`version`) or an opening hour passes.
+   * Calls with exclusions, an amount, a cancellation or a scope with a breaker down compute
+   * them afresh.
+   */
+  private referralParts(op: OperationState, call: Call, failed: Set<string> | undefined): ReferralParts {
+    const now = this.clock.now();
+    let key: string | undefined;
+    if (!call.exclude && call.amount === undefined && !call.cancelledBy && !this.scopeDownIn(op, call)) {
+      // A scoped call sees its scope's breakers (none down here), not the routes' own.
+      key = call.scope === undefined ? call.locale : `${call.locale}@`;
+      if (failed) for (const r of op.routes) if (failed.has(r.channel)) key += `,${r.index}`;
+      const cached = op.referrals.get(key);
+      if (cached && cached.version === this.version && now >= cached.from && now < cached.until) return cached;
+    }
+    // Read first: it may recompute outages and bump the version.
+    this.getSnapshot();
     const { code, reason } = this.why(op, call, failed);
-    return new Referred(op.id, code, reason, this.alternatives(op, call, failed), this.retryAfter(op, call), attempts);
+    const alternatives = this.alternatives(op, call, failed, now);
+    const retryAfter = this.retryAfter(op, call);
+    let until = Number.POSITIVE_INFINITY;
+    for (const r of op.routes) {
+      const hours = r.channelDef.hours ? this.availabilityCache.get(r.channel) : undefined;
+      if (hours && hours.until < until) until = hours.until;
+    }
+    const parts: ReferralParts = { code, reason, alternatives, retryAfter, version: this.version, from: now, until };
+    if (key !== undefined) {
+      // Bounded by the locales × the subsets of routes that can fail in one call.
+      if (op.referrals.size > 64) op.referrals.clear();
+      op.referrals.set(key, parts);
+    }
+    return parts;
+  }
+
+  /** True when the call's scope has a breaker down on one of the operation's routes. */
+  private scopeDownIn(op: OperationState, call: Call): boolean {
+    if (call.scope === undefined) return false;
+    for (const r of op.routes) {
+      if (r.scopesDown > 0 && r.scopes?.get(call.scope)?.breakerDownSince !== undefined) return true;
+    }
+    return false;
   }
 
   /** The story told to the person, from the most telling cause in the operation's order. */
@@ -522,7 +789,8 @@ class RouterImpl {
     const unavailable = automated.filter(
       (r) =>
         failed?.has(r.channel) ||
-        ((r.breakerDownSince !== undefined || r.remoteDownSince !== undefined) && !call.exclude?.has(r.channel)),
+        ((this.slotOf(r, call.scope, false).breakerDownSince !== undefined || r.remoteDownSince !== undefined) &&
+          !call.exclude?.has(r.channel)),
     );
     if (outage && (unavailable.length === 0 || automated.some((r) => r.blockedBy))) {
       return { code: 'outage', reason: localise(outage.reason, locale) as string };
@@ -558,10 +826,11 @@ class RouterImpl {
     let at = Number.POSITIVE_INFINITY;
     for (const r of op.routes) {
       if (!r.automated || call.exclude?.has(r.channel) || overLimit(r.def, call.amount)) continue;
+      const downSince = this.slotOf(r, call.scope, false).breakerDownSince;
       if (r.blockedBy) {
         if (r.blockedBy.until) at = Math.min(at, Date.parse(r.blockedBy.until));
-      } else if (r.breakerDownSince !== undefined) {
-        at = Math.min(at, r.breakerDownSince + this.breakerOptions.resetTimeout);
+      } else if (downSince !== undefined) {
+        at = Math.min(at, downSince + this.breakerOptions.resetTimeout);
       } else if (r.channelDef.hours) {
         const opensAt = this.availabilityOf(r.channel, r.channelDef, this.clock.now()).opensAt;
         if (opensAt !== undefined) at = Math.min(at, opensAt);
@@ -579,9 +848,9 @@ class RouterImpl {
       return 'closed';
     }
     if (route.remoteDownSince !== undefined) return 'remote';
-    const b = route.breaker;
+    const b = this.slotOf(route, call.scope, false).breaker;
     // Skipped without calling opossum, which would build an Error for each rejected call.
-    if (b && (b.opened || (b.halfOpen && !b.pendingClose))) return 'breaker-open';
+    if (b && !b.closed && (b.opened || (b.halfOpen && !b.pendingClose))) return 'breaker-open';
     return undefined;
   }
 
@@ -606,51 +875,111 @@ class RouterImpl {
     return run.kind;
   }
 
-  private breakerOf(route: RouteState): RouteBreaker<AttemptRun> {
-    route.breaker = createBreaker<AttemptRun>(`${route.op.id}/${route.channel}`, this.breakerOptions, this.rotation, {
-      action: (run) => run.start(),
-      isRejection: (error, run) => {
-        const kind = this.classify(error, run);
-        // A rejection is the operation's answer, a cancellation the caller's: neither is the route's fault.
-        return kind === 'rejection' || kind === 'cancelled';
-      },
-      onState: (state) => this.onBreakerState(route, state),
-    });
-    return route.breaker;
+  /**
+   * The breaker slot a call uses on a route: the route's own, or, for a call that names a scope
+   * on a scoped route, that scope's (made when `create`, else read as closed when absent).
+   */
+  private slotOf(route: RouteState, scope: string | undefined, create: boolean): Slot {
+    if (scope === undefined || !route.scoped) return route;
+    let slot = route.scopes?.get(scope);
+    if (slot) return slot;
+    if (!create) return CLOSED_SLOT;
+    slot = { scope, breaker: undefined, breakerDownSince: undefined, halfOpenHeld: false, lastUsed: 0 };
+    route.scopes ??= new Map();
+    route.scopes.set(scope, slot);
+    route.scopesLive++;
+    this.scopeCount++;
+    this.scheduleSweep();
+    // The share of scopes down changed.
+    if (route.scopesDown > 0) this.invalidate();
+    return slot;
   }
 
-  private onBreakerState(route: RouteState, state: BreakerState): void {
+  private breakerOf(route: RouteState, slot: Slot): RouteBreaker<AttemptRun> {
+    const scope = (slot as ScopeSlot).scope;
+    const name = scope === undefined ? `${route.op.id}/${route.channel}` : `${route.op.id}/${route.channel}@${scope}`;
+    slot.breaker = createBreaker<AttemptRun>(name, this.breakerOptions, this.rotation, {
+      action: (run) => run.start(),
+      isRejection: (error, run) => !this.countsAgainst(error, run),
+      onState: (state) => this.onBreakerState(route, state, slot),
+    });
+    return slot.breaker;
+  }
+
+  private onBreakerState(route: RouteState, state: BreakerState, slot: Slot = route): void {
     // An outage holds: the breaker may half-open underneath, but the route stays down and the
     // half-open is announced when the outage ends (see applyOutages).
     if (state === 'half-open' && route.blockedBy) {
-      route.halfOpenHeld = true;
+      slot.halfOpenHeld = true;
       return;
     }
-    route.halfOpenHeld = false;
+    slot.halfOpenHeld = false;
     const now = this.clock.now();
-    if (state === 'closed') route.breakerDownSince = undefined;
-    else if (state === 'open') route.breakerDownSince = route.breakerDownSince ?? now;
+    const wasDown = slot.breakerDownSince !== undefined;
+    if (state === 'closed') slot.breakerDownSince = undefined;
+    else if (state === 'open') slot.breakerDownSince = slot.breakerDownSince ?? now;
+    const scope = (slot as ScopeSlot).scope;
+    if (scope !== undefined) {
+      const isDown = slot.breakerDownSince !== undefined;
+      if (isDown !== wasDown) {
+        route.scopesDown += isDown ? 1 : -1;
+        if (route.scopesDown === 0) route.scopesDownSince = undefined;
+        else route.scopesDownSince ??= now;
+      }
+    }
     if (this.disposed) return;
     this.emit('breaker', {
       operation: route.op.id,
       channel: route.channel,
       state,
       at: new Date(now).toISOString(),
+      ...(scope === undefined ? {} : { scope }),
     });
     this.invalidate();
   }
 
+  /** Drops the breakers of scopes that are closed and saw no call for `idleEvictMs`. */
+  private sweep = (): void => {
+    this.sweepTimer = undefined;
+    const idleBefore = Date.now() - this.scopeOptions.idleEvictMs;
+    for (const op of this.operations.values()) {
+      for (const route of op.routes) {
+        if (!route.scopes) continue;
+        for (const [scope, slot] of route.scopes) {
+          if (slot.lastUsed > idleBefore || slot.breakerDownSince !== undefined || slot.halfOpenHeld) continue;
+          if (slot.breaker && !slot.breaker.closed) continue;
+          slot.breaker?.shutdown();
+          route.scopes.delete(scope);
+          route.scopesLive--;
+          this.scopeCount--;
+          // The share of scopes down changed.
+          if (route.scopesDown > 0) this.invalidate();
+        }
+      }
+    }
+    this.scheduleSweep();
+  };
+
+  /** One unref'd timer while some scope has a breaker; none otherwise. */
+  private scheduleSweep(): void {
+    if (this.sweepTimer || this.disposed || this.scopeCount === 0) return;
+    this.sweepTimer = setTimeout(this.sweep, Math.max(1000, Math.floor(this.scopeOptions.idleEvictMs / 2)));
+    (this.sweepTimer as { unref?(): void }).unref?.();
+  }
+
   private emitAttempt(op: OperationState, attempt: Attempt): void {
-    if (this.emitter.listenerCount('attempt') > 0) this.emit('attempt', { operation: op.id, attempt });
+    if (this.listening.attempt) this.emit('attempt', { operation: op.id, attempt });
   }
 
   /**
    * A listener that throws must not take a call's outcome with it (the operation may have run):
    * its error becomes a `warning`; one thrown by a warning listener is dropped.
    */
-  private emit<E extends keyof RouterEvents>(event: E, ...args: Parameters<RouterEvents[E]>): void {
+  private emit<E extends keyof RouterEvents>(event: E, arg: Parameters<RouterEvents[E]>[0]): void {
+    // Most events have no listener on the hot path: skip the emitter's work.
+    if (!this.listening[event]) return;
     try {
-      (this.emitter.emit as (event: E, ...args: unknown[]) => boolean).call(this.emitter, event, ...args);
+      (this.emitter.emit as (event: E, arg: unknown) => boolean).call(this.emitter, event, arg);
     } catch (error) {
       if (event !== 'warning') this.warn('listener-threw', `A listener of the \`${event}\` event threw`, error);
     }
@@ -662,14 +991,21 @@ class RouterImpl {
 
   // ---- alternatives and plan --------------------------------------------------------------
 
-  private alternatives(op: OperationState, call: Call, failed: Set<string> | undefined): readonly Alternative[] {
-    const now = this.clock.now();
+  private alternatives(
+    op: OperationState,
+    call: Call,
+    failed: Set<string> | undefined,
+    now: number,
+  ): readonly Alternative[] {
     const open: Alternative[] = [];
     const closed: Alternative[] = [];
     const channels = this.getSnapshot().channels as Record<string, { status: Alternative['status'] }>;
     for (const route of op.routes) {
       const ch = route.channelDef;
-      if (ch.internal || isDown(route) || failed?.has(route.channel)) continue;
+      if (ch.internal || failed?.has(route.channel)) continue;
+      // isDown, with the breaker the call would use (its scope's, on a scoped route).
+      if (route.blockedBy || route.remoteDownSince !== undefined) continue;
+      if (this.slotOf(route, call.scope, false).breakerDownSince !== undefined) continue;
       if (call.exclude?.has(route.channel) || overLimit(route.def, call.amount)) continue;
       const hours = this.availabilityOf(route.channel, ch, now);
       const alternative: Record<string, unknown> = {
@@ -717,18 +1053,12 @@ class RouterImpl {
       if (why) skipped.push({ channel: route.channel, why });
       else willTry.push(route.channel);
     }
-    const plan: Record<string, unknown> = {
-      operation: op.id,
-      willTry,
-      skipped,
-      alternatives: this.alternatives(op, call, undefined),
-    };
+    const parts = this.referralParts(op, call, undefined);
+    const plan: Record<string, unknown> = { operation: op.id, willTry, skipped, alternatives: parts.alternatives };
     if (willTry.length === 0) {
-      const { code, reason } = this.why(op, call, undefined);
-      plan.code = code;
-      plan.reason = reason;
-      const retryAfter = this.retryAfter(op, call);
-      if (retryAfter) plan.retryAfter = retryAfter;
+      plan.code = parts.code;
+      plan.reason = parts.reason;
+      if (parts.retryAfter) plan.retryAfter = parts.retryAfter;
     }
     return plan as unknown as Plan;
   }
@@ -742,7 +1072,7 @@ class RouterImpl {
   }
 
   private callOf(op: OperationState, ctx: CallContext | undefined, method: string): Call {
-    if (ctx === undefined) return new Call(DEFAULT_LOCALE, undefined, undefined, undefined, undefined);
+    if (ctx === undefined) return new Call(DEFAULT_LOCALE, undefined, undefined, undefined, undefined, undefined);
     const issues: ConfigIssue[] = [];
     if (typeof ctx !== 'object' || ctx === null) {
       throw new InvalidInputError(op.id, [
@@ -773,8 +1103,13 @@ class RouterImpl {
         if (ctx.exclude.length) exclude = new Set(ctx.exclude);
       }
     }
+    const scope = ctx.scope;
+    if (scope !== undefined) {
+      const problem = scopeProblem(scope);
+      if (problem) issues.push({ path: 'ctx.scope', message: problem });
+    }
     if (issues.length) throw new InvalidInputError(op.id, issues);
-    return new Call(ctx.locale ?? DEFAULT_LOCALE, exclude, ctx.amount, ctx.user, ctx.idempotencyKey);
+    return new Call(ctx.locale ?? DEFAULT_LOCALE, exclude, ctx.amount, ctx.user, ctx.idempotencyKey, scope);
   }
 
   private validateInput(op: OperationState, input: unknown): unknown {
@@ -846,7 +1181,12 @@ class RouterImpl {
       }
     }
     for (const op of this.operations.values()) {
-      for (const r of op.routes) if (r.halfOpenHeld && !r.blockedBy) this.onBreakerState(r, 'half-open');
+      for (const r of op.routes) {
+        if (r.blockedBy) continue;
+        if (r.halfOpenHeld) this.onBreakerState(r, 'half-open');
+        if (r.scopes)
+          for (const slot of r.scopes.values()) if (slot.halfOpenHeld) this.onBreakerState(r, 'half-open', slot);
+      }
     }
     this.nextOutageChange = this.outages.nextChange(now);
     this.scheduleOutageTimer(now);
@@ -927,11 +1267,13 @@ class RouterImpl {
       operations,
       channelOutage: this.channelOutage,
       outages: this.outages.current(this.clock.now()),
+      majorOutageShare: this.scopeOptions.majorOutageShare,
     };
   }
 
   private invalidate(): void {
     this.dirty = true;
+    this.version++;
     if (!this.notifyQueued && !this.disposed) {
       this.notifyQueued = true;
       queueMicrotask(this.notify);
@@ -995,7 +1337,14 @@ class RouterImpl {
     this.outageTimer = undefined;
     for (const entry of this.deadlines.pending()) (entry as AttemptRun).cancel('dispose');
     this.deadlines.clear();
-    for (const op of this.operations.values()) for (const r of op.routes) r.breaker?.shutdown();
+    if (this.sweepTimer) clearTimeout(this.sweepTimer);
+    this.sweepTimer = undefined;
+    for (const op of this.operations.values()) {
+      for (const r of op.routes) {
+        r.breaker?.shutdown();
+        if (r.scopes) for (const slot of r.scopes.values()) slot.breaker?.shutdown();
+      }
+    }
     this.rotation.stop();
     this.listeners.clear();
     this.emitter.removeAllListeners();
@@ -1116,14 +1465,17 @@ export function createRouter<
     setRemoteDown: (source: string, routes: readonly RouteRef[]) => impl.setRemoteDown(source, routes),
     on(event: keyof RouterEvents, listener: (...args: never[]) => void) {
       impl.emitter.on(event, listener as never);
+      impl.listening[event] = true;
       return router;
     },
     off(event: keyof RouterEvents, listener: (...args: never[]) => void) {
       impl.emitter.off(event, listener as never);
+      impl.listening[event] = impl.emitter.listenerCount(event) > 0;
       return router;
     },
     once(event: keyof RouterEvents, listener: (...args: never[]) => void) {
       impl.emitter.once(event, listener as never);
+      impl.listening[event] = true;
       return router;
     },
     dispose: () => impl.dispose(),

@@ -17,6 +17,8 @@ export interface ChannelSnapshot {
   readonly since?: string;
   /** Until when (ISO 8601), when a declared outage says so. */
   readonly until?: string;
+  /** Scopes (e.g. offices) whose breaker on this channel is open or half-open, when some are. */
+  readonly scopesDown?: number;
 }
 
 export interface OperationSnapshot<Ch extends string = string> {
@@ -51,6 +53,10 @@ export interface RouteView {
   readonly blockedBy: Outage | undefined;
   /** Down on the word of a source outside this router (a fleet, a status feed), since when. */
   readonly remoteDownSince: number | undefined;
+  /** Scopes with a breaker on this route, and how many of them are down, since when. */
+  readonly scopesLive: number;
+  readonly scopesDown: number;
+  readonly scopesDownSince: number | undefined;
 }
 
 export interface SnapshotInput {
@@ -59,6 +65,8 @@ export interface SnapshotInput {
   /** The active outage covering each whole channel. */
   readonly channelOutage: ReadonlyMap<string, Outage>;
   readonly outages: readonly Outage[];
+  /** Share of a channel's live scopes down past which it is a major outage. */
+  readonly majorOutageShare: number;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -116,8 +124,24 @@ export function computeStatus(input: SnapshotInput): Pick<Snapshot, 'channels' |
     }
     const routes = perChannel.get(id) ?? [];
     const down = routes.filter(isDown);
+    let scopesLive = 0;
+    let scopesDown = 0;
+    let scopesSince = Number.POSITIVE_INFINITY;
+    for (const r of routes) {
+      scopesLive += r.scopesLive;
+      scopesDown += r.scopesDown;
+      if (r.scopesDownSince !== undefined && r.scopesDownSince < scopesSince) scopesSince = r.scopesDownSince;
+    }
     if (down.length === 0) {
-      channels[id] = OPERATIONAL;
+      // Counts kept as breakers change: this stays O(routes) however many scopes there are.
+      channels[id] =
+        scopesDown === 0
+          ? OPERATIONAL
+          : Object.freeze({
+              status: scopesDown > scopesLive * input.majorOutageShare ? 'major_outage' : 'partial_outage',
+              ...(Number.isFinite(scopesSince) ? { since: iso(scopesSince) } : {}),
+              scopesDown,
+            });
       continue;
     }
     const blocking = down.find((r) => r.blockedBy)?.blockedBy;
@@ -131,6 +155,7 @@ export function computeStatus(input: SnapshotInput): Pick<Snapshot, 'channels' |
       status: allMaintenance ? 'under_maintenance' : down.length === routes.length ? 'major_outage' : 'partial_outage',
       ...(blocking ? { reason: blocking.reason } : {}),
       ...(Number.isFinite(since) ? { since: iso(since) } : {}),
+      ...(scopesDown > 0 ? { scopesDown } : {}),
     });
   }
   return { channels, operations, outages: Object.freeze(input.outages.slice()) };
