@@ -2,7 +2,7 @@ import * as z from 'zod/mini';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { parseInterval, WEEKDAYS, type Weekday } from './hours.js';
 import type { Text } from './text.js';
-import { isPlainObject, parseWith, unsafeObjects } from './validate.js';
+import { fromJsonText, isPlainObject, parseWith, unsafeObjects } from './validate.js';
 
 /** How a channel gets the operation done, which says what a person does to use it. */
 export type ChannelKind = 'digital' | 'self-service' | 'phone' | 'in-person';
@@ -283,13 +283,6 @@ export function defineCatalog<const I extends CatalogInput>(input: I): CatalogOf
 
 /** Validates a catalogue read at run time: JSON text or an already parsed value. */
 export function parseCatalog(json: unknown): Catalog {
-  let value = json;
-  if (typeof json === 'string') {
-    try {
-      value = JSON.parse(json);
-    } catch (error) {
-      throw new ConfigError('catalogue', [{ path: '', message: `not valid JSON: ${(error as Error).message}` }]);
-    }
-  }
+  const value = fromJsonText(json, 'catalogue');
   return validate(value);
 }

@@ -1,5 +1,15 @@
 import type * as z from 'zod/mini';
-import type { ConfigIssue } from './errors.js';
+import { ConfigError, type ConfigIssue } from './errors.js';
+
+/** JSON text parsed, anything else as it is: `subject` names it in the `ConfigError` for bad text. */
+export function fromJsonText(input: unknown, subject: string): unknown {
+  if (typeof input !== 'string') return input;
+  try {
+    return JSON.parse(input);
+  } catch (error) {
+    throw new ConfigError(subject, [{ path: '', message: `not valid JSON: ${(error as Error).message}` }]);
+  }
+}
 
 /** `operations.transfer.routes[1].channel` from a path array. */
 export function formatPath(path: readonly PropertyKey[]): string {

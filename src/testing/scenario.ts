@@ -10,7 +10,7 @@ import { ConfigError, type ConfigIssue, isSecoursError } from '../errors.js';
 import { type OutageInput, parseOutage } from '../outages.js';
 import { laPoste } from '../presets/la-poste.js';
 import type { Locale } from '../text.js';
-import { parseWith, unsafeObjects } from '../validate.js';
+import { fromJsonText, parseWith, unsafeObjects } from '../validate.js';
 
 /** Catalogues a scenario may name instead of carrying its own. */
 export const PRESETS: Readonly<Record<string, AnyCatalog>> = Object.freeze({ 'la-poste': laPoste });
@@ -142,14 +142,7 @@ function isTimeZone(tz: string): boolean {
 
 /** Validates a scenario (an object, or JSON text) against its schema and its catalogue. */
 export function parseScenario(input: unknown): Scenario {
-  let value = input;
-  if (typeof input === 'string') {
-    try {
-      value = JSON.parse(input);
-    } catch (error) {
-      throw new ConfigError('scenario', [{ path: '', message: `not valid JSON: ${(error as Error).message}` }]);
-    }
-  }
+  const value = fromJsonText(input, 'scenario');
   const unsafe = unsafeObjects(value);
   const parsed = parseWith(scenarioSchema, value);
   if (!parsed.data || unsafe.length) throw new ConfigError('scenario', [...unsafe, ...parsed.issues]);
