@@ -60,7 +60,7 @@ async function clientSide({ port, clients }: Job) {
           res.setEncoding('utf8');
           res.on('data', (chunk: string) => {
             const text = tail + chunk;
-            for (const m of text.matchAll(/^id: (\d+)$/gm)) {
+            for (const m of text.matchAll(/^id: [0-9a-z]+-(\d+)$/gm)) {
               const v = Number(m[1]);
               if (first) {
                 first = false;
