@@ -2,6 +2,7 @@
 // a bare call, opossum (default options, and tuned), cockatiel `wrap(fallback, breaker)` with and
 // without a timeout policy, and `router.execute` / `router.plan`. Every case runs in interleaved
 // rounds (see harness.ts). Prints ns/op, ratios per path and the issue's targets as PASS/FAIL.
+// A command-line report: the console is its output (the library itself never prints).
 
 import { ConsecutiveBreaker, circuitBreaker, fallback, handleAll, TimeoutStrategy, timeout, wrap } from 'cockatiel';
 import CircuitBreaker from 'opossum';

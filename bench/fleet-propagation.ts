@@ -4,6 +4,7 @@
 // paused (SIGSTOP) or dead (SIGKILL). Prints a table and writes bench/results/fleet.json.
 //
 //   npm run bench:fleet              (FLEET_TRIALS=1000 for more trials)
+// A command-line report: the console is its output (the library itself never prints).
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';

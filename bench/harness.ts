@@ -2,6 +2,7 @@
 // round to round, so a noisy neighbour or a GC pause spreads over all cases instead of landing
 // on one. Each sample times a batch of sequential awaited calls; a case reports the median of
 // its samples and their min–max.
+// It prints the tables of the benches that use it: the console is their output.
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';

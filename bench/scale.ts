@@ -2,6 +2,7 @@
 // office on the counter route. Each size runs in a child process of its own (clean heap, GC
 // exposed): heap and RSS after GC, idle CPU over 10 s, creation time, getSnapshot() after a
 // change and unchanged. Prints the targets as PASS/FAIL.
+// A command-line report: the console is its output (the library itself never prints).
 
 import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';

@@ -10,6 +10,7 @@
  * then declare an outage and time until the last client has the new version. Times are
  * wall-clock across threads (performance.timeOrigin + now). Five changes per count; the median
  * and the worst are printed. A measurement, not a test: the machine's load shows in it.
+ * A command-line report: the console is its output (the library itself never prints).
  */
 import type { AddressInfo } from 'node:net';
 import { Worker } from 'node:worker_threads';

@@ -1,4 +1,5 @@
 // `npm run demo`: the replay server and its page. `--port 8080` or PORT=8080, `--speed 120`.
+// A program people run: the console is how it tells them where to go.
 import { startDemoServer } from './web/server.js';
 
 function arg(name: string): string | undefined {

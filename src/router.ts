@@ -260,7 +260,7 @@ class Call {
   declare readonly scope: string | undefined;
   declare cancelledBy: 'signal' | 'dispose' | undefined;
   declare current: AttemptRun | undefined;
-  declare op: OperationState;
+  declare readonly op: OperationState;
   declare input: unknown;
   /** Index of the next route to consider. */
   declare next: number;
@@ -273,6 +273,7 @@ class Call {
   declare private key: string | undefined;
   // Plain assignments, not class fields: fields are defined one by one and then assigned again.
   constructor(
+    op: OperationState,
     locale: Locale,
     exclude: ReadonlySet<string> | undefined,
     amount: number | undefined,
@@ -287,7 +288,7 @@ class Call {
     this.scope = scope;
     this.cancelledBy = undefined;
     this.current = undefined;
-    this.op = undefined as unknown as OperationState;
+    this.op = op;
     this.input = undefined;
     this.next = 0;
     this.runs = 0;
@@ -592,7 +593,6 @@ class RouterImpl {
       if (this.disposed) throw new RouterDisposedError('execute');
       const op = this.operationOf(operation);
       call = this.callOf(op, ctx, 'execute');
-      call.op = op;
       call.input = op.schema ? this.validateInput(op, input) : input;
     } catch (error) {
       // Programmer errors reject like everything else a promise-returning call does.
@@ -1072,7 +1072,7 @@ class RouterImpl {
   }
 
   private callOf(op: OperationState, ctx: CallContext | undefined, method: string): Call {
-    if (ctx === undefined) return new Call(DEFAULT_LOCALE, undefined, undefined, undefined, undefined, undefined);
+    if (ctx === undefined) return new Call(op, DEFAULT_LOCALE, undefined, undefined, undefined, undefined, undefined);
     const issues: ConfigIssue[] = [];
     if (typeof ctx !== 'object' || ctx === null) {
       throw new InvalidInputError(op.id, [
@@ -1109,7 +1109,7 @@ class RouterImpl {
       if (problem) issues.push({ path: 'ctx.scope', message: problem });
     }
     if (issues.length) throw new InvalidInputError(op.id, issues);
-    return new Call(ctx.locale ?? DEFAULT_LOCALE, exclude, ctx.amount, ctx.user, ctx.idempotencyKey, scope);
+    return new Call(op, ctx.locale ?? DEFAULT_LOCALE, exclude, ctx.amount, ctx.user, ctx.idempotencyKey, scope);
   }
 
   private validateInput(op: OperationState, input: unknown): unknown {

@@ -2,6 +2,7 @@
 // the others, a late fourth one loads it, and ending it anywhere ends it everywhere.
 //
 //   npx tsx examples/fleet/main.ts        (needs redis-server on PATH; starts its own)
+// A program people run: the console is its story, told in a fixed order.
 
 import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
