@@ -6,7 +6,7 @@ import { ConfigError, isSecoursError } from '../errors.js';
 import type { Outage, OutageInput } from '../outages.js';
 import type { Snapshot } from '../snapshot.js';
 import { readJson } from './body.js';
-import { errorResponse } from './problem.js';
+import { errorResponse, PROBLEM_TYPE_BASE } from './problem.js';
 import { sameSecret } from './token.js';
 
 /** What the handler needs of a router. */
@@ -88,7 +88,7 @@ export function adminHandler(
           400,
           'Bad Request',
           `the outage is invalid (${issues.length} problem${issues.length === 1 ? '' : 's'})`,
-          { issues },
+          { type: `${PROBLEM_TYPE_BASE}invalid-body`, issues },
         );
       }
       throw error;

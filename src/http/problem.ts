@@ -121,7 +121,7 @@ export function errorResponse(
   headers: Record<string, string> = {},
 ): Response {
   const body: Problem = {
-    type: status === 400 && extra.issues ? `${PROBLEM_TYPE_BASE}invalid-body` : 'about:blank',
+    type: 'about:blank',
     title,
     status,
     detail,

@@ -109,12 +109,13 @@ export function statusHandler(router: StatusSource, options: StatusHandlerOption
     const snapshot = router.getSnapshot();
     if (encoded?.snapshot !== snapshot) {
       const json = JSON.stringify(snapshot);
+      const id = `${instance}-${snapshot.version}`;
       encoded = {
         snapshot,
         json,
-        etag: `"${instance}-${snapshot.version}"`,
-        id: `${instance}-${snapshot.version}`,
-        frame: encoder.encode(`id: ${instance}-${snapshot.version}\nevent: snapshot\ndata: ${json}\n\n`),
+        etag: `"${id}"`,
+        id,
+        frame: encoder.encode(`id: ${id}\nevent: snapshot\ndata: ${json}\n\n`),
       };
     }
     return encoded;
@@ -124,12 +125,7 @@ export function statusHandler(router: StatusSource, options: StatusHandlerOption
     const { controller } = stream;
     // desiredSize counts queued events (the default strategy counts chunks), so this bounds memory.
     if ((controller.desiredSize ?? 0) <= -maxQueued) {
-      drop(stream);
-      try {
-        controller.close();
-      } catch {
-        // already closed by the other side
-      }
+      end(stream);
       return;
     }
     try {
@@ -152,6 +148,17 @@ export function statusHandler(router: StatusSource, options: StatusHandlerOption
     unsubscribe = undefined;
     if (heartbeat !== undefined) clearInterval(heartbeat);
     heartbeat = undefined;
+  };
+
+  /** Drops a stream and closes it, unless the other side already did. */
+  const end = (stream: Stream) => {
+    if (!streams.has(stream)) return;
+    drop(stream);
+    try {
+      stream.controller.close();
+    } catch {
+      // the reader cancelled first
+    }
   };
 
   const open = (stream: Stream) => {
@@ -186,13 +193,7 @@ export function statusHandler(router: StatusSource, options: StatusHandlerOption
       { highWaterMark: 1 },
     );
     request.signal?.addEventListener('abort', () => {
-      if (!stream || !streams.has(stream)) return;
-      drop(stream);
-      try {
-        stream.controller.close();
-      } catch {
-        // the reader cancelled first
-      }
+      if (stream) end(stream);
     });
     return new Response(body, {
       status: 200,
@@ -241,14 +242,7 @@ export function statusHandler(router: StatusSource, options: StatusHandlerOption
     clients: { get: () => streams.size, enumerable: true },
     close: {
       value: () => {
-        for (const stream of [...streams]) {
-          drop(stream);
-          try {
-            stream.controller.close();
-          } catch {
-            // already closed
-          }
-        }
+        for (const stream of [...streams]) end(stream);
       },
     },
   }) as StatusHandler;
