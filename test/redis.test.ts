@@ -298,6 +298,22 @@ describe.skipIf(!available)('secours/redis against a real redis-server', () => {
     expect(await b.router.execute('balance', {})).toMatchObject({ kind: 'served' });
   });
 
+  it('a write Redis refuses (a key of the wrong type) waits for the heartbeat instead of looping', async () => {
+    const a = start('a', { heartbeat: 60_000 });
+    await a.fleet.ready;
+    // A string where the fleet keeps a sorted set: every ZADD of a trip answers WRONGTYPE.
+    await admin.set(`secours:{${ns()}}:trips`, 'not a sorted set');
+    let rounds = 0;
+    a.fleet.on('synced', () => rounds++);
+    a.appFails = true;
+    await a.router.execute('balance', {});
+    await until(a.router, () => !a.router.getSnapshot().operations.balance.available.includes('app'), 'a open');
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    // The trip's round, maybe one more; a retry loop would have made hundreds in that time.
+    expect(rounds).toBeLessThanOrEqual(3);
+    expect(await a.router.execute('balance', {})).toMatchObject({ kind: 'served', channel: 'web' });
+  });
+
   it('a second Node process shares outages both ways', async () => {
     const a = start('parent');
     await a.fleet.ready;

@@ -352,6 +352,9 @@ class FleetImpl implements FleetContext, Fleet {
     const serverNow = readTime(time) ?? receivedAt + this.skew;
     this.skew = serverNow - Math.round((sentAt + receivedAt) / 2);
 
+    // Writes still pending now are ones Redis refused (WRONGTYPE on a key set by hand…): they wait
+    // for the heartbeat. Only writes that applying what was read adds call for another round at once.
+    const pendingBefore = this.outages.pendingWrites + this.trips.pendingWrites;
     let lostData = false;
     if (typeof epoch.value === 'string' && epoch.value.length > 0) {
       lostData = this.epoch !== undefined && epoch.value !== this.epoch;
@@ -368,7 +371,7 @@ class FleetImpl implements FleetContext, Fleet {
       // A router that refuses what the fleet says must not stop the fleet from syncing.
       this.warn('fleet-apply-failed', 'Applying the fleet’s state to the router failed', { error });
     }
-    if (this.outages.pendingWrites + this.trips.pendingWrites > 0) this.again = true;
+    if (this.outages.pendingWrites + this.trips.pendingWrites > pendingBefore) this.again = true;
     this.emit('synced', { at: new Date(serverNow).toISOString() });
     this.resolveReady(true);
   }

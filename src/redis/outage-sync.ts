@@ -179,7 +179,6 @@ export class OutageSync {
       }
       this.declareHere(stored);
     }
-    if (this.pendingWrites > 0) this.ctx.requestSync();
   }
 
   private declareHere(stored: StoredOutage): void {
