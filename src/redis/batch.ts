@@ -21,10 +21,6 @@ export class Batch {
     this.handlers.push(onReply);
   }
 
-  get size(): number {
-    return this.handlers.length;
-  }
-
   /**
    * Rejects when Redis could not be reached at all (every reply a connection error). A reply
    * error on one command (a key of the wrong type) goes to that command's handler only.

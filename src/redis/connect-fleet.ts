@@ -112,11 +112,6 @@ function parseOptions(options: unknown): Required<Omit<FleetOptions, 'quorum'>> 
   };
 }
 
-function randomToken(): string {
-  const bytes = globalThis.crypto.getRandomValues(new Uint8Array(12));
-  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
-}
-
 class FleetImpl implements FleetContext, Fleet {
   private readonly emitter = new EventEmitter<FleetEvents>();
   readonly keys: FleetKeys;
@@ -129,7 +124,7 @@ class FleetImpl implements FleetContext, Fleet {
   private readonly outages: OutageSync;
   private readonly trips: TripSync;
   private readonly warned = new Set<string>();
-  private readonly epochCandidate = randomToken();
+  private readonly epochCandidate = globalThis.crypto.randomUUID();
   private resolveReady!: (synced: boolean) => void;
   private timer: ReturnType<typeof setInterval> | undefined;
   /** Redis time minus local time, from the last round trip. */
@@ -176,8 +171,7 @@ class FleetImpl implements FleetContext, Fleet {
   }
 
   get decision(): FleetRoutesEvent | undefined {
-    const d = this.trips.current;
-    return d && { down: d.down, quorum: d.quorum, liveInstances: d.liveInstances };
+    return this.trips.current;
   }
 
   // ---- FleetContext -----------------------------------------------------------------------
@@ -251,11 +245,11 @@ class FleetImpl implements FleetContext, Fleet {
   private markUnavailable(error: unknown): void {
     if (this.unavailable) return;
     this.unavailable = true;
-    this.emit('warning', {
-      code: 'redis-unavailable',
-      message: 'Redis is unreachable: this instance goes on with what it knows and will catch up when it is back',
-      ...(error === undefined ? {} : { error }),
-    });
+    this.warn(
+      'redis-unavailable',
+      'Redis is unreachable: this instance goes on with what it knows and will catch up when it is back',
+      { error },
+    );
   }
 
   // ---- round trips ------------------------------------------------------------------------

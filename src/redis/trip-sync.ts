@@ -7,7 +7,8 @@ import type { BreakerEvent } from '../events.js';
 import type { RouteRef } from '../router.js';
 import type { Batch, Reply } from './batch.js';
 import type { FleetContext } from './context.js';
-import { decideQuorum, type QuorumDecision, type Trip } from './quorum.js';
+import type { FleetRoutesEvent } from './events.js';
+import { decideQuorum, type Trip } from './quorum.js';
 import { readInstanceId, readJson, readScore, tripMemberSchema } from './schemas.js';
 
 export interface TripOptions {
@@ -30,8 +31,8 @@ export class TripSync {
   private readonly open = new Map<string, OpenRoute>();
   private readonly toAdd = new Set<string>();
   private readonly toRemove = new Set<string>();
-  private appliedPrint = '[]';
-  private decision: QuorumDecision | undefined;
+  /** What the fleet decided at the last round trip, as the `routes` event and `decision` show it. */
+  private view: FleetRoutesEvent | undefined;
 
   constructor(
     private readonly ctx: FleetContext,
@@ -62,8 +63,8 @@ export class TripSync {
     return this.toAdd.size + this.toRemove.size;
   }
 
-  get current(): QuorumDecision | undefined {
-    return this.decision;
+  get current(): FleetRoutesEvent | undefined {
+    return this.view;
   }
 
   /** `skew`: Redis time minus local time, so every instance scores on one clock. */
@@ -136,31 +137,23 @@ export class TripSync {
         );
       }
     }
-    const before = this.decision;
-    this.decision = decision;
-    const print = JSON.stringify(routes);
-    if (print !== this.appliedPrint && !router.isDisposed) {
-      this.appliedPrint = print;
-      router.setRemoteDown('fleet', routes as never);
-    }
+    // The router tells a real change from a repeated list itself.
+    router.setRemoteDown('fleet', routes as never);
+    const before = this.view;
     if (
       !before ||
       before.quorum !== decision.quorum ||
       before.liveInstances !== decision.liveInstances ||
       JSON.stringify(before.down) !== JSON.stringify(decision.down)
     ) {
-      this.ctx.emit('routes', {
-        down: decision.down,
-        quorum: decision.quorum,
-        liveInstances: decision.liveInstances,
-      });
+      this.view = { down: decision.down, quorum: decision.quorum, liveInstances: decision.liveInstances };
+      this.ctx.emit('routes', this.view);
     }
   }
 
   /** Leaves the router as if the fleet had never spoken. */
   clear(): void {
-    if (this.appliedPrint !== '[]' && !this.ctx.router.isDisposed) this.ctx.router.setRemoteDown('fleet', []);
-    this.appliedPrint = '[]';
+    if (!this.ctx.router.isDisposed) this.ctx.router.setRemoteDown('fleet', []);
   }
 
   private invalid(where: string, problem: string): void {
