@@ -6,13 +6,13 @@
 //   npm run bench:fleet              (FLEET_TRIALS=1000 for more trials)
 // A command-line report: the console is its output (the library itself never prints).
 
-import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { Redis } from 'ioredis';
 import { laPoste } from '../src/presets/la-poste.js';
 import { connectFleet } from '../src/redis/index.js';
 import { createRouter, type Router } from '../src/router.js';
 import { RedisServer, redisServerBinary } from '../test/helpers/redis-server.js';
+import { percentile, writeResults } from './harness.js';
 
 const TRIALS = Number(process.env.FLEET_TRIALS ?? 300);
 const CALLS = 5_000;
@@ -22,9 +22,6 @@ if (!redisServerBinary) {
   process.exit(1);
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] as number;
-}
 function summary(samples: number[]) {
   const s = [...samples].sort((a, b) => a - b);
   const round = (n: number) => Math.round(n * 1000) / 1000;
@@ -102,8 +99,6 @@ server.kill();
 const dead = await executeLatencies(a.router, CALLS);
 
 const results = {
-  date: new Date().toISOString(),
-  node: process.version,
   cpus: cpus().length,
   trials: TRIALS,
   propagationMs: { declare: summary(declare), end: summary(end) },
@@ -115,10 +110,7 @@ console.table(results.propagationMs);
 console.log(`execute on A, ${CALLS} sequential calls (µs): Redis is never on the call path`);
 console.table(results.executeMicroseconds);
 
-mkdirSync(new URL('./results/', import.meta.url), { recursive: true });
-const file = new URL('./results/fleet.json', import.meta.url);
-writeFileSync(file, `${JSON.stringify(results, null, 2)}\n`);
-console.log(`written to ${file.pathname}`);
+console.log(`written to ${writeResults('fleet', results)}`);
 
 for (const i of [a, b]) {
   await i.fleet.close();

@@ -86,6 +86,11 @@ export async function runRounds(cases: readonly Case[], options: RunOptions = {}
   });
 }
 
+/** Nearest-rank percentile of an ascending list (p in 0–100): 50 and 90 of 101 samples are [50] and [90]. */
+export function percentile(sorted: readonly number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] as number;
+}
+
 export const fmtNs = (ns: number) => (ns >= 10_000 ? `${(ns / 1000).toFixed(1)} µs` : `${ns.toFixed(0)} ns`);
 export const fmtRatio = (x: number) => (Number.isFinite(x) ? `${x.toFixed(2)}×` : '–');
 

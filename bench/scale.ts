@@ -8,7 +8,7 @@ import { execFileSync } from 'node:child_process';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { fileURLToPath } from 'node:url';
 import { createRouter, defineCatalog } from '../src/index.js';
-import { fmtNs, printTargets, type Target, table, writeResults } from './harness.js';
+import { fmtNs, percentile, printTargets, type Target, table, writeResults } from './harness.js';
 
 const OPERATIONS = 12;
 const IDLE_MS = Number(process.env.BENCH_IDLE_MS ?? 10_000);
@@ -124,9 +124,9 @@ async function child(routes: number): Promise<Result> {
     idleCpuPercent,
     baselineCpuPercent,
     snapshotChangedUs: {
-      median: changed[50] as number,
-      p90: changed[90] as number,
-      max: changed[changed.length - 1] as number,
+      median: percentile(changed, 50),
+      p90: percentile(changed, 90),
+      max: percentile(changed, 100),
     },
     snapshotUnchangedNs,
     sameObject: same,
