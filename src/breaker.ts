@@ -148,8 +148,6 @@ export interface RouteBreaker<A> {
    * closes a half-open breaker; a failure may open it, by opossum's own rule.
    */
   countSettled(failed: boolean): void;
-  open(): void;
-  close(): void;
   shutdown(): void;
 }
 
@@ -263,12 +261,6 @@ class OpossumRoute<A> implements RouteBreaker<A> {
     if ((failures / fires) * 100 > this.threshold || halfOpen) cb.open();
   }
 
-  open(): void {
-    this.cb.open();
-  }
-  close(): void {
-    this.cb.close();
-  }
   shutdown(): void {
     this.cb.shutdown();
   }

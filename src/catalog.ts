@@ -1,12 +1,13 @@
 import * as z from 'zod/mini';
-import { ConfigError, type ConfigIssue } from './errors.js';
+import { ConfigError, type ConfigIssue, knownList } from './errors.js';
 import { parseInterval, WEEKDAYS, type Weekday } from './hours.js';
 import type { Text } from './text.js';
 import { fromJsonText, isPlainObject, parseWith, unsafeObjects } from './validate.js';
 
+const KINDS = Object.freeze(['digital', 'self-service', 'phone', 'in-person'] as const);
 /** How a channel gets the operation done, which says what a person does to use it. */
-export type ChannelKind = 'digital' | 'self-service' | 'phone' | 'in-person';
-export const CHANNEL_KINDS: readonly ChannelKind[] = Object.freeze(['digital', 'self-service', 'phone', 'in-person']);
+export type ChannelKind = (typeof KINDS)[number];
+export const CHANNEL_KINDS: readonly ChannelKind[] = KINDS;
 
 export interface Contact {
   /** A number a person can dial, e.g. `3639` or `+33 1 45 45 36 39`. */
@@ -123,10 +124,7 @@ const deepLink = nonEmpty.check(
 const amount = z.number().check(z.gte(0, 'must be 0 or more'));
 
 const channelSchema = z.strictObject({
-  kind: z.enum(
-    ['digital', 'self-service', 'phone', 'in-person'],
-    'expected one of: digital, self-service, phone, in-person',
-  ),
+  kind: z.enum(KINDS, `expected one of: ${KINDS.join(', ')}`),
   label: textSchema,
   contact: z.optional(
     z.strictObject({ phone: z.optional(nonEmpty), url: z.optional(webUrl), deepLink: z.optional(deepLink) }),
@@ -220,7 +218,7 @@ function crossCheck(input: unknown): ConfigIssue[] {
       if (!channelIds.has(route.channel)) {
         issues.push({
           path,
-          message: `unknown channel \`${route.channel}\`; known channels: ${[...channelIds].join(', ') || '(none)'}`,
+          message: `unknown channel \`${route.channel}\`; known channels: ${knownList([...channelIds])}`,
         });
       }
       const first = seen.get(route.channel);
@@ -239,7 +237,7 @@ function crossCheck(input: unknown): ConfigIssue[] {
 }
 
 const timeZones = new Map<string, boolean>();
-function isTimeZone(tz: string): boolean {
+export function isTimeZone(tz: string): boolean {
   let known = timeZones.get(tz);
   if (known === undefined) {
     try {

@@ -11,7 +11,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseCatalog } from './catalog.js';
-import { ConfigError } from './errors.js';
+import { ConfigError, issueLines } from './errors.js';
 
 const USAGE = `Usage:
   secours simulate <name|file.json> [--seed N] [--format text|json|html] [--out FILE]
@@ -25,8 +25,7 @@ const USAGE = `Usage:
 class UsageError extends Error {}
 
 function problems(what: string, error: ConfigError): string {
-  const lines = error.issues.map((i) => `  ✖ ${i.message}${i.path ? ` → at ${i.path}` : ''}`);
-  return `${what}: ${error.issues.length} problem${error.issues.length === 1 ? '' : 's'}\n${lines.join('\n')}\n`;
+  return `${what}: ${error.issues.length} problem${error.issues.length === 1 ? '' : 's'}\n${issueLines(error.issues)}\n`;
 }
 
 function read(file: string): string {

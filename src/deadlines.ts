@@ -18,7 +18,7 @@ export interface Deadline {
 }
 
 /** setTimeout fires at once past 2^31-1 ms; longer waits re-arm. */
-const MAX_DELAY = 2 ** 31 - 1;
+export const MAX_DELAY = 2 ** 31 - 1;
 
 interface Timer {
   ref?(): unknown;

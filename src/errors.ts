@@ -33,20 +33,25 @@ export interface ConfigIssue {
   readonly message: string;
 }
 
+/** One line per issue, as error messages and the CLI print them. */
+export function issueLines(issues: readonly ConfigIssue[]): string {
+  return issues.map((i) => `  ✖ ${i.message}${i.path ? ` → at ${i.path}` : ''}`).join('\n');
+}
+
 /** A catalogue, router option or outage declaration is invalid. Lists every problem at once. */
 export class ConfigError extends SecoursError {
   override readonly name = 'ConfigError';
   readonly code = 'ERR_SECOURS_CONFIG';
   readonly issues: readonly ConfigIssue[];
   constructor(what: string, issues: readonly ConfigIssue[]) {
-    const lines = issues.map((i) => `  ✖ ${i.message}${i.path ? ` → at ${i.path}` : ''}`);
-    super(`Invalid ${what} (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${lines.join('\n')}`);
+    super(`Invalid ${what} (${issues.length} problem${issues.length === 1 ? '' : 's'}):\n${issueLines(issues)}`);
     this.issues = Object.freeze(issues.slice());
   }
 }
 
-function knownList(known: readonly string[]): string {
-  return known.length ? known.join(', ') : '(none)';
+/** The ids an unknown one was checked against, for its message. */
+export function knownList(known: readonly string[]): string {
+  return known.join(', ') || '(none)';
 }
 
 export class UnknownOperationError extends SecoursError {
@@ -80,9 +85,7 @@ export class InvalidInputError extends SecoursError {
     readonly operation: string,
     readonly issues: readonly ConfigIssue[],
   ) {
-    super(
-      `Invalid input for operation \`${operation}\`:\n${issues.map((i) => `  ✖ ${i.message}${i.path ? ` → at ${i.path}` : ''}`).join('\n')}`,
-    );
+    super(`Invalid input for operation \`${operation}\`:\n${issueLines(issues)}`);
   }
 }
 

@@ -1,6 +1,6 @@
 import * as z from 'zod/mini';
 import { type AnyCatalog, textSchema } from './catalog.js';
-import { ConfigError, type ConfigIssue } from './errors.js';
+import { ConfigError, type ConfigIssue, knownList } from './errors.js';
 import type { Text } from './text.js';
 import { isPlainObject, parseWith, unsafeObjects } from './validate.js';
 
@@ -62,7 +62,7 @@ export const outageInputSchema = z.strictObject({
   id: z.optional(z.string().check(z.regex(/^[A-Za-z0-9._:-]{1,128}$/, 'expected 1–128 letters, digits or . _ : -'))),
 });
 
-function toMs(value: TimeInput): number {
+export function toMs(value: TimeInput): number {
   return value instanceof Date ? value.getTime() : typeof value === 'number' ? value : Date.parse(value);
 }
 
@@ -95,7 +95,7 @@ export function parseOutage(catalog: AnyCatalog, input: unknown, now: number): O
       if (typeof id === 'string' && id && !known[field].has(id)) {
         issues.push({
           path: `${field}[${i}]`,
-          message: `unknown ${field.slice(0, -1)} \`${id}\`; known: ${[...known[field]].join(', ') || '(none)'}`,
+          message: `unknown ${field.slice(0, -1)} \`${id}\`; known: ${knownList([...known[field]])}`,
         });
       }
     });

@@ -9,7 +9,7 @@ import {
   resolveBreakerOptions,
 } from './breaker.js';
 import type { AnyCatalog, Channel, ChannelIdOf, Operation, OperationIdOf, Route, RouteChannelOf } from './catalog.js';
-import { type Deadline, Deadlines } from './deadlines.js';
+import { type Deadline, Deadlines, MAX_DELAY } from './deadlines.js';
 import {
   CancelledError,
   ConfigError,
@@ -207,7 +207,6 @@ interface RouteState extends Omit<RouteView, 'breakerDownSince'>, Slot {
   /** Calls that name a scope get a breaker per scope on this route. */
   readonly scoped: boolean;
   scopes: Map<string, ScopeSlot> | undefined;
-  scopesLive: number;
   scopesDown: number;
   scopesDownSince: number | undefined;
 }
@@ -220,6 +219,9 @@ interface OperationState {
   /** Referral parts by locale and failed routes, valid for one state version and a time span. */
   readonly referrals: Map<string, ReferralParts>;
 }
+
+/** The snapshot's channels, as far as an alternative reads them. */
+type Channels = Record<string, { status: Alternative['status'] }>;
 
 /** What a referral tells the person: the same for every call in the same state. */
 interface ReferralParts {
@@ -420,27 +422,22 @@ class AttemptRun implements HandlerContext, Deadline {
     try {
       result = (this.route.handler as Handler)(this.call.input, this);
     } catch (error) {
-      this.failed(error);
+      this.settled(false, error);
       return;
     }
     if (result !== null && typeof (result as PromiseLike<unknown>)?.then === 'function') {
       (result as PromiseLike<unknown>).then(
-        (value) => this.succeeded(value),
-        (error) => this.failed(error),
+        (value) => this.settled(true, value),
+        (error) => this.settled(false, error),
       );
-    } else this.succeeded(result);
+    } else this.settled(true, result);
   }
 
-  private succeeded(value: unknown): void {
+  /** The handler settled; ignored once the run timed out or was cancelled. */
+  private settled(ok: boolean, value: unknown): void {
     if (this.done) return;
     this.router.deadlines.settle(this.router.breakerOptions.timeout, this);
-    this.end(true, value);
-  }
-
-  private failed(error: unknown): void {
-    if (this.done) return;
-    this.router.deadlines.settle(this.router.breakerOptions.timeout, this);
-    this.end(false, error);
+    this.end(ok, value);
   }
 
   /** Called by the deadline queue, which has already marked this run done. */
@@ -498,6 +495,8 @@ class RouterImpl {
   private readonly classifyFn: Classify | undefined;
   private readonly rotation: BucketRotation;
   private readonly operations = new Map<string, OperationState>();
+  /** Each operation's routes, as the snapshot reads them. */
+  private readonly routeViews = new Map<string, readonly RouteView[]>();
   private readonly channelIds: string[];
   private readonly outages = new OutageBook();
   private readonly channelOutage = new Map<string, Outage>();
@@ -515,8 +514,6 @@ class RouterImpl {
   /** Bumped by every change of state; referral parts computed in an older one are stale. */
   private version = 0;
   private readonly scopeOptions: ResolvedScopeOptions;
-  /** Scope slots over all routes, for the sweep. */
-  private scopeCount = 0;
   private sweepTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(options: RouterOptions<AnyCatalog, Handlers<AnyCatalog>>) {
@@ -572,12 +569,12 @@ class RouterImpl {
           remoteSources: undefined,
           scoped: handler !== undefined && (this.scopeOptions.channels?.has(route.channel) ?? true),
           scopes: undefined,
-          scopesLive: 0,
           scopesDown: 0,
           scopesDownSince: undefined,
         });
       });
       this.operations.set(id, op);
+      this.routeViews.set(id, op.routes);
     }
     const status = computeStatus(this.statusInput());
     this.snapshotPrint = fingerprint(status);
@@ -688,7 +685,7 @@ class RouterImpl {
       if (this.listening.served) this.emit('served', outcome);
       return outcome;
     }
-    const kind = run.kind ?? this.classify(value, run);
+    const kind = this.classify(value, run);
     const attempt: Attempt = {
       channel: route.channel,
       result: kind,
@@ -752,10 +749,10 @@ class RouterImpl {
       if (cached && cached.version === this.version && now >= cached.from && now < cached.until) return cached;
     }
     // Read first: it may recompute outages and bump the version.
-    this.getSnapshot();
-    const { code, reason } = this.why(op, call, failed);
-    const alternatives = this.alternatives(op, call, failed, now);
-    const retryAfter = this.retryAfter(op, call);
+    const channels = this.getSnapshot().channels as Channels;
+    const { code, reason } = this.why(op, call, failed, now);
+    const alternatives = this.alternatives(op, call, failed, now, channels);
+    const retryAfter = this.retryAfter(op, call, now);
     let until = Number.POSITIVE_INFINITY;
     for (const r of op.routes) {
       const hours = r.channelDef.hours ? this.availabilityCache.get(r.channel) : undefined;
@@ -780,17 +777,19 @@ class RouterImpl {
   }
 
   /** The story told to the person, from the most telling cause in the operation's order. */
-  private why(op: OperationState, call: Call, failed: Set<string> | undefined): { code: ReferralCode; reason: string } {
+  private why(
+    op: OperationState,
+    call: Call,
+    failed: Set<string> | undefined,
+    now: number,
+  ): { code: ReferralCode; reason: string } {
     const locale = call.locale;
     const label = localise(op.def.label, locale) as string;
     if (call.cancelledBy) return { code: 'cancelled', reason: messages.cancelled(locale) };
     const automated = op.routes.filter((r) => r.automated);
     const outage = op.routes.find((r) => r.blockedBy && (r.automated || r.index === 0))?.blockedBy;
     const unavailable = automated.filter(
-      (r) =>
-        failed?.has(r.channel) ||
-        ((this.slotOf(r, call.scope, false).breakerDownSince !== undefined || r.remoteDownSince !== undefined) &&
-          !call.exclude?.has(r.channel)),
+      (r) => failed?.has(r.channel) || (this.downFor(r, call) && !call.exclude?.has(r.channel)),
     );
     if (outage && (unavailable.length === 0 || automated.some((r) => r.blockedBy))) {
       return { code: 'outage', reason: localise(outage.reason, locale) as string };
@@ -802,13 +801,9 @@ class RouterImpl {
       );
       return { code: 'unavailable', reason: messages.unavailable(locale, label, where) };
     }
-    const now = this.clock.now();
     const closed = automated.filter(
       (r) =>
-        r.channelDef.hours &&
-        !call.exclude?.has(r.channel) &&
-        !overLimit(r.def, call.amount) &&
-        !this.availabilityOf(r.channel, r.channelDef, now).openNow,
+        r.channelDef.hours && !this.unusableFor(r, call) && !this.availabilityOf(r.channel, r.channelDef, now).openNow,
     );
     if (closed.length) {
       const where = messages.list(
@@ -822,26 +817,36 @@ class RouterImpl {
   }
 
   /** When an automated route this person could use may work again. */
-  private retryAfter(op: OperationState, call: Call): string | undefined {
+  private retryAfter(op: OperationState, call: Call, now: number): string | undefined {
     let at = Number.POSITIVE_INFINITY;
     for (const r of op.routes) {
-      if (!r.automated || call.exclude?.has(r.channel) || overLimit(r.def, call.amount)) continue;
+      if (!r.automated || this.unusableFor(r, call)) continue;
       const downSince = this.slotOf(r, call.scope, false).breakerDownSince;
       if (r.blockedBy) {
         if (r.blockedBy.until) at = Math.min(at, Date.parse(r.blockedBy.until));
       } else if (downSince !== undefined) {
         at = Math.min(at, downSince + this.breakerOptions.resetTimeout);
       } else if (r.channelDef.hours) {
-        const opensAt = this.availabilityOf(r.channel, r.channelDef, this.clock.now()).opensAt;
+        const opensAt = this.availabilityOf(r.channel, r.channelDef, now).opensAt;
         if (opensAt !== undefined) at = Math.min(at, opensAt);
       }
     }
     return Number.isFinite(at) ? new Date(at).toISOString() : undefined;
   }
 
+  /** Excluded by the person, or over the route's limits for this amount. */
+  private unusableFor(route: RouteState, call: Call): boolean {
+    return call.exclude?.has(route.channel) || overLimit(route.def, call.amount);
+  }
+
+  /** Down by another source, or by the breaker this call would use (its scope's, on a scoped route). */
+  private downFor(route: RouteState, call: Call): boolean {
+    return route.remoteDownSince !== undefined || this.slotOf(route, call.scope, false).breakerDownSince !== undefined;
+  }
+
   private skipReason(route: RouteState, call: Call): SkipReason | undefined {
-    if (call.exclude?.has(route.channel)) return 'excluded';
-    if (overLimit(route.def, call.amount)) return 'limit';
+    // Checked as one on the hot path; which of the two only matters once it is true.
+    if (this.unusableFor(route, call)) return call.exclude?.has(route.channel) ? 'excluded' : 'limit';
     if (route.blockedBy) return route.blockedBy.kind === 'maintenance' ? 'maintenance' : 'outage';
     // A closed office is not a failure: not tried, not counted, still offered with its hours.
     if (route.channelDef.hours && !this.availabilityOf(route.channel, route.channelDef, this.clock.now()).openNow) {
@@ -887,8 +892,6 @@ class RouterImpl {
     slot = { scope, breaker: undefined, breakerDownSince: undefined, halfOpenHeld: false, lastUsed: 0 };
     route.scopes ??= new Map();
     route.scopes.set(scope, slot);
-    route.scopesLive++;
-    this.scopeCount++;
     this.scheduleSweep();
     // The share of scopes down changed.
     if (route.scopesDown > 0) this.invalidate();
@@ -942,6 +945,7 @@ class RouterImpl {
   private sweep = (): void => {
     this.sweepTimer = undefined;
     const idleBefore = Date.now() - this.scopeOptions.idleEvictMs;
+    let kept = 0;
     for (const op of this.operations.values()) {
       for (const route of op.routes) {
         if (!route.scopes) continue;
@@ -950,19 +954,18 @@ class RouterImpl {
           if (slot.breaker && !slot.breaker.closed) continue;
           slot.breaker?.shutdown();
           route.scopes.delete(scope);
-          route.scopesLive--;
-          this.scopeCount--;
           // The share of scopes down changed.
           if (route.scopesDown > 0) this.invalidate();
         }
+        kept += route.scopes.size;
       }
     }
-    this.scheduleSweep();
+    if (kept > 0) this.scheduleSweep();
   };
 
-  /** One unref'd timer while some scope has a breaker; none otherwise. */
+  /** One unref'd timer while some scope has a breaker; none otherwise: called only when one exists. */
   private scheduleSweep(): void {
-    if (this.sweepTimer || this.disposed || this.scopeCount === 0) return;
+    if (this.sweepTimer || this.disposed) return;
     this.sweepTimer = setTimeout(this.sweep, Math.max(1000, Math.floor(this.scopeOptions.idleEvictMs / 2)));
     (this.sweepTimer as { unref?(): void }).unref?.();
   }
@@ -996,17 +999,16 @@ class RouterImpl {
     call: Call,
     failed: Set<string> | undefined,
     now: number,
+    channels: Channels,
   ): readonly Alternative[] {
     const open: Alternative[] = [];
     const closed: Alternative[] = [];
-    const channels = this.getSnapshot().channels as Record<string, { status: Alternative['status'] }>;
     for (const route of op.routes) {
       const ch = route.channelDef;
       if (ch.internal || failed?.has(route.channel)) continue;
       // isDown, with the breaker the call would use (its scope's, on a scoped route).
-      if (route.blockedBy || route.remoteDownSince !== undefined) continue;
-      if (this.slotOf(route, call.scope, false).breakerDownSince !== undefined) continue;
-      if (call.exclude?.has(route.channel) || overLimit(route.def, call.amount)) continue;
+      if (route.blockedBy || this.downFor(route, call)) continue;
+      if (this.unusableFor(route, call)) continue;
       const hours = this.availabilityOf(route.channel, ch, now);
       const alternative: Record<string, unknown> = {
         channel: route.channel,
@@ -1198,7 +1200,7 @@ class RouterImpl {
     this.outageTimer = undefined;
     if (this.disposed || !Number.isFinite(this.nextOutageChange)) return;
     // A clock that does not follow the timers (frozen in a test) must not make this spin.
-    const delay = Math.min(2 ** 31 - 1, Math.max(1, this.nextOutageChange - now));
+    const delay = Math.min(MAX_DELAY, Math.max(1, this.nextOutageChange - now));
     this.outageTimer = setTimeout(() => {
       this.outageTimer = undefined;
       const at = this.clock.now();
@@ -1260,11 +1262,9 @@ class RouterImpl {
   // ---- snapshot ---------------------------------------------------------------------------
 
   private statusInput() {
-    const operations = new Map<string, readonly RouteView[]>();
-    for (const op of this.operations.values()) operations.set(op.id, op.routes);
     return {
       channelIds: this.channelIds,
-      operations,
+      operations: this.routeViews,
       channelOutage: this.channelOutage,
       outages: this.outages.current(this.clock.now()),
       majorOutageShare: this.scopeOptions.majorOutageShare,

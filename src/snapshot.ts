@@ -54,7 +54,7 @@ export interface RouteView {
   /** Down on the word of a source outside this router (a fleet, a status feed), since when. */
   readonly remoteDownSince: number | undefined;
   /** Scopes with a breaker on this route, and how many of them are down, since when. */
-  readonly scopesLive: number;
+  readonly scopes: ReadonlyMap<string, unknown> | undefined;
   readonly scopesDown: number;
   readonly scopesDownSince: number | undefined;
 }
@@ -128,7 +128,7 @@ export function computeStatus(input: SnapshotInput): Pick<Snapshot, 'channels' |
     let scopesDown = 0;
     let scopesSince = Number.POSITIVE_INFINITY;
     for (const r of routes) {
-      scopesLive += r.scopesLive;
+      scopesLive += r.scopes?.size ?? 0;
       scopesDown += r.scopesDown;
       if (r.scopesDownSince !== undefined && r.scopesDownSince < scopesSince) scopesSince = r.scopesDownSince;
     }
