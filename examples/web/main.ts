@@ -269,10 +269,13 @@ function statusOf(snapshot: Snapshot | undefined, op: Op): ChannelStatus {
   return (snapshot?.operations as Record<string, { status: ChannelStatus }> | undefined)?.[op]?.status ?? 'operational';
 }
 
-function card(op: Op, snapshot: Snapshot | undefined): HTMLElement {
+/** What the page's router would do now for `op`, as this scene's customers see it. */
+function planOf(op: Op) {
+  return router.plan(op, { locale, exclude: (demo?.scene?.exclude ?? []) as never[] });
+}
+
+function card(op: Op, snapshot: Snapshot | undefined, plan: ReturnType<typeof planOf>): HTMLElement {
   const t = T[locale];
-  const exclude = (demo?.scene?.exclude ?? []) as never[];
-  const plan = router.plan(op, { locale, exclude });
   const st = statusOf(snapshot, op);
   const open = plan.alternatives.filter((a) => a.openNow);
   const closed = plan.alternatives.filter((a) => !a.openNow);
@@ -348,14 +351,15 @@ function render() {
   const statusSig = `${locale}|${active.map((o) => o.id).join(',')}|${downChannels.join(',')}`;
   say(status$, statusSig, () => {
     if (!active.length && !downChannels.length) return [];
+    const other: Locale = locale === 'fr' ? 'en' : 'fr';
     const reasons = active.map((o) => {
-      const r = typeof o.reason === 'string' ? { fr: o.reason, en: o.reason } : o.reason;
-      const other: Locale = locale === 'fr' ? 'en' : 'fr';
+      // The other language too, when the operator wrote both: a person may read either.
+      const both = typeof o.reason === 'object' && o.reason[locale] && o.reason[other];
       return h(
         'li',
         { 'data-outage': o.id },
-        h('span', { lang: locale }, r[locale] ?? r[other] ?? ''),
-        r[other] && r[locale] ? h('span', { lang: other, class: 'other-lang' }, r[other]) : '',
+        h('span', { lang: locale }, localise(o.reason, locale) ?? ''),
+        both ? h('span', { lang: other, class: 'other-lang' }, (o.reason as Record<Locale, string>)[other]) : '',
       );
     });
     return [
@@ -369,9 +373,8 @@ function render() {
 
   const chosenStatus = chosen ? statusOf(snapshot, chosen) : 'operational';
   const cannot = chosen !== '' && (chosenStatus === 'partial_outage' || chosenStatus === 'major_outage');
-  const best = cannot
-    ? router.plan(chosen as Op, { locale, exclude: (demo?.scene?.exclude ?? []) as never[] }).alternatives.slice(0, 1)
-    : [];
+  const plans = new Map(OPERATIONS.map((op) => [op, planOf(op)]));
+  const best = cannot ? (plans.get(chosen as Op)?.alternatives.slice(0, 1) ?? []) : [];
   say($('banner-alert'), cannot ? `${locale}|${chosen}|${best.map((a) => `${a.channel}:${hours(a)}`)}` : '', () =>
     cannot
       ? [
@@ -396,7 +399,7 @@ function render() {
     select.value = chosen;
   }
   const order = chosen ? [chosen, ...OPERATIONS.filter((op) => op !== chosen)] : OPERATIONS;
-  $('operations').replaceChildren(...order.map((op) => card(op, snapshot)));
+  $('operations').replaceChildren(...order.map((op) => card(op, snapshot, plans.get(op) ?? planOf(op))));
   $('foot').textContent = t.foot;
   for (const d of document.querySelectorAll<HTMLDetailsElement>('details[data-key]')) {
     if (opened.has(d.dataset.key)) d.open = true;

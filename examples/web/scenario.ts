@@ -9,7 +9,15 @@
  */
 import type { Locale } from '../../src/index.js';
 import { OUTAGE_REASON } from '../demo/replay-2018.js';
-import { type Customer, customers, DECLARED_AT, START, TERMINALS_BACK, TERMINALS_DOWN } from '../demo/timeline.js';
+import {
+  type Customer,
+  customers,
+  DECLARED_AT,
+  paris,
+  START,
+  TERMINALS_BACK,
+  TERMINALS_DOWN,
+} from '../demo/timeline.js';
 
 export type Bilingual = Record<Locale, string>;
 
@@ -59,8 +67,6 @@ export interface Scene {
   readonly exclude: readonly string[];
   readonly beats: readonly Beat[];
 }
-
-const paris = (local: string, offset = '+02:00') => Date.parse(`${local}:00${offset}`);
 
 const INCIDENT_2018 = 'incident-2018-04-09-counter-it';
 const INCIDENT_2022 = 'incident-2022-09-15-lbp-transfers';

@@ -183,8 +183,10 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     speed,
     story: story.slice(-6),
   });
+  const demoFrame = () => `event: demo\ndata: ${JSON.stringify(demoState())}\n\n`;
   const publish = () => {
-    const frame = `event: demo\ndata: ${JSON.stringify(demoState())}\n\n`;
+    // Encoded once for every open page.
+    const frame = Buffer.from(demoFrame());
     for (const res of demoStreams) res.write(frame);
   };
   const enter = (s: Scene) => {
@@ -198,6 +200,8 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   const tick = () => {
     if (!scene) return;
     const now = clock.now();
+    // Several beats can fall in one tick (after a jump, or at high speed): the pages hear once.
+    let told = false;
     while (next < scene.beats.length && (scene.beats[next] as { at: number }).at <= now) {
       const beat = scene.beats[next++] as (typeof scene.beats)[number];
       beat.run?.(ctx);
@@ -213,8 +217,9 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
           })
           .catch(() => {});
       }
-      if (beat.text) publish();
+      if (beat.text) told = true;
     }
+    if (told) publish();
     // Reading the snapshot applies outages that started or expired in virtual time.
     router.getSnapshot();
     if (now >= scene.to) enter(SCENES[(SCENES.indexOf(scene) + 1) % SCENES.length] as Scene);
@@ -231,7 +236,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     if (!sample || !body.operation) {
       return Response.json(
         { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'unknown operation' },
-        { status: 400 },
+        { status: 400, headers: { 'content-type': 'application/problem+json' } },
       );
     }
     const locale: Locale = body.locale === 'en' ? 'en' : 'fr';
@@ -260,7 +265,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
         'content-type': 'text/event-stream; charset=utf-8',
         'cache-control': 'no-cache, no-transform',
       });
-      res.write(`retry: 2000\nevent: demo\ndata: ${JSON.stringify(demoState())}\n\n`);
+      res.write(`retry: 2000\n${demoFrame()}`);
       demoStreams.add(res);
       res.on('close', () => demoStreams.delete(res));
       return;
