@@ -51,6 +51,9 @@ const time = z.union(
   { error: 'expected a Date, an ISO 8601 date-time with offset, or epoch ms' },
 );
 const ids = z.optional(z.array(z.string().check(z.minLength(1))));
+/** An outage id: what an incident tool may use, and safe in a URL path segment and a Redis field. */
+export const OUTAGE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+export const outageIdSchema = z.string().check(z.regex(OUTAGE_ID, 'expected 1–128 letters, digits or . _ : -'));
 export const outageInputSchema = z.strictObject({
   channels: ids,
   operations: ids,
@@ -59,7 +62,7 @@ export const outageInputSchema = z.strictObject({
   kind: z.optional(z.enum(['outage', 'maintenance'])),
   from: z.optional(time),
   until: z.optional(time),
-  id: z.optional(z.string().check(z.regex(/^[A-Za-z0-9._:-]{1,128}$/, 'expected 1–128 letters, digits or . _ : -'))),
+  id: z.optional(outageIdSchema),
 });
 
 export function toMs(value: TimeInput): number {

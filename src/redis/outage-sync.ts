@@ -4,7 +4,7 @@
 // others wrote; what it applies itself is never written back (no echo).
 
 import type { OutageEvent } from '../events.js';
-import type { Outage, OutageInput } from '../outages.js';
+import { OUTAGE_ID, type Outage, type OutageInput } from '../outages.js';
 import type { Batch, Reply } from './batch.js';
 import type { FleetContext } from './context.js';
 import { readJson, type StoredOutage, storedOutageSchema, toStored } from './schemas.js';
@@ -13,8 +13,6 @@ import { readJson, type StoredOutage, storedOutageSchema, toStored } from './sch
 const PUT_UNLESS_ENDED = `if redis.call('ZSCORE', KEYS[2], ARGV[1]) then return 0 end
 redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
 return 1`;
-
-const OUTAGE_ID = /^[A-Za-z0-9._:-]{1,128}$/;
 
 export class OutageSync {
   /** Declared on this instance and not over: this instance answers for them in Redis. */

@@ -3,18 +3,17 @@
 
 import * as z from 'zod/mini';
 import { textSchema } from '../catalog.js';
-import type { Outage } from '../outages.js';
+import { type Outage, outageIdSchema } from '../outages.js';
 import { parseWith } from '../validate.js';
 import { NAME } from './keys.js';
 
 const catalogId = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/));
-const outageId = z.string().check(z.regex(/^[A-Za-z0-9._:-]{1,128}$/));
 export const instanceIdSchema = z.string().check(z.regex(NAME));
 const iso = z.iso.datetime({ offset: true });
 
 /** An outage as one instance wrote it, with the instance that declared it. */
 export const storedOutageSchema = z.strictObject({
-  id: outageId,
+  id: outageIdSchema,
   kind: z.enum(['outage', 'maintenance']),
   channels: z.array(catalogId),
   operations: z.array(catalogId),
