@@ -11,6 +11,7 @@
  * referrals, instructions a person follows.
  */
 import { type HandlerContext, NotExecutedError } from '../../src/index.js';
+import { sleep } from '../../src/testing/sleep.js';
 import { TERMINALS_BACK, TERMINALS_DOWN } from './timeline.js';
 
 /** What a backend hands back: a receipt number. */
@@ -40,21 +41,6 @@ const LATENCY = {
   web: 600,
   app: 400,
 } as const;
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal.aborted) return reject(signal.reason);
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, ms);
-    const onAbort = () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
-}
 
 export function createBackends(now: () => number) {
   const counters = new Map<string, number>();

@@ -291,30 +291,16 @@ export async function runDemo(options: DemoOptions = {}): Promise<DemoSummary> {
       }
       await advanceTo(at);
 
-      let outcome: Outcome | undefined;
-      let failure: unknown;
-      const call = r
-        .execute(c.request.op, c.request.input, {
+      // The simulated backends answer within seconds of virtual time: a minute means the demo is wrong.
+      const outcome: Outcome = await clock.settle(
+        r.execute(c.request.op, c.request.input, {
           locale: c.locale,
           idempotencyKey: `demo-2018-04-09-${String(i + 1).padStart(2, '0')}-${c.name.normalize('NFD').replace(/[^A-Za-z]/g, '')}`,
           ...(c.exclude ? { exclude: c.exclude } : {}),
           ...('amount' in c.request.input ? { amount: c.request.input.amount } : {}),
-        })
-        .then(
-          (o) => {
-            outcome = o;
-          },
-          (error: unknown) => {
-            failure = error ?? new Error('execute rejected');
-          },
-        );
-      // Let the simulated backends answer, in virtual time.
-      for (let guard = 0; outcome === undefined && failure === undefined && guard < 600; guard++) {
-        await clock.advance(100);
-      }
-      await call;
-      if (failure !== undefined) throw failure; // a programmer error: the demo is wrong
-      if (!outcome) throw new Error(`${c.name}: no outcome after a minute of virtual time`);
+        }),
+        { limitMs: 60_000 },
+      );
 
       const lines = customerBlock(c, outcome, at, outage, p);
       for (const line of lines) write(line);

@@ -1,5 +1,5 @@
 import type { ChannelStatus } from '../snapshot.js';
-import { clock, duration, failureLine, percent, top } from './format-text.js';
+import { clock, countCells, duration, failureLine, metaLine, percent, top } from './format-text.js';
 import type { Counts, ScenarioReport } from './report.js';
 
 const STATUS_COLOURS: Record<ChannelStatus, string> = {
@@ -132,15 +132,7 @@ export function chartSvg(report: ScenarioReport): string {
 }
 
 function countsRow(label: string, c: Counts, extra: string[] = []): string {
-  const notServed = c.referred + c.uncertain;
-  const cells = [
-    c.requests,
-    c.servedFirstRoute,
-    c.servedDegraded,
-    c.referred,
-    c.uncertain,
-    percent(c.withOpenAlternative, notServed),
-  ].map((v) => `<td class="num">${esc(String(v))}</td>`);
+  const cells = countCells(c).map((v) => `<td class="num">${esc(String(v))}</td>`);
   return `<tr><th scope="row">${esc(label)}</th>${cells.join('')}${extra.map((e) => `<td>${esc(e)}</td>`).join('')}</tr>`;
 }
 
@@ -176,7 +168,7 @@ td.num { text-align: right; font-variant-numeric: tabular-nums; }
 </head>
 <body>
 <h1>${esc(s.title)}</h1>
-<p class="meta">${esc(`${s.name} · catalogue ${s.catalog} · ${at(s.start)} to ${at(s.end)} ${s.timeZone} (${s.start.slice(0, 10)}) · buckets of ${s.bucketMinutes} min · seed ${s.seed}`)}</p>
+<p class="meta">${esc(metaLine(report, at))}</p>
 ${s.description ? `<p>${esc(s.description)}</p>` : ''}
 <figure>
 ${chartSvg(report)}
@@ -211,8 +203,4 @@ ${sources ? `<h2>Sources</h2>\n<ul>\n${sources}\n</ul>` : ''}
 </body>
 </html>
 `;
-}
-
-export function formatJson(report: ScenarioReport): string {
-  return `${JSON.stringify(report, null, 2)}\n`;
 }

@@ -41,6 +41,24 @@ export function top(record: Record<string, number>, n = 4): string {
   return shown.join(', ');
 }
 
+/** The line under the title, the same in the text and the HTML report. */
+export function metaLine(report: ScenarioReport, at: (iso: string) => string): string {
+  const s = report.scenario;
+  return `${s.name} · catalogue ${s.catalog} · ${at(s.start)} to ${at(s.end)} ${s.timeZone} (${s.start.slice(0, 10)}) · buckets of ${s.bucketMinutes} min · seed ${s.seed}`;
+}
+
+/** The six numbers of a row of counts, the same in the text and the HTML tables. */
+export function countCells(c: Counts): (string | number)[] {
+  return [
+    c.requests,
+    c.servedFirstRoute,
+    c.servedDegraded,
+    c.referred,
+    c.uncertain,
+    percent(c.withOpenAlternative, c.referred + c.uncertain),
+  ];
+}
+
 export function failureLine(f: FailureReport, at: (iso: string, seconds?: boolean) => string): string {
   const what = f.kind === 'outage' ? `declared ${f.what}` : `chaos ${f.what}`;
   const parts = [
@@ -70,27 +88,13 @@ function row(cells: (string | number)[], widths: number[]): string {
 
 const HEAD = ['', 'requests', 'first route', 'degraded', 'referred', 'uncertain', 'open alt.'];
 
-function countCells(label: string, c: Counts): (string | number)[] {
-  return [
-    label,
-    c.requests,
-    c.servedFirstRoute,
-    c.servedDegraded,
-    c.referred,
-    c.uncertain,
-    percent(c.withOpenAlternative, c.referred + c.uncertain),
-  ];
-}
-
 /** The report as plain text, for a terminal or a CI log. */
 export function formatText(report: ScenarioReport): string {
   const at = clock(report);
   const s = report.scenario;
   const out: string[] = [];
   out.push(`secours simulate — ${s.title}`);
-  out.push(
-    `${s.name} · catalogue ${s.catalog} · ${at(s.start)} to ${at(s.end)} ${s.timeZone} (${s.start.slice(0, 10)}) · buckets of ${s.bucketMinutes} min · seed ${s.seed}`,
-  );
+  out.push(metaLine(report, at));
   if (s.description) out.push('', s.description);
 
   out.push('', 'Timeline');
@@ -111,7 +115,7 @@ export function formatText(report: ScenarioReport): string {
   const widths = [w1, 8, 11, 8, 8, 9, 9];
   out.push('', 'Per operation');
   out.push(`  ${row(HEAD, widths)}`);
-  for (const op of opNames) out.push(`  ${row(countCells(op, report.operations[op] as Counts), widths)}`);
+  for (const op of opNames) out.push(`  ${row([op, ...countCells(report.operations[op] as Counts)], widths)}`);
   for (const op of opNames) {
     const c = report.operations[op] as Counts;
     const served = top(c.servedBy);
@@ -121,7 +125,7 @@ export function formatText(report: ScenarioReport): string {
 
   out.push('', 'Per bucket (all operations)');
   out.push(`  ${row(['', ...HEAD.slice(1)], widths)}`);
-  for (const b of report.buckets) out.push(`  ${row(countCells(`${at(b.start)}–${at(b.end)}`, b.all), widths)}`);
+  for (const b of report.buckets) out.push(`  ${row([`${at(b.start)}–${at(b.end)}`, ...countCells(b.all)], widths)}`);
 
   out.push('', 'Failures');
   if (report.failures.length === 0) out.push('  none');

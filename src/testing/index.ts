@@ -11,7 +11,7 @@ export {
   type ChaosTarget,
   createChaos,
 } from './chaos.js';
-export { formatHtml, formatJson } from './format-html.js';
+export { formatHtml } from './format-html.js';
 export { formatText } from './format-text.js';
 export {
   describeOutcome,
@@ -23,7 +23,14 @@ export {
   toHaveChannelStatus,
 } from './matchers.js';
 export { createRandom, type Random } from './random.js';
-export type { Bucket, Counts, FailureReport, ScenarioReport, TimelineMark } from './report.js';
+export {
+  type Bucket,
+  type Counts,
+  type FailureReport,
+  formatJson,
+  type ScenarioReport,
+  type TimelineMark,
+} from './report.js';
 export { type RunScenarioOptions, runScenario } from './run-scenario.js';
 export {
   PRESETS,

@@ -121,7 +121,6 @@ export function add(counts: Counts, t: Tally): void {
   if (t.code) counts.codes[t.code] = (counts.codes[t.code] ?? 0) + 1;
 }
 
-/** Objects with keys in a fixed order, so the same report always prints the same bytes. */
-export function sortKeys<T extends Record<string, unknown>>(record: T): T {
-  return Object.fromEntries(Object.entries(record).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as T;
+export function formatJson(report: ScenarioReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
 }

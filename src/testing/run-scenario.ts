@@ -80,7 +80,6 @@ function markLabel(e: ScenarioEvent, timeZone: string, time: number): string {
 function arrivals(s: Scenario, seed: number): Step[] {
   const steps: Step[] = [];
   const root = createRandom(seed);
-  let n = 0;
   const operations = Object.keys(s.catalog.operations).filter((op) => Object.hasOwn(s.traffic.perMinute, op));
   for (const operation of operations) {
     const rate = s.traffic.perMinute[operation] as number;
@@ -98,11 +97,10 @@ function arrivals(s: Scenario, seed: number): Step[] {
         }
         draw -= p.share;
       }
+      // n is set by runScenario, once every operation's arrivals are in one time order.
       steps.push({ time, order: 1, operation, exclude, n: 0 });
     }
   }
-  steps.sort((a, b) => a.time - b.time);
-  for (const step of steps) if (step.order === 1) step.n = ++n;
   return steps;
 }
 
@@ -130,6 +128,10 @@ export async function runScenario(input: unknown, options: RunScenarioOptions = 
   ];
   // Events before arrivals at the same instant: a failure at 09:00 is there for the 09:00 customer.
   steps.sort((a, b) => a.time - b.time || a.order - b.order);
+  // n is each person's input and idempotency key, so it follows this order. The sort is stable:
+  // people arriving in the same millisecond keep their operations' catalogue order.
+  let n = 0;
+  for (const step of steps) if (step.order === 1) step.n = ++n;
 
   const all = emptyCounts();
   const operations: Record<string, Counts> = {};
@@ -207,11 +209,12 @@ export async function runScenario(input: unknown, options: RunScenarioOptions = 
     const apply = (e: ScenarioEvent) => {
       if (e.do === 'declare-outage') {
         const outage: Outage = r.declareOutage(e.outage as never);
-        openFailure({ target: `outage:${outage.id}`, kind: 'outage', what: outage.kind, channels: [] }, undefined, []);
-        const f = failures[failures.length - 1] as OpenFailure;
-        f.channels = outageChannels(catalog, outage);
-        f.report.channels = [...f.channels];
-        if (outage.operations.length === 1) f.operation = outage.operations[0];
+        const chs = outageChannels(catalog, outage);
+        openFailure(
+          { target: `outage:${outage.id}`, kind: 'outage', what: outage.kind, channels: [...chs] },
+          outage.operations.length === 1 ? outage.operations[0] : undefined,
+          chs,
+        );
         return;
       }
       if (e.do === 'end-outage') {

@@ -5,8 +5,8 @@
  */
 import * as z from 'zod/mini';
 import type { BreakerOptions } from '../breaker.js';
-import { type AnyCatalog, parseCatalog, textSchema } from '../catalog.js';
-import { ConfigError, type ConfigIssue, isSecoursError } from '../errors.js';
+import { type AnyCatalog, isTimeZone, parseCatalog, textSchema } from '../catalog.js';
+import { ConfigError, type ConfigIssue } from '../errors.js';
 import { type OutageInput, parseOutage } from '../outages.js';
 import { laPoste } from '../presets/la-poste.js';
 import type { Locale } from '../text.js';
@@ -131,15 +131,6 @@ const SCENARIO_BREAKER: BreakerOptions = {
   rollingCountBuckets: 6,
 };
 
-function isTimeZone(tz: string): boolean {
-  try {
-    new Intl.DateTimeFormat('en', { timeZone: tz });
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /** Validates a scenario (an object, or JSON text) against its schema and its catalogue. */
 export function parseScenario(input: unknown): Scenario {
   const value = fromJsonText(input, 'scenario');
@@ -203,7 +194,7 @@ export function parseScenario(input: unknown): Scenario {
         // Checked as the router will check it, at the moment it is declared.
         parseOutage(catalog, { from: e.at, ...(e.outage as object) } as OutageInput, time);
       } catch (error) {
-        if (!isSecoursError(error) || !(error instanceof ConfigError)) throw error;
+        if (!(error instanceof ConfigError)) throw error;
         for (const x of error.issues) {
           issues.push({ path: `timeline[${i}].outage${x.path ? `.${x.path}` : ''}`, message: x.message });
         }

@@ -58,6 +58,10 @@ describe('useVirtualTime', () => {
     expect(configError(() => useVirtualTime({ now: 'yesterday' })).issues).toEqual([
       { path: 'now', message: 'expected a Date, an ISO 8601 date-time or epoch ms, got "yesterday"' },
     ]);
+    // From untyped code: refused, not read as the date string "1" (which V8 takes for 2001).
+    expect(configError(() => useVirtualTime({ now: 1n as unknown as number })).issues).toEqual([
+      { path: 'now', message: 'expected a Date, an ISO 8601 date-time or epoch ms, got 1' },
+    ]);
     const time = useVirtualTime();
     try {
       await expect(time.advance(-1)).rejects.toMatchObject({ issues: [{ path: 'ms' }] });

@@ -1,10 +1,11 @@
 import FakeTimers from '@sinonjs/fake-timers';
 import { ConfigError } from '../errors.js';
+import { type TimeInput, toMs } from '../outages.js';
 import type { Clock } from '../router.js';
 
 export interface VirtualTimeOptions {
   /** Where virtual time starts: a Date, an ISO 8601 date-time or epoch ms. @default 0 (1970) */
-  now?: Date | string | number;
+  now?: TimeInput;
 }
 
 /**
@@ -20,7 +21,7 @@ export interface VirtualTime {
   /** Runs every timer due in the next `ms`, letting promises settle between them. */
   advance(ms: number): Promise<void>;
   /** Advances to an instant (no-op if it is past). */
-  advanceTo(at: Date | string | number): Promise<void>;
+  advanceTo(at: TimeInput): Promise<void>;
   /**
    * Advances in steps until `promise` settles, and returns its value. Throws if it has not
    * settled after `limitMs` of virtual time (a handler that hangs without a timeout).
@@ -33,11 +34,15 @@ export interface VirtualTime {
   readonly installed: boolean;
 }
 
-function toEpoch(at: Date | string | number, path: string): number {
-  const t = at instanceof Date ? at.getTime() : typeof at === 'string' ? Date.parse(at) : at;
-  if (typeof t !== 'number' || !Number.isFinite(t)) {
+function toEpoch(at: TimeInput, path: string): number {
+  // Anything else (a bigint, an object from untyped code) is refused, not read as a date string.
+  const t = at instanceof Date || typeof at === 'string' || typeof at === 'number' ? toMs(at) : Number.NaN;
+  if (!Number.isFinite(t)) {
     throw new ConfigError('virtual time', [
-      { path, message: `expected a Date, an ISO 8601 date-time or epoch ms, got ${JSON.stringify(at)}` },
+      {
+        path,
+        message: `expected a Date, an ISO 8601 date-time or epoch ms, got ${typeof at === 'string' ? JSON.stringify(at) : String(at)}`,
+      },
     ]);
   }
   return t;
