@@ -14,42 +14,8 @@ import {
 } from '../../src/index.js';
 import { laPoste } from '../../src/presets/la-poste.js';
 import { TerminalDownError } from './backends.js';
+import { hhmm, openingHours, tags } from './opening-hours-text.js';
 import type { Customer } from './timeline.js';
-
-const TZ = 'Europe/Paris';
-const tags: Record<Locale, string> = { fr: 'fr-FR', en: 'en-GB' };
-
-const timeFormat = new Map<Locale, Intl.DateTimeFormat>();
-const weekdayFormat = new Map<Locale, Intl.DateTimeFormat>();
-const dayFormat = new Intl.DateTimeFormat('en-CA', { timeZone: TZ, year: 'numeric', month: '2-digit', day: '2-digit' });
-
-/** `09:00`, in Paris, in the person's locale. */
-export function hhmm(at: number | string, locale: Locale = 'fr'): string {
-  let f = timeFormat.get(locale);
-  if (!f) {
-    f = new Intl.DateTimeFormat(tags[locale], { timeZone: TZ, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-    timeFormat.set(locale, f);
-  }
-  return f.format(typeof at === 'string' ? Date.parse(at) : at);
-}
-
-function weekday(at: number, locale: Locale): string {
-  let f = weekdayFormat.get(locale);
-  if (!f) {
-    f = new Intl.DateTimeFormat(tags[locale], { timeZone: TZ, weekday: 'long' });
-    weekdayFormat.set(locale, f);
-  }
-  return f.format(at);
-}
-
-const sameDay = (a: number, b: number) => dayFormat.format(a) === dayFormat.format(b);
-
-/** "ouvre à 14:00", "opens Tuesday 09:00": the day only when it is not today. */
-function opens(at: number, now: number, locale: Locale): string {
-  const time = hhmm(at, locale);
-  if (sameDay(at, now)) return locale === 'fr' ? `ouvre à ${time}` : `opens at ${time}`;
-  return locale === 'fr' ? `ouvre ${weekday(at, locale)} à ${time}` : `opens ${weekday(at, locale)} ${time}`;
-}
 
 export function money(amount: number, locale: Locale): string {
   return new Intl.NumberFormat(tags[locale], { style: 'currency', currency: 'EUR', maximumFractionDigits: 0 }).format(
@@ -146,18 +112,7 @@ function alternativeLine(alt: Alternative, locale: Locale, now: number): string 
     : alt.contact?.url
       ? ` · ${alt.contact.url}`
       : '';
-  let hours: string;
-  if (alt.openNow) {
-    hours = alt.closesAt
-      ? locale === 'fr'
-        ? `ouvert jusqu'à ${hhmm(alt.closesAt, locale)}`
-        : `open until ${hhmm(alt.closesAt, locale)}`
-      : locale === 'fr'
-        ? 'ouvert 24 h/24'
-        : 'open 24/7';
-  } else {
-    hours = alt.opensAt ? opens(Date.parse(alt.opensAt), now, locale) : locale === 'fr' ? 'fermé' : 'closed';
-  }
+  const hours = openingHours(alt, now, locale);
   return `→ ${alt.label}${contact} — ${hours}`;
 }
 

@@ -17,7 +17,8 @@ import {
 import { laPoste } from '../../src/presets/la-poste.js';
 import { useVirtualTime } from '../../src/testing/virtual-time.js';
 import { createBackends } from './backends.js';
-import { customerBlock, hhmm, INDENT, operationLabel, type Paint, paint } from './format.js';
+import { customerBlock, INDENT, operationLabel, type Paint, paint } from './format.js';
+import { hhmm } from './opening-hours-text.js';
 import {
   type AccountRef,
   type CardRef,

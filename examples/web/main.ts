@@ -16,6 +16,7 @@ import {
   type Snapshot,
 } from '../../src/index.js';
 import { laPoste } from '../../src/presets/la-poste.js';
+import { hhmm, openingHours } from '../demo/opening-hours-text.js';
 
 type Op = keyof typeof laPoste.operations;
 const OPERATIONS = Object.keys(laPoste.operations) as Op[];
@@ -50,11 +51,6 @@ const T = {
     receipt: 'Reçu',
     more: (n: number) => `${n} autre${n > 1 ? 's' : ''} possibilité${n > 1 ? 's' : ''}`,
     call: 'Appeler le',
-    open24: 'ouvert 24 h/24',
-    openUntil: (t: string) => `ouvert jusqu'à ${t}`,
-    opensAt: (t: string) => `ouvre à ${t}`,
-    opensOn: (d: string, t: string) => `ouvre ${d} à ${t}`,
-    closed: 'fermé',
     replay: (speed: number) => `(rejoué ×${speed})`,
     foot: 'Démonstration : données publiques, horaires indicatifs. Aucun vrai service n’est appelé.',
     status: {
@@ -91,11 +87,6 @@ const T = {
     receipt: 'Receipt',
     more: (n: number) => `${n} more option${n > 1 ? 's' : ''}`,
     call: 'Call',
-    open24: 'open 24/7',
-    openUntil: (t: string) => `open until ${t}`,
-    opensAt: (t: string) => `opens at ${t}`,
-    opensOn: (d: string, t: string) => `opens ${d} ${t}`,
-    closed: 'closed',
     replay: (speed: number) => `(replayed ×${speed})`,
     foot: 'Demo: public facts, typical opening hours. No real service is called.',
     status: {
@@ -145,17 +136,6 @@ demoFeed.addEventListener('demo', (event) => {
 const tag = () => (locale === 'fr' ? 'fr-FR' : 'en-GB');
 const fmt = (at: number, o: Intl.DateTimeFormatOptions) =>
   new Intl.DateTimeFormat(tag(), { timeZone: TZ, ...o }).format(at);
-const hhmm = (at: number) => fmt(at, { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
-const day = (at: number) => new Intl.DateTimeFormat('en-CA', { timeZone: TZ, dateStyle: 'short' }).format(at);
-
-function hours(alt: Alternative): string {
-  const t = T[locale];
-  if (alt.openNow) return alt.closesAt ? t.openUntil(hhmm(Date.parse(alt.closesAt))) : t.open24;
-  if (!alt.opensAt) return t.closed;
-  const at = Date.parse(alt.opensAt);
-  return day(at) === day(now()) ? t.opensAt(hhmm(at)) : t.opensOn(fmt(at, { weekday: 'long' }), hhmm(at));
-}
-
 const telHref = (phone: string) => `tel:${phone.replace(/[^\d+]/g, '')}`;
 const label = (ch: string) =>
   localise((laPoste.channels as Record<string, { label: Record<Locale, string> }>)[ch]?.label, locale) ?? ch;
@@ -194,7 +174,7 @@ function alternativeItem(alt: Alternative): HTMLElement {
       'div',
       { class: 'alt-head' },
       h('strong', {}, alt.label),
-      h('span', { class: `hours ${alt.openNow ? 'is-open' : 'is-closed'}` }, hours(alt)),
+      h('span', { class: `hours ${alt.openNow ? 'is-open' : 'is-closed'}` }, openingHours(alt, now(), locale)),
     ),
     alt.instructions && h('p', { class: 'alt-text' }, alt.instructions),
     phone && h('a', { class: 'tel', href: telHref(phone) }, `${t.call} ${phone}`),
@@ -241,7 +221,7 @@ function resultView(op: Op): HTMLElement | undefined {
     h('p', { class: 'result-title' }, kind === 'uncertain' ? `⚠ ${t.uncertain}` : `↪ ${t.referred}`),
     h('p', {}, p.detail),
     p.reference && h('p', { class: 'muted' }, `${t.reference} ${p.reference}`),
-    p.retryAfter && h('p', { class: 'muted' }, t.retry(hhmm(Date.parse(p.retryAfter)))),
+    p.retryAfter && h('p', { class: 'muted' }, t.retry(hhmm(Date.parse(p.retryAfter), locale))),
     p.alternatives && p.alternatives.length > 0 && alternativesList(p.alternatives, 3),
   );
 }
@@ -325,7 +305,7 @@ function render() {
   $('scene-title').textContent = demo?.scene ? demo.scene.title[locale] : '';
   $('speed').textContent = demo && demo.speed !== 1 ? t.replay(demo.speed) : '';
   $('story').replaceChildren(
-    ...(demo?.story ?? []).map((s) => h('li', {}, h('time', {}, hhmm(s.at)), ' ', s.text[locale])),
+    ...(demo?.story ?? []).map((s) => h('li', {}, h('time', {}, hhmm(s.at, locale)), ' ', s.text[locale])),
   );
   tickClock();
 
@@ -375,14 +355,17 @@ function render() {
   const cannot = chosen !== '' && (chosenStatus === 'partial_outage' || chosenStatus === 'major_outage');
   const plans = new Map(OPERATIONS.map((op) => [op, planOf(op)]));
   const best = cannot ? (plans.get(chosen as Op)?.alternatives.slice(0, 1) ?? []) : [];
-  say($('banner-alert'), cannot ? `${locale}|${chosen}|${best.map((a) => `${a.channel}:${hours(a)}`)}` : '', () =>
-    cannot
-      ? [
-          h('p', { class: 'banner-title' }, t.cannot(opLabel(chosen as Op))),
-          best.length ? h('p', {}, t.goTo) : '',
-          best.length ? alternativesList(best, 1) : '',
-        ]
-      : [],
+  say(
+    $('banner-alert'),
+    cannot ? `${locale}|${chosen}|${best.map((a) => `${a.channel}:${openingHours(a, now(), locale)}`)}` : '',
+    () =>
+      cannot
+        ? [
+            h('p', { class: 'banner-title' }, t.cannot(opLabel(chosen as Op))),
+            best.length ? h('p', {}, t.goTo) : '',
+            best.length ? alternativesList(best, 1) : '',
+          ]
+        : [],
   );
 
   // Operations, the chosen one first.
@@ -411,7 +394,7 @@ function tickClock() {
   const at = now();
   $('clock').textContent = fmt(at, { weekday: 'long', day: 'numeric', month: 'long', year: 'numeric' }).concat(
     ' · ',
-    hhmm(at),
+    hhmm(at, locale),
   );
 }
 
