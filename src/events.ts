@@ -22,6 +22,8 @@ export interface OutageEvent<Op extends string = string, Ch extends string = str
   /** `declared` when declared, `started` when it takes effect, `ended` when ended or expired. */
   readonly type: 'declared' | 'started' | 'ended';
   readonly outage: Outage<Ch, Op>;
+  /** On `ended`: true when it ran out at its `until`, false when `endOutage` ended it. */
+  readonly expired?: boolean;
 }
 
 export interface Warning {

@@ -486,6 +486,22 @@ describe('outages', () => {
     expect(events).toEqual(['declared', 'started', 'ended']);
   });
 
+  it('says whether an outage ended by running out or by endOutage', async () => {
+    const r = router();
+    const ended: { id: string; expired: boolean | undefined }[] = [];
+    r.on('outage', (e) => {
+      if (e.type === 'ended') ended.push({ id: e.outage.id, expired: e.expired });
+    });
+    r.declareOutage({ id: 'runs-out', channels: ['web'], reason: 'down', until: MONDAY_10H + 60_000 });
+    r.declareOutage({ id: 'ended', channels: ['app'], reason: 'down' });
+    r.endOutage('ended');
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(ended).toEqual([
+      { id: 'ended', expired: false },
+      { id: 'runs-out', expired: true },
+    ]);
+  });
+
   it('a maintenance scheduled later starts at from, shows under_maintenance, and can be ended early', async () => {
     const r = router({ handlers: { balance: { app: ok('app'), web: ok('web') } } });
     const m = r.declareOutage({

@@ -1142,7 +1142,7 @@ class RouterImpl {
     const outage = this.outages.remove(id);
     if (!outage) return undefined;
     this.started.delete(id);
-    this.emit('outage', { type: 'ended', outage });
+    this.emit('outage', { type: 'ended', outage, expired: false });
     this.applyOutages(this.clock.now());
     return outage;
   }
@@ -1158,7 +1158,7 @@ class RouterImpl {
   private applyOutages(now: number): void {
     for (const outage of this.outages.expire(now)) {
       this.started.delete(outage.id);
-      this.emit('outage', { type: 'ended', outage });
+      this.emit('outage', { type: 'ended', outage, expired: true });
     }
     const active = this.outages.active(now);
     for (const outage of active) {

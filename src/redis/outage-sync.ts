@@ -44,7 +44,7 @@ export class OutageSync {
       this.applied.delete(outage.id);
       this.toPut.delete(outage.id);
       // One that ran out by itself is over everywhere at the same instant: nothing to tell.
-      if (!hasRunOut(outage)) {
+      if (!event.expired) {
         this.toEnd.add(outage.id);
         this.ctx.requestSync();
       }
@@ -115,6 +115,8 @@ export class OutageSync {
    * again instead of ended here.
    */
   apply(hash: Reply, ended: Reply, now: number, lostData: boolean): void {
+    // By Redis's clock, the fleet's one clock.
+    const ranOut = (o: { until?: string | undefined }) => o.until !== undefined && Date.parse(o.until) <= now;
     const { keys } = this.ctx;
     if (hash.error || ended.error || !isStringRecord(hash.value) || !isStringArray(ended.value)) {
       // A key of the wrong type: nothing can be concluded, so nothing changes here.
@@ -141,7 +143,7 @@ export class OutageSync {
         );
         continue;
       }
-      if (endedIds.has(field) || (read.value.until !== undefined && Date.parse(read.value.until) <= now)) {
+      if (endedIds.has(field) || ranOut(read.value)) {
         this.toPrune.add(field);
         continue;
       }
@@ -150,7 +152,7 @@ export class OutageSync {
 
     if (lostData) {
       for (const [id, stored] of [...this.own, ...this.applied]) {
-        if (!current.has(id) && !endedIds.has(id) && !hasRunOut(stored)) {
+        if (!current.has(id) && !endedIds.has(id) && !ranOut(stored)) {
           // Kept as the declaring instance wrote it; this one only carries it back.
           if (!this.own.has(id)) this.own.set(id, stored);
           this.applied.delete(id);
@@ -220,10 +222,6 @@ export class OutageSync {
       once: `${where}\u0000${raw ?? ''}`,
     });
   }
-}
-
-function hasRunOut(outage: { until?: string | undefined }): boolean {
-  return outage.until !== undefined && Date.parse(outage.until) <= Date.now();
 }
 
 function isStringRecord(value: unknown): value is Record<string, string> {
