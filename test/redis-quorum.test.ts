@@ -277,6 +277,22 @@ describe.skipIf(!available)('fleet quorum against a real redis-server', () => {
     ]);
   });
 
+  it('1,200 scopes opening at once are all voted, in bounded calls, and close() withdraws them all', async () => {
+    const [a, b] = [start('a'), start('b')];
+    await Promise.all([a.fleet.ready, b.fleet.ready]);
+    a.appFails = true;
+    for (let i = 0; i < 1_200; i++) await a.router.execute('balance', {}, { scope: `office-${i}` });
+    const deadline = Date.now() + LIMIT;
+    while ((await admin.zcard(key('trips'))) < 1_200) {
+      if (Date.now() > deadline) throw new Error('timed out waiting for 1,200 trips');
+      await round(a.fleet);
+    }
+    await round(b.fleet);
+    expect(b.fleet.decision).toMatchObject({ liveInstances: 2, down: [], scopes: [] });
+    await a.close();
+    expect(await admin.zcard(key('trips'))).toBe(0);
+  });
+
   it('a host clock two minutes ahead prunes no trip, not even on its first round trip', async () => {
     const now = await redisNow();
     await admin.zadd(key('instances'), now + LONG, 'b', now + LONG, 'c');

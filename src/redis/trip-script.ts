@@ -9,13 +9,15 @@
 import type { ChainableCommander } from 'ioredis';
 
 // KEYS: trips, instances.
-// ARGV: self, ttlMs, windowMs, maxAheadMs, nAdd, (member, ageMs) × nAdd, nRemove, member × nRemove.
-// Returns: { seconds, microseconds, ghostsRemoved, trips WITHSCORES, instances WITHSCORES }.
+// ARGV: self, ttlMs, windowMs, maxAheadMs, read (1 or 0), nAdd, (member, ageMs) × nAdd, nRemove,
+// member × nRemove.
+// Returns: { seconds, microseconds, ghostsRemoved, trips WITHSCORES, instances WITHSCORES }, or
+// { seconds, microseconds } when read is 0 (a chunk of writes ahead of the last call).
 const SCRIPT = `
 local t = redis.call('TIME')
 local now = tonumber(t[1]) * 1000 + math.floor(tonumber(t[2]) / 1000)
-local i = 6
-for _ = 1, tonumber(ARGV[5]) do
+local i = 7
+for _ = 1, tonumber(ARGV[6]) do
   redis.call('ZADD', KEYS[1], now - tonumber(ARGV[i + 1]), ARGV[i])
   i = i + 2
 end
@@ -26,6 +28,7 @@ for _ = 1, nRemove do
   i = i + 1
 end
 redis.call('ZADD', KEYS[2], now + tonumber(ARGV[2]), ARGV[1])
+if ARGV[5] ~= '1' then return { t[1], t[2] } end
 -- Read before pruning, so what is pruned for being invalid is still seen and reported once.
 local trips = redis.call('ZRANGE', KEYS[1], 0, -1, 'WITHSCORES')
 local instances = redis.call('ZRANGE', KEYS[2], 0, -1, 'WITHSCORES')
@@ -47,11 +50,43 @@ export interface TripRound {
   readonly remove: readonly string[];
 }
 
-export function queueTripRound(p: ChainableCommander, keys: { trips: string; instances: string }, r: TripRound): void {
-  const args: (string | number)[] = [r.self, r.ttlMs, r.windowMs, r.maxAheadMs, r.add.length];
-  for (const [member, age] of r.add) args.push(member, age);
-  args.push(r.remove.length, ...r.remove);
-  p.eval(SCRIPT, 2, keys.trips, keys.instances, ...args);
+/** Writes per call: thousands of scoped breakers opening at once must not become one call of 200k arguments. */
+export const WRITES_PER_CALL = 500;
+
+export interface TripCall {
+  readonly queue: (p: ChainableCommander) => void;
+  /** The trips this call writes and removes, to be forgotten once it succeeded. */
+  readonly add: readonly string[];
+  readonly remove: readonly string[];
+  /** The last call reads back and prunes: its reply is the round's. */
+  readonly last: boolean;
+}
+
+/** The round as calls of the script: chunks of writes first, then the one that reads back. */
+export function tripRoundCalls(keys: { trips: string; instances: string }, r: TripRound): TripCall[] {
+  const writes = [...r.add.map((a) => ['add', a] as const), ...r.remove.map((m) => ['remove', m] as const)];
+  const chunks = Math.max(1, Math.ceil(writes.length / WRITES_PER_CALL));
+  const calls: TripCall[] = [];
+  for (let c = 0; c < chunks; c++) {
+    const chunk = writes.slice(c * WRITES_PER_CALL, (c + 1) * WRITES_PER_CALL);
+    const add: (readonly [string, number])[] = [];
+    const remove: string[] = [];
+    for (const [kind, w] of chunk) {
+      if (kind === 'add') add.push(w);
+      else remove.push(w);
+    }
+    const last = c === chunks - 1;
+    const args: (string | number)[] = [r.self, r.ttlMs, r.windowMs, r.maxAheadMs, last ? 1 : 0, add.length];
+    for (const [member, age] of add) args.push(member, age);
+    args.push(remove.length, ...remove);
+    calls.push({
+      queue: (p) => p.eval(SCRIPT, 2, keys.trips, keys.instances, ...args),
+      add: add.map(([member]) => member),
+      remove,
+      last,
+    });
+  }
+  return calls;
 }
 
 export interface TripRoundReply {

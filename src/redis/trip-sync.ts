@@ -11,7 +11,7 @@ import type { FleetContext } from './context.js';
 import type { FleetRoutesEvent } from './events.js';
 import { decideQuorum, type Trip } from './quorum.js';
 import { readInstanceId, readJson, readScore, tripMemberSchema } from './schemas.js';
-import { queueTripRound, readTripRound, type TripRoundReply } from './trip-script.js';
+import { readTripRound, type TripRoundReply, tripRoundCalls, WRITES_PER_CALL } from './trip-script.js';
 import { TripWarnings } from './trip-warnings.js';
 
 export interface TripOptions {
@@ -103,25 +103,24 @@ export class TripSync {
       else this.toAdd.delete(key);
     }
     const remove = [...this.toRemove];
-    const sent = { add: new Map(add.map(([key]) => [key, this.open.get(key)])), remove };
     this.reply = undefined;
-    batch.add(
-      (p) =>
-        queueTripRound(p, keys, {
-          self: instanceId,
-          ttlMs: Math.min(3 * this.options.heartbeatMs, MAX_LIVENESS_MS),
-          windowMs: this.options.windowMs,
-          maxAheadMs: MAX_LIVENESS_MS,
-          add,
-          remove,
-        }),
-      (reply) => {
-        this.reply = reply;
+    const calls = tripRoundCalls(keys, {
+      self: instanceId,
+      ttlMs: Math.min(3 * this.options.heartbeatMs, MAX_LIVENESS_MS),
+      windowMs: this.options.windowMs,
+      maxAheadMs: MAX_LIVENESS_MS,
+      add,
+      remove,
+    });
+    for (const call of calls) {
+      const sent = call.add.map((key) => [key, this.open.get(key)] as const);
+      batch.add(call.queue, (reply) => {
+        if (call.last) this.reply = reply;
         if (reply.error) return;
-        for (const [key, open] of sent.add) if (this.open.get(key) === open) this.toAdd.delete(key);
-        for (const key of sent.remove) if (!this.open.has(key)) this.toRemove.delete(key);
-      },
-    );
+        for (const [key, open] of sent) if (this.open.get(key) === open) this.toAdd.delete(key);
+        for (const key of call.remove) if (!this.open.has(key)) this.toRemove.delete(key);
+      });
+    }
     return add.length + remove.length;
   }
 
@@ -198,11 +197,12 @@ export class TripSync {
    */
   leave(redis: Leaving): Promise<unknown> {
     const { keys, instanceId } = this.ctx;
-    const own = new Set([...this.open.keys(), ...this.toRemove, ...this.ownInRedis]);
-    return Promise.all([
-      redis.zrem(keys.instances, instanceId),
-      own.size > 0 ? redis.zrem(keys.trips, ...own) : undefined,
-    ]);
+    const own = [...new Set([...this.open.keys(), ...this.toRemove, ...this.ownInRedis])];
+    const removals: Promise<unknown>[] = [redis.zrem(keys.instances, instanceId)];
+    for (let i = 0; i < own.length; i += WRITES_PER_CALL) {
+      removals.push(redis.zrem(keys.trips, ...own.slice(i, i + WRITES_PER_CALL)));
+    }
+    return Promise.all(removals);
   }
 
   /** Leaves the router as if the fleet had never spoken. */
