@@ -223,6 +223,19 @@ describe.skipIf(!available)('fleet quorum against a real redis-server', () => {
     expect(a.fleet.decision).toMatchObject({ liveInstances: 2, down: [] });
   });
 
+  it('an own trip stored in another spelling is withdrawn once, not re-sent every round', async () => {
+    const a = start('a');
+    await a.fleet.ready;
+    await admin.zadd(key('trips'), await redisNow(), '["balance", "app", "a"]');
+    let rounds = 0;
+    a.fleet.on('synced', () => rounds++);
+    await round(a.fleet);
+    await round(a.fleet);
+    expect(await admin.zcard(key('trips'))).toBe(0);
+    // The rounds asked for, maybe one more to write the withdrawal; a loop would make hundreds.
+    expect(rounds).toBeLessThanOrEqual(6);
+  });
+
   it('an instance entry scored far in the future is not live forever: ignored, removed, warned about once', async () => {
     const a = start('a');
     await a.fleet.ready;

@@ -139,18 +139,15 @@ export class TripSync {
       return;
     }
     this.warnings.available();
-    const trips = this.readTrips(round);
+    const own: string[] = [];
+    const trips = this.readTrips(round, own);
     const instances = this.readInstances(round);
     if (!trips || !instances) return;
     // Trips of this instance's that it does not hold (from before a restart under the same id)
-    // are withdrawn: they would vote for a breaker that is closed.
-    this.ownInRedis = new Set();
-    for (const t of trips) {
-      if (t.instance !== instanceId) continue;
-      const key = member(t.operation, t.channel, t.instance, t.scope);
-      this.ownInRedis.add(key);
-      if (!this.open.has(key)) this.toRemove.add(key);
-    }
+    // are withdrawn: they would vote for a breaker that is closed. By the member as stored, so
+    // one spelt differently (JSON with spaces) is removed once instead of missed every round.
+    this.ownInRedis = new Set(own);
+    for (const raw of own) if (!this.open.has(raw)) this.toRemove.add(raw);
     const decision = decideQuorum({
       quorum: this.options.quorum,
       windowMs: this.options.windowMs,
@@ -233,7 +230,8 @@ export class TripSync {
     }
   }
 
-  private readTrips(round: TripRoundReply): Trip[] | undefined {
+  /** `own`: this instance's members, as stored, are pushed there. */
+  private readTrips(round: TripRoundReply, own: string[]): Trip[] | undefined {
     const { keys } = this.ctx;
     const flat = pairs(round.trips);
     if (!flat) return this.warnings.wrongShape(keys.trips);
@@ -247,6 +245,7 @@ export class TripSync {
         continue;
       }
       const [operation, channel, instance, scope] = parsed.value as [string, string, string, string?];
+      if (instance === this.ctx.instanceId) own.push(entry);
       read.push(
         scope === undefined
           ? { operation, channel, instance, at: at.value }
