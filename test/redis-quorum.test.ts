@@ -163,6 +163,23 @@ describe.skipIf(!available)('fleet quorum against a real redis-server', () => {
     await until(a.router, () => !appDown(a), 'balance/app back on a');
   });
 
+  it('three instances: one of the two voters loses its connection without close(), and stops counting at its deadline', async () => {
+    const [a, b] = [start('a'), start('b')];
+    const c = start('c', { heartbeat: 200 });
+    await Promise.all([a.fleet.ready, b.fleet.ready, c.fleet.ready]);
+    await trip(b);
+    await trip(c);
+    await round(a.fleet);
+    expect(a.fleet.decision?.down).toEqual([{ operation: 'balance', channel: 'app', voters: ['b', 'c'] }]);
+
+    // Gone as a crashed process is: no close(), nothing more reaches Redis from it.
+    c.redis.disconnect();
+    await redisTimePast(Number(await admin.zscore(key('instances'), 'c')));
+    await round(a.fleet);
+    expect(a.fleet.decision).toMatchObject({ liveInstances: 2, quorum: 2, down: [] });
+    await until(a.router, () => !appDown(a), 'balance/app back on a');
+  });
+
   it('mixed heartbeats: the short-heartbeat instance neither prunes nor miscounts the long one', async () => {
     const a = start('a', { heartbeat: LONG });
     const b = start('b', { heartbeat: 100 });
