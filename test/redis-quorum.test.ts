@@ -8,10 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { laPoste } from '../src/presets/la-poste.js';
-import type { FleetRoutesEvent } from '../src/redis/events.js';
-import { connectFleet, type Fleet } from '../src/redis/index.js';
+import { connectFleet } from '../src/redis/index.js';
 import { createRouter } from '../src/router.js';
 import { type Instance, next, startInstance, until } from './helpers/fleet.js';
+import { quorumHelpers } from './helpers/quorum.js';
 import { RedisServer, redisAvailable } from './helpers/redis-server.js';
 
 const available = redisAvailable('the Redis quorum suite (test/redis-quorum.test.ts)');
@@ -32,45 +32,7 @@ describe.skipIf(!available)('fleet quorum against a real redis-server', () => {
     instances.push(instance);
     return instance;
   };
-  /** Redis time (ms). */
-  const redisNow = async () => {
-    const [s, us] = await admin.time();
-    return Number(s) * 1000 + Math.floor(Number(us) / 1000);
-  };
-  /** Resolves after a round trip of `fleet` that began after this call. */
-  const round = async (fleet: Fleet) => {
-    for (let i = 0; i < 2; i++) {
-      const synced = next(fleet, 'synced');
-      await admin.publish(key('changes'), 'test');
-      await synced;
-    }
-  };
-  /** Waits, bounded, until Redis time is past `at`. */
-  const redisTimePast = async (at: number) => {
-    const deadline = Date.now() + LIMIT;
-    while ((await redisNow()) <= at) {
-      if (Date.now() > deadline) throw new Error('timed out waiting for Redis time');
-      await new Promise((r) => setTimeout(r, 25));
-    }
-  };
-  const appDown = (i: Instance) => !i.router.getSnapshot().operations.balance.available.includes('app');
-  /** Opens `i`'s balance/app breaker (for `scope`, when given) and waits for its trip to be in Redis. */
-  const trip = async (i: Instance, scope?: string) => {
-    i.appFails = true;
-    const member = JSON.stringify(scope === undefined ? ['balance', 'app', i.id] : ['balance', 'app', i.id, scope]);
-    await i.router.execute('balance', {}, scope === undefined ? {} : { scope });
-    const deadline = Date.now() + LIMIT;
-    while ((await admin.zscore(key('trips'), member)) === null) {
-      if (Date.now() > deadline) throw new Error(`timed out waiting for the trip ${member}`);
-      await round(i.fleet);
-    }
-  };
-  /** Every `routes` event of `fleet` from now on. */
-  const record = (fleet: Fleet) => {
-    const seen: FleetRoutesEvent[] = [];
-    fleet.on('routes', (e) => seen.push(e));
-    return seen;
-  };
+  const { redisNow, round, redisTimePast, appDown, trip, record } = quorumHelpers(() => admin, key);
 
   beforeAll(async () => {
     server = await RedisServer.start();
