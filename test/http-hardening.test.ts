@@ -1,13 +1,14 @@
 // secours/http under hostile and unlucky clients, on real loopback HTTP: bodies nobody reads,
 // bodies cut short or malformed, admin paths and bodies built to confuse, event streams whose
 // client went away, and a status client whose subscribers throw.
+import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminHandler, PROBLEM_JSON, statusHandler } from '../src/http/index.js';
 import { toNodeListener } from '../src/http/node-adapter.js';
-import { createRouter, defineCatalog } from '../src/index.js';
+import { createRouter, defineCatalog, type Snapshot } from '../src/index.js';
 import { type ChildServer, raw, startChildServer, upload } from './helpers/child-server.js';
 import { configError } from './helpers/config-error.js';
-import { serve } from './helpers/serve.js';
+import { type Served, serve } from './helpers/serve.js';
 
 const CHILD_TOKEN = 'child-token-0123456789abcdef';
 const MB = 1024 * 1024;
@@ -314,6 +315,94 @@ describe('admin endpoint: bodies that fail validation get 400, never 500', () =>
       expect(pulled).toBeLessThan(100_000);
     } finally {
       await small.close();
+    }
+  });
+});
+
+/** Waits for a state the server reaches by itself; the limit only stops a hung test. */
+async function until(check: () => boolean | Promise<boolean>, what: string, limitMs = 10_000) {
+  const end = Date.now() + limitMs;
+  while (!(await check())) {
+    if (Date.now() > end) throw new Error(`still waiting for: ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+describe('status feed: a client that went away leaves nothing behind', () => {
+  /** A source whose snapshots are big, so a client that stops reading fills every buffer fast. */
+  function bigSource() {
+    const listeners = new Set<() => void>();
+    let version = 1;
+    const pad = 'x'.repeat(64 * 1024);
+    let snapshot = { version, at: '', operations: {}, channels: {}, outages: [], pad } as unknown as Snapshot;
+    return {
+      getSnapshot: () => snapshot,
+      subscribe(listener: () => void) {
+        listeners.add(listener);
+        return () => listeners.delete(listener);
+      },
+      change() {
+        version++;
+        snapshot = { ...snapshot, version } as Snapshot;
+        for (const l of [...listeners]) l();
+      },
+      listeners: () => listeners.size,
+    };
+  }
+  const connections = (server: Served['server']) =>
+    new Promise<number>((resolve, reject) => server.getConnections((e, n) => (e ? reject(e) : resolve(n))));
+
+  /** Opens an event stream on a raw socket and returns once the headers came. */
+  function openStream(port: number) {
+    return new Promise<Socket>((resolve) => {
+      const socket = connect(port, '127.0.0.1');
+      socket.on('error', () => {});
+      socket.once('data', () => resolve(socket));
+      socket.write('GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nAccept: text/event-stream\r\n\r\n');
+    });
+  }
+
+  it('destroys the socket of a stream dropped because its client stopped reading', async () => {
+    const source = bigSource();
+    const status = statusHandler(source, { maxQueuedEvents: 4, heartbeatMs: 60_000 });
+    const local = await serve(toNodeListener(status));
+    try {
+      const port = Number(new URL(local.url).port);
+      const client = await openStream(port);
+      // The client reads nothing more; its kernel buffers and then the server's fill up.
+      client.pause();
+      expect(status.clients).toBe(1);
+      expect(await connections(local.server)).toBe(1);
+      for (let i = 0; i < 2_000 && status.clients > 0; i++) {
+        source.change();
+        await new Promise((r) => setImmediate(r));
+      }
+      expect(status.clients).toBe(0);
+      expect(source.listeners()).toBe(0);
+      // Dropped means gone: the server does not wait for that client to read the end of the stream.
+      await until(async () => (await connections(local.server)) === 0, 'the server to close the dropped socket');
+      client.destroy();
+    } finally {
+      status.close();
+      await local.close();
+    }
+  });
+
+  it('forgets a client that disconnected: stream, subscription and socket', async () => {
+    const source = bigSource();
+    const status = statusHandler(source, { heartbeatMs: 60_000 });
+    const local = await serve(toNodeListener(status));
+    try {
+      const port = Number(new URL(local.url).port);
+      const clients = await Promise.all([openStream(port), openStream(port), openStream(port)]);
+      expect(status.clients).toBe(3);
+      for (const c of clients) c.destroy();
+      await until(() => status.clients === 0, 'the streams to end');
+      expect(source.listeners()).toBe(0);
+      await until(async () => (await connections(local.server)) === 0, 'the sockets to close');
+    } finally {
+      status.close();
+      await local.close();
     }
   });
 });
