@@ -3,9 +3,9 @@
 // client went away, and a status client whose subscribers throw.
 import { connect, type Socket } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { adminHandler, PROBLEM_JSON, statusHandler } from '../src/http/index.js';
+import { adminHandler, connectStatus, PROBLEM_JSON, statusHandler, toProblem } from '../src/http/index.js';
 import { toNodeListener } from '../src/http/node-adapter.js';
-import { createRouter, defineCatalog, type Snapshot } from '../src/index.js';
+import { createRouter, defineCatalog, type Referred, type Snapshot } from '../src/index.js';
 import { type ChildServer, raw, startChildServer, upload } from './helpers/child-server.js';
 import { configError } from './helpers/config-error.js';
 import { type Served, serve } from './helpers/serve.js';
@@ -402,6 +402,52 @@ describe('status feed: a client that went away leaves nothing behind', () => {
       await until(async () => (await connections(local.server)) === 0, 'the sockets to close');
     } finally {
       status.close();
+      await local.close();
+    }
+  });
+});
+
+describe('secours/http looks user keys up as own properties only', () => {
+  it('refuses a referral code that is an Object.prototype member instead of titling it undefined', () => {
+    for (const code of ['constructor', '__proto__', 'toString']) {
+      const outcome = { kind: 'referred', code, reason: 'x', operation: 'transfer', alternatives: [] };
+      expect(configError(() => toProblem(outcome as unknown as Referred)).issues[0]?.path).toBe('outcome.code');
+    }
+  });
+
+  it('mirrors a feed that says nothing of an operation named like a prototype member as saying nothing', () => {
+    const withProtoNames = defineCatalog({
+      channels: catalog.channels,
+      operations: { toString: { label: 'x', routes: [{ channel: 'app' }, { channel: 'phone' }] } },
+    });
+    const router = createRouter({ catalog: withProtoNames, handlers: { toString: { app: async () => 1 } } });
+    try {
+      const snapshot = { version: 1, at: '', operations: {}, channels: {}, outages: [] } as unknown as Snapshot;
+      const stop = connectStatus(router, { getSnapshot: () => ({ snapshot }), subscribe: () => () => {} });
+      expect(router.plan('toString', {}).willTry).toEqual(['app']);
+      stop();
+    } finally {
+      router.dispose();
+    }
+  });
+
+  it('sends a response header named __proto__ as a header', async () => {
+    const local = await serve(
+      toNodeListener(
+        async () =>
+          new Response('ok', {
+            headers: [
+              ['__proto__', 'x'],
+              ['x-after', 'y'],
+            ],
+          }),
+      ),
+    );
+    try {
+      const res = await fetch(local.url);
+      expect(res.headers.get('__proto__')).toBe('x');
+      expect(res.headers.get('x-after')).toBe('y');
+    } finally {
       await local.close();
     }
   });

@@ -86,7 +86,8 @@ async function write(req: IncomingMessage, res: ServerResponse, response: Respon
     await response.body?.cancel().catch(() => {});
     return;
   }
-  const headers: Record<string, string | string[]> = {};
+  // Null prototype: a header named `__proto__` is a header, not the object's prototype.
+  const headers: Record<string, string | string[]> = Object.create(null);
   response.headers.forEach((value, name) => {
     if (name !== 'set-cookie') headers[name] = value;
   });
