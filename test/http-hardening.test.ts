@@ -2,6 +2,7 @@
 // bodies cut short or malformed, admin paths and bodies built to confuse, event streams whose
 // client went away, and a status client whose subscribers throw.
 import { connect, type Socket } from 'node:net';
+import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { adminHandler, connectStatus, PROBLEM_JSON, statusHandler, toProblem } from '../src/http/index.js';
 import { toNodeListener } from '../src/http/node-adapter.js';
@@ -450,5 +451,173 @@ describe('secours/http looks user keys up as own properties only', () => {
     } finally {
       await local.close();
     }
+  });
+});
+
+describe('property: whatever a client sends, the server answers or closes, and stays up', () => {
+  let server: ChildServer;
+  beforeAll(async () => {
+    server = await startChildServer();
+  });
+  afterAll(() => server.stop());
+
+  const ALLOWED = new Set([200, 201, 204, 400, 401, 403, 404, 405, 409, 413, 415]);
+
+  /** Sends raw bytes; resolves with the status once the answer's head is in, or undefined if the server closed. */
+  function exchange(bytes: Buffer, halfClose: boolean): Promise<number | undefined> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(server.port, '127.0.0.1');
+      let head = '';
+      // Not a timing assertion: only a hung exchange (no answer, no close) ever reaches it.
+      const hung = setTimeout(() => {
+        socket.destroy();
+        reject(new Error('the server neither answered nor closed'));
+      }, 15_000);
+      socket.setEncoding('latin1');
+      socket.on('error', () => {});
+      socket.on('data', (d: string) => {
+        head += d;
+        if (!head.includes('\r\n\r\n')) return;
+        clearTimeout(hung);
+        socket.destroy();
+        resolve(Number(/^HTTP\/1\.1 (\d{3})/.exec(head)?.[1] ?? Number.NaN));
+      });
+      socket.on('close', () => {
+        clearTimeout(hung);
+        resolve(undefined);
+      });
+      socket.write(bytes, () => {
+        if (halfClose) socket.end();
+      });
+    });
+  }
+
+  const nested = (depth: number) => `{"channels":["app"],"reason":${'['.repeat(depth)}${']'.repeat(depth)}}`;
+  /** Past the stack, yet within the child's maxBodyBytes (16 KB), so validation sees them. */
+  const deep = fc.oneof(
+    fc.integer({ min: 4_000, max: 8_000 }).map(nested),
+    fc
+      .integer({ min: 2_000, max: 2_700 })
+      .map((d) => `{"channels":["app"],"reason":${'{"a":'.repeat(d)}1${'}'.repeat(d)}}`),
+  );
+  const body = (deepest: number) =>
+    fc.oneof(
+      fc.constant(''),
+      fc.constant(JSON.stringify({ channels: ['app'], reason: 'x' })),
+      fc
+        .constantFrom('toString', 'constructor', 'incident-1')
+        .map((id) => JSON.stringify({ id, channels: ['app'], reason: 'x' })),
+      fc.json({ maxDepth: 4 }),
+      fc.string({ maxLength: 200 }),
+      fc.integer({ min: 1, max: deepest }).map(nested),
+      fc.integer({ min: 16 * 1024, max: 64 * 1024 }).map((n) => `{"reason":"${'x'.repeat(n)}","channels":["app"]}`),
+      fc.uint8Array({ maxLength: 300 }).map((b) => Buffer.from(b).toString('latin1')),
+    );
+  interface Sent {
+    method: string;
+    path: string;
+    auth: string | undefined;
+    type: string | undefined;
+    accept: string | undefined;
+    framing: 'length' | 'chunked' | 'truncated' | 'bad-chunk' | 'none';
+    body: string;
+  }
+  const anything = (deepest: number): fc.Arbitrary<Sent> =>
+    fc.record({
+      method: fc.constantFrom('GET', 'POST', 'DELETE', 'PUT', 'HEAD', 'OPTIONS', 'PATCH'),
+      path: fc.constantFrom(
+        '/admin/outages',
+        '/admin/outages/',
+        '/admin/outages/incident-1',
+        '/admin/outages/constructor',
+        '/admin/outages/__proto__',
+        '/admin/outages/%2e%2e',
+        '/admin/outages//x',
+        '/admin/outages/%ZZ',
+        '/admin/outages/a%2Fb',
+        '/status',
+        '/status?lastEventId=__proto__',
+        '/nowhere',
+      ),
+      auth: fc.constantFrom(`Bearer ${CHILD_TOKEN}`, 'Bearer wrong-token-0123456789', 'Basic abc', undefined),
+      type: fc.constantFrom('application/json', 'application/merge-patch+json', 'text/plain', undefined),
+      accept: fc.constantFrom('text/event-stream', 'application/json', undefined),
+      framing: fc.constantFrom('length', 'chunked', 'truncated', 'bad-chunk', 'none'),
+      body: body(deepest),
+    });
+  /** Most requests get past the token and the content type, so the body reaches validation. */
+  const admitted = (deepest: number): fc.Arbitrary<Sent> =>
+    fc.record({
+      method: fc.constantFrom('POST', 'DELETE'),
+      path: fc.constantFrom('/admin/outages', '/admin/outages/', '/admin/outages/incident-1'),
+      auth: fc.constant(`Bearer ${CHILD_TOKEN}`),
+      type: fc.constantFrom('application/json', 'application/json', 'application/json', 'text/plain'),
+      accept: fc.constant(undefined),
+      framing: fc.constantFrom('length', 'length', 'chunked', 'chunked', 'truncated', 'bad-chunk'),
+      body: body(deepest),
+    });
+  const request = (deepest: number) =>
+    fc.oneof({ arbitrary: admitted(deepest), weight: 3 }, { arbitrary: anything(deepest), weight: 2 });
+  const seen = new Map<string, number>();
+
+  const encode = (r: Sent): { bytes: Buffer; halfClose: boolean } => {
+    const payload = Buffer.from(r.body, 'latin1');
+    const lines = [`${r.method} ${r.path} HTTP/1.1`, 'Host: 127.0.0.1'];
+    if (r.auth) lines.push(`Authorization: ${r.auth}`);
+    if (r.type) lines.push(`Content-Type: ${r.type}`);
+    if (r.accept) lines.push(`Accept: ${r.accept}`);
+    let tail: Buffer = Buffer.alloc(0);
+    if (r.framing === 'length') {
+      lines.push(`Content-Length: ${payload.length}`);
+      tail = payload;
+    } else if (r.framing === 'truncated') {
+      lines.push(`Content-Length: ${payload.length + 100}`);
+      tail = payload;
+    } else if (r.framing === 'chunked' || r.framing === 'bad-chunk') {
+      lines.push('Transfer-Encoding: chunked');
+      const size = r.framing === 'chunked' ? payload.length.toString(16) : 'zz';
+      tail = Buffer.concat([Buffer.from(`${size}\r\n`), payload, Buffer.from('\r\n0\r\n\r\n')]);
+      if (payload.length === 0 && r.framing === 'chunked') tail = Buffer.from('0\r\n\r\n');
+    }
+    lines.push('Connection: close');
+    return {
+      bytes: Buffer.concat([Buffer.from(`${lines.join('\r\n')}\r\n\r\n`), tail]),
+      halfClose: r.framing === 'truncated',
+    };
+  };
+
+  const check = async (r: Sent) => {
+    const { bytes, halfClose } = encode(r);
+    const status = await exchange(bytes, halfClose);
+    seen.set(String(status), (seen.get(String(status)) ?? 0) + 1);
+    if (status !== undefined && !ALLOWED.has(status)) {
+      throw new Error(`answered ${status} to ${r.method} ${r.path} (${r.framing})`);
+    }
+    expect(server.exited()).toBeNull();
+  };
+
+  it('random methods, paths, headers and bodies (chunked, truncated, oversized, nested)', async () => {
+    await fc.assert(fc.asyncProperty(request(500), check), { numRuns: 300, interruptAfterTimeLimit: 120_000 });
+    expect(server.exited()).toBeNull();
+    // The runs reached every kind of answer, not only closed connections.
+    for (const status of ['201', '400', '401', '404', '405', '413', '415'])
+      expect(seen.get(status) ?? 0, `${status} in ${JSON.stringify([...seen])}`).toBeGreaterThan(0);
+    expect((await fetch(`${server.url}/status`)).status).toBe(200);
+  });
+
+  // needs the depth guard in parseWith (catalog branch)
+  it('random requests with bodies nested past any stack', async () => {
+    const deepAdmitted = fc.record({
+      method: fc.constant('POST'),
+      path: fc.constantFrom('/admin/outages', '/admin/outages/'),
+      auth: fc.constant(`Bearer ${CHILD_TOKEN}`),
+      type: fc.constant('application/json'),
+      accept: fc.constant(undefined),
+      framing: fc.constantFrom('length' as const, 'chunked' as const),
+      body: deep,
+    });
+    const either = fc.oneof(deepAdmitted, request(100_000));
+    await fc.assert(fc.asyncProperty(either, check), { numRuns: 100, interruptAfterTimeLimit: 60_000 });
+    expect(server.exited()).toBeNull();
   });
 });
