@@ -162,7 +162,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   const world: World = { counterDown: false, onlineBankingDown: false };
   const router = buildRouter(world, clock.now);
   const status = statusHandler(router);
-  const admin = adminHandler(router, { token });
+  const admin = adminHandler(router, { token, path: '/api/admin/outages' });
 
   // ── The scenes ───────────────────────────────────────────────────────────────────────────
   let scene: Scene | undefined = replay ? first : undefined;
