@@ -22,7 +22,9 @@ export function formatHtml(report: ScenarioReport): string {
   const buckets = report.buckets.map((b) => countsRow(`${at(b.start)}–${at(b.end)}`, b.all)).join('\n');
   const failures = report.failures.map((f) => `<li>${esc(failureLine(f, at))}</li>`).join('\n');
   const marks = report.timeline.map((m) => `<li>${esc(m.label)}</li>`).join('\n');
-  const sources = s.sources.map((x) => `<li>${esc(x)}</li>`).join('\n');
+  // Shown as host and path, not as links: the page names no outside address (it stays
+  // self-contained, and a printed copy reads the same); the JSON report has the full URLs.
+  const sources = s.sources.map((x) => `<li><cite>${esc(x.replace(/^https?:\/\//, ''))}</cite></li>`).join('\n');
   const closed = Object.entries(report.closed ?? {});
   const statuses = Object.entries(report.channels)
     .filter(([ch, list]) => list.length > 1 || closed.some(([c]) => c === ch))
