@@ -41,6 +41,11 @@ export interface DemoServer {
   readonly server: Server;
   readonly router: ReturnType<typeof buildRouter>;
   readonly clock: DemoClock;
+  /**
+   * Moves the replay forward to `at` (in a later scene, or later in this one), running every
+   * beat on the way as if time had passed: a test or a presenter can stop at one moment.
+   */
+  seek(at: number): void;
   close(): Promise<void>;
 }
 
@@ -224,6 +229,13 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     router.getSnapshot();
     if (now >= scene.to) enter(SCENES[(SCENES.indexOf(scene) + 1) % SCENES.length] as Scene);
   };
+  const seek = (at: number) => {
+    const target = SCENES.find((s) => s.from <= at && at < s.to);
+    if (!target) throw new RangeError(`no scene at ${new Date(at).toISOString()}`);
+    if (target !== scene || at < clock.now()) enter(target);
+    clock.jump(at);
+    tick();
+  };
   const ticker = setInterval(tick, 100);
   const demoPing = setInterval(publish, 5_000);
   if (scene) enter(scene);
@@ -288,6 +300,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     server,
     router,
     clock,
+    seek,
     close: () => {
       closing ??= new Promise<void>((done) => {
         clearInterval(ticker);
