@@ -1,7 +1,8 @@
 import * as z from 'zod/mini';
 import { ConfigError, type ConfigIssue, knownList } from './errors.js';
-import { parseInterval, WEEKDAYS, type Weekday } from './hours.js';
+import { type Hours, parseInterval, WEEKDAYS } from './hours.js';
 import type { Text } from './text.js';
+import { isTimeZone } from './time-zone.js';
 import { fromJsonText, isPlainObject, parseWith, unsafeObjects } from './validate.js';
 
 const KINDS = Object.freeze(['digital', 'self-service', 'phone', 'in-person'] as const);
@@ -17,17 +18,8 @@ export interface Contact {
   readonly deepLink?: string;
 }
 
-/**
- * Weekly opening hours in an IANA time zone. A day that is absent or empty is closed.
- * @example { timeZone: 'Europe/Paris', weekly: { mon: ['08:30-12:00', '13:30-18:00'] }, closedDates: ['2026-12-25'] }
- */
-export interface Hours {
-  readonly timeZone: string;
-  /** Intervals as `HH:MM-HH:MM`, in order, not overlapping; `24:00` ends a day. */
-  readonly weekly: Readonly<Partial<Record<Weekday, readonly string[]>>>;
-  /** Local dates (`YYYY-MM-DD`) on which the channel is closed all day. */
-  readonly closedDates?: readonly string[];
-}
+export type { Hours } from './hours.js';
+export { isTimeZone } from './time-zone.js';
 
 export interface Channel {
   readonly kind: ChannelKind;
@@ -234,21 +226,6 @@ function crossCheck(input: unknown): ConfigIssue[] {
     });
   }
   return issues;
-}
-
-const timeZones = new Map<string, boolean>();
-export function isTimeZone(tz: string): boolean {
-  let known = timeZones.get(tz);
-  if (known === undefined) {
-    try {
-      new Intl.DateTimeFormat('en', { timeZone: tz });
-      known = true;
-    } catch {
-      known = false;
-    }
-    timeZones.set(tz, known);
-  }
-  return known;
 }
 
 function deepFreeze<T>(value: T): T {
