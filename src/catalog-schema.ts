@@ -20,12 +20,11 @@ export const textSchema = z.union(
   ],
   { error: 'expected a text: a string, or { fr: "…", en: "…" }' },
 );
+const WEB = ['https', 'http'];
 // Shown to people as links: only web addresses, and no script in an app link, read as a browser
 // reads them (see url-scheme.ts).
-const webUrl = z.url({ protocol: /^https?$/, error: 'expected an http(s) URL' }).check(
-  z.refine((url) => linkProblem(url, ['https', 'http']) === undefined, {
-    error: (issue) => linkProblem(String(issue.input), ['https', 'http']),
-  }),
+const webUrl = nonEmpty.check(
+  z.refine((url) => linkProblem(url, WEB) === undefined, { error: (issue) => linkProblem(String(issue.input), WEB) }),
 );
 const deepLink = nonEmpty.check(
   z.refine((link) => linkProblem(link) === undefined, { error: (issue) => linkProblem(String(issue.input)) }),

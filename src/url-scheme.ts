@@ -31,7 +31,7 @@ export function linkProblem(link: string, allowed?: readonly string[]): string |
   if (scheme !== undefined && FORBIDDEN.has(scheme)) return `must not be a ${scheme}: link`;
   if (STRIPPED.test(link)) return 'must not contain spaces or control characters';
   if (scheme === undefined) return 'must be an absolute link with a scheme, e.g. myapp://screen';
-  if (allowed && !allowed.includes(scheme)) return `expected a ${allowed.join(' or ')} link, got ${scheme}:`;
+  if (allowed && !allowed.includes(scheme)) return `expected a ${allowed.join(' or ')} URL, got ${scheme}:`;
   // What the parser reads must be what the check read (it refuses what it cannot parse).
   let parsed: URL;
   try {
@@ -40,5 +40,8 @@ export function linkProblem(link: string, allowed?: readonly string[]): string |
     return 'is not a valid URL';
   }
   if (parsed.protocol !== `${scheme}:`) return `is read as a ${parsed.protocol} link`;
+  // A web address needs a host: `https:foo` and `http:/x` are not one.
+  if ((scheme === 'http' || scheme === 'https') && !/^https?:\/\/[^/?#]/i.test(link))
+    return 'expected a URL with a host';
   return undefined;
 }
