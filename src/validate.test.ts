@@ -8,7 +8,7 @@ import { MAX_DEPTH, MAX_NODES } from './depth-guard.js';
 import { laPoste } from './presets/la-poste.js';
 import { createRouter } from './router.js';
 import { parseScenario } from './testing/scenario.js';
-import { capIssues, fromJsonText, MAX_ISSUES, parseWith, unsafeObjects } from './validate.js';
+import { capIssues, fromJsonText, issueCount, MAX_ISSUES, parseWith, unsafeObjects } from './validate.js';
 
 /** `{ a: { a: … 'x' } }`, `levels` deep, built without recursion. */
 function nested(levels: number, leaf: unknown = 'x'): unknown {
@@ -144,6 +144,7 @@ describe('huge invalid inputs', () => {
     const joined = capIssues([...capIssues(issues(30, 'a')), ...issues(5, 'b')]);
     expect(joined).toHaveLength(MAX_ISSUES + 1);
     expect(joined.at(-1)?.message).toBe(`and 15 more problems (only the first ${MAX_ISSUES} are listed)`);
+    expect(issueCount(joined)).toBe(35);
     expect(capIssues(issues(3, 'a'))).toEqual(issues(3, 'a'));
   });
 });

@@ -32,6 +32,13 @@ export function capIssues(issues: readonly ConfigIssue[], unlisted = 0): ConfigI
   return [...listed, summary];
 }
 
+/** How many problems `issues` stands for, counting those a summary line of `capIssues` left out. */
+export function issueCount(issues: readonly ConfigIssue[]): number {
+  let count = 0;
+  for (const issue of issues) count += omitted.get(issue) ?? 1;
+  return count;
+}
+
 /**
  * The one bound every parse goes through, before zod (which recurses) sees the value: at most
  * `MAX_DEPTH` levels and `MAX_NODES` values (see depth-guard.ts). Undefined when within them.
