@@ -84,7 +84,29 @@ function isOpen(hours: Hours, at: number): boolean {
   return intervalsOn(hours, now.date, now.weekday).some(([from, to]) => now.minutes >= from && now.minutes < to);
 }
 
-/** The instant the offset changes between `from` (offset `a`) and `to`, to the millisecond. */
+/** A function remembered for one computation: neighbouring days ask the same questions. */
+function memo<K, V>(f: (key: K) => V): (key: K) => V {
+  const known = new Map<K, V>();
+  return (key) => {
+    if (known.has(key)) return known.get(key) as V;
+    const value = f(key);
+    known.set(key, value);
+    return value;
+  };
+}
+
+interface Zone {
+  offsetAt: (at: number) => number;
+  /** The instant the offset changes within the UTC day starting at `from` (it does). */
+  changeIn: (from: number) => number;
+}
+
+function zone(timeZone: string): Zone {
+  const offsetAt = memo((at: number) => offset(at, timeZone));
+  return { offsetAt, changeIn: memo((from: number) => transition(from, from + DAY, offsetAt(from), timeZone)) };
+}
+
+/** The instant the offset changes between `from` (offset `a`) and `to`, to the millisecond (27 steps for a day). */
 function transition(from: number, to: number, a: number, timeZone: string): number {
   let lo = from;
   let hi = to;
@@ -100,13 +122,15 @@ function transition(from: number, to: number, a: number, timeZone: string): numb
  * Every instant of the local date `date` at which `isOpen` may change: where the wall clock
  * reads midnight or an interval's bound (twice when the clock goes back, never in a gap), and
  * where the clock jumps. Between two of them the wall clock runs on without crossing a bound.
+ * Assumes at most one offset change in three days, as in every zone today.
  */
-function candidates(hours: Hours, date: string): number[] {
+function candidates(hours: Hours, date: string, { offsetAt, changeIn }: Zone): number[] {
   const start = dayStart(date);
-  const before = offset(start - DAY, hours.timeZone);
-  const after = offset(start + 2 * DAY, hours.timeZone);
+  const before = offsetAt(start - DAY);
+  const after = offsetAt(start + 2 * DAY);
   const bounds = new Set([0]);
-  for (const [from, to] of intervalsOn(hours, date, WEEKDAYS[(new Date(start).getUTCDay() + 6) % 7] as Weekday)) {
+  const weekday = WEEKDAYS[(new Date(start).getUTCDay() + 6) % 7] as Weekday;
+  for (const [from, to] of intervalsOn(hours, date, weekday)) {
     bounds.add(from);
     if (to < 1440) bounds.add(to);
   }
@@ -118,18 +142,33 @@ function candidates(hours: Hours, date: string): number[] {
       if (before === after || wall(t, hours.timeZone).asUtc === target) out.push(t);
     }
   }
-  if (before !== after) out.push(transition(start - DAY, start + 2 * DAY, before, hours.timeZone));
+  if (before !== after) {
+    const day = [start - DAY, start, start + DAY].find((from) => offsetAt(from) !== offsetAt(from + DAY));
+    if (day !== undefined) out.push(changeIn(day));
+  }
   return out;
 }
 
-/** The first instant after `at`, on a local date up to `days` after today's, where `isOpen` is `open`. */
+/**
+ * The first instant after `at`, on a local date up to `days` after today's, where `isOpen` is
+ * `open`. Days are read one at a time, and an answer holds once it comes before every instant
+ * of the next day (the clock never goes back a whole day, so no later day can come before it).
+ */
 function nextWhen(hours: Hours, at: number, open: boolean, days: number): number | undefined {
+  const tz = zone(hours.timeZone);
   const today = dayStart(wall(at, hours.timeZone).date);
-  const all: number[] = [];
+  const stateAt = memo((t: number) => isOpen(hours, t));
+  const seen = new Set<number>();
+  let found: number | undefined;
   // From yesterday: where the clock goes back over midnight, its instants come after today's first.
-  for (let i = -1; i <= days; i++) all.push(...candidates(hours, dateOf(today + i * DAY)));
-  const sorted = [...new Set(all)].filter((t) => t > at).sort((a, b) => a - b);
-  return sorted.find((t) => isOpen(hours, t) === open);
+  for (let i = -1; i <= days + 1; i++) {
+    const day = candidates(hours, dateOf(today + i * DAY), tz).filter((t) => t > at);
+    if (found !== undefined && day.length > 0 && found < Math.min(...day)) return found;
+    if (i > days) break;
+    for (const t of day) seen.add(t);
+    found = [...seen].sort((x, y) => x - y).find((t) => stateAt(t) === open);
+  }
+  return found;
 }
 
 export interface Availability {
