@@ -31,7 +31,6 @@ const DAY = 86_400_000;
 interface Wall {
   /** `YYYY-MM-DD` in the zone. */
   date: string;
-  weekday: Weekday;
   minutes: number;
   /** The wall-clock time read as if it were UTC, in ms (whole seconds). */
   asUtc: number;
@@ -43,7 +42,6 @@ function wall(at: number, timeZone: string): Wall {
   const [y, mo, d, h, mi, s] = [p.year, p.month, p.day, p.hour, p.minute, p.second].map(Number) as number[];
   return {
     date: `${p.year}-${p.month}-${p.day}`,
-    weekday: (p.weekday ?? 'Mon').slice(0, 3).toLowerCase() as Weekday,
     minutes: (h as number) * 60 + (mi as number),
     asUtc: Date.UTC(y as number, (mo as number) - 1, d, h, mi, s),
   };
@@ -63,8 +61,9 @@ function dateOf(utcMidnight: number): string {
   return new Date(utcMidnight).toISOString().slice(0, 10);
 }
 
-function intervalsOn(hours: Hours, date: string, weekday: Weekday): [number, number][] {
+function intervalsOn(hours: Hours, date: string): [number, number][] {
   if (hours.closedDates?.includes(date)) return [];
+  const weekday = WEEKDAYS[(new Date(dayStart(date)).getUTCDay() + 6) % 7] as Weekday;
   const out: [number, number][] = [];
   const day = Object.hasOwn(hours.weekly, weekday) ? hours.weekly[weekday] : undefined;
   for (const s of Array.isArray(day) ? day : []) {
@@ -81,7 +80,7 @@ function intervalsOn(hours: Hours, date: string, weekday: Weekday): [number, num
  */
 function isOpen(hours: Hours, at: number): boolean {
   const now = wall(at, hours.timeZone);
-  return intervalsOn(hours, now.date, now.weekday).some(([from, to]) => now.minutes >= from && now.minutes < to);
+  return intervalsOn(hours, now.date).some(([from, to]) => now.minutes >= from && now.minutes < to);
 }
 
 /** A function remembered for one computation: neighbouring days ask the same questions. */
@@ -93,17 +92,6 @@ function memo<K, V>(f: (key: K) => V): (key: K) => V {
     known.set(key, value);
     return value;
   };
-}
-
-interface Zone {
-  offsetAt: (at: number) => number;
-  /** The instant the offset changes within the UTC day starting at `from` (it does). */
-  changeIn: (from: number) => number;
-}
-
-function zone(timeZone: string): Zone {
-  const offsetAt = memo((at: number) => offset(at, timeZone));
-  return { offsetAt, changeIn: memo((from: number) => transition(from, from + DAY, offsetAt(from), timeZone)) };
 }
 
 /** The instant the offset changes between `from` (offset `a`) and `to`, to the millisecond (27 steps for a day). */
@@ -124,27 +112,26 @@ function transition(from: number, to: number, a: number, timeZone: string): numb
  * where the clock jumps. Between two of them the wall clock runs on without crossing a bound.
  * Assumes at most one offset change in three days, as in every zone today.
  */
-function candidates(hours: Hours, date: string, { offsetAt, changeIn }: Zone): number[] {
+function candidates(hours: Hours, date: string, offsetAt: (at: number) => number): number[] {
   const start = dayStart(date);
   const before = offsetAt(start - DAY);
   const after = offsetAt(start + 2 * DAY);
   const bounds = new Set([0]);
-  const weekday = WEEKDAYS[(new Date(start).getUTCDay() + 6) % 7] as Weekday;
-  for (const [from, to] of intervalsOn(hours, date, weekday)) {
+  for (const [from, to] of intervalsOn(hours, date)) {
     bounds.add(from);
     if (to < 1440) bounds.add(to);
   }
   const out: number[] = [];
   for (const minutes of bounds) {
     const target = start + minutes * 60_000;
-    for (const o of before === after ? [before] : [before, after]) {
+    for (const o of new Set([before, after])) {
       const t = target - o;
       if (before === after || wall(t, hours.timeZone).asUtc === target) out.push(t);
     }
   }
   if (before !== after) {
     const day = [start - DAY, start, start + DAY].find((from) => offsetAt(from) !== offsetAt(from + DAY));
-    if (day !== undefined) out.push(changeIn(day));
+    if (day !== undefined) out.push(transition(day, day + DAY, offsetAt(day), hours.timeZone));
   }
   return out;
 }
@@ -155,14 +142,14 @@ function candidates(hours: Hours, date: string, { offsetAt, changeIn }: Zone): n
  * of the next day (the clock never goes back a whole day, so no later day can come before it).
  */
 function nextWhen(hours: Hours, at: number, open: boolean, days: number): number | undefined {
-  const tz = zone(hours.timeZone);
+  const offsetAt = memo((t: number) => offset(t, hours.timeZone));
   const today = dayStart(wall(at, hours.timeZone).date);
   const stateAt = memo((t: number) => isOpen(hours, t));
   const seen = new Set<number>();
   let found: number | undefined;
   // From yesterday: where the clock goes back over midnight, its instants come after today's first.
   for (let i = -1; i <= days + 1; i++) {
-    const day = candidates(hours, dateOf(today + i * DAY), tz).filter((t) => t > at);
+    const day = candidates(hours, dateOf(today + i * DAY), offsetAt).filter((t) => t > at);
     if (found !== undefined && day.length > 0 && found < Math.min(...day)) return found;
     if (i > days) break;
     for (const t of day) seen.add(t);

@@ -12,11 +12,7 @@ export type Text = string | Readonly<Partial<Record<Locale, string>>>;
  */
 export function localise(text: Text | undefined, locale: Locale): string | undefined {
   if (text === undefined || typeof text === 'string') return text;
-  const own = (key: string) => {
-    const value = Object.hasOwn(text, key) ? (text as Record<string, unknown>)[key] : undefined;
-    return typeof value === 'string' ? value : undefined;
-  };
-  return own(locale) ?? own('fr') ?? own('en');
+  return (Object.hasOwn(text, locale) ? text[locale] : undefined) ?? text.fr ?? text.en;
 }
 
 export function isLocale(value: unknown): value is Locale {

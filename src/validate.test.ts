@@ -19,7 +19,7 @@ function nested(levels: number, leaf: unknown = 'x'): unknown {
 const nestedJson = (levels: number) => `${'{"a":'.repeat(levels)}"x"${'}'.repeat(levels)}`;
 
 const DEEP = 5_000;
-const deepPath = /^channels\.app\.label\.a\.a\.a\.a\.a…\(\d+ more\)…a\.a$/;
+const deepPath = /^channels\.app\.label\.a\.a\.a\.a\.a…$/;
 const deepIssue = { path: expect.stringMatching(deepPath), message: `nested more than ${MAX_DEPTH} levels deep` };
 
 const app = (label: unknown) => ({ channels: { app: { kind: 'digital', label } }, operations: {} });
@@ -89,11 +89,11 @@ describe('deep nesting', () => {
     ]);
   });
 
-  it('says when a value refers to itself', () => {
+  it('stops at a value that refers to itself', () => {
     const label: Record<string, unknown> = {};
     label.fr = label;
     expect(configError(() => defineCatalog(app(label) as unknown as CatalogInput)).issues).toEqual([
-      { path: expect.stringMatching(/^channels\.app\.label\.fr\.fr/), message: 'refers to itself (a cycle)' },
+      { path: 'channels.app.label.fr.fr.fr.fr.fr…', message: `nested more than ${MAX_DEPTH} levels deep` },
     ]);
   });
 });
@@ -101,9 +101,7 @@ describe('deep nesting', () => {
 describe('huge invalid inputs', () => {
   it('refuses more values than the bound before parsing them', () => {
     const error = configError(() => parseCatalog(hugeCatalog(100_000)));
-    expect(error.issues).toEqual([
-      { path: '', message: `too large: more than ${MAX_NODES.toLocaleString('en')} values` },
-    ]);
+    expect(error.issues).toEqual([{ path: '', message: `too large: more than ${MAX_NODES} values` }]);
     expect(configError(() => parseCatalog(JSON.stringify(hugeCatalog(100_000)))).issues).toHaveLength(1);
     // A huge array is refused from its length, before its items are looked at.
     expect(configError(() => fromJsonText({ list: new Array(10_000_000) }, 'thing')).issues[0]?.message).toMatch(
@@ -121,7 +119,7 @@ describe('huge invalid inputs', () => {
     });
     expect(error.issues[MAX_ISSUES]).toEqual({
       path: '',
-      message: `and ${count - MAX_ISSUES} more problems (only the first ${MAX_ISSUES} are listed)`,
+      message: `… and ${count - MAX_ISSUES} more problems`,
     });
     expect(error.message.length).toBeLessThan(5_000);
   });
@@ -134,7 +132,7 @@ describe('huge invalid inputs', () => {
     const error = configError(() => parseCatalog(catalog));
     expect(error.issues).toHaveLength(MAX_ISSUES + 1);
     expect(error.issues[0]?.message).toBe(
-      `unknown channel \`nope0\`; known channels: ${Array.from({ length: 20 }, (_, i) => `c${i}`).join(', ')}, … and 4,980 more`,
+      `unknown channel \`nope0\`; known channels: ${Array.from({ length: 20 }, (_, i) => `c${i}`).join(', ')}, … and 4980 more`,
     );
   });
 
@@ -143,7 +141,7 @@ describe('huge invalid inputs', () => {
       Array.from({ length: n }, (_, i) => ({ path: `${p}${i}`, message: 'bad' }));
     const joined = capIssues([...capIssues(issues(30, 'a')), ...issues(5, 'b')]);
     expect(joined).toHaveLength(MAX_ISSUES + 1);
-    expect(joined.at(-1)?.message).toBe(`and 15 more problems (only the first ${MAX_ISSUES} are listed)`);
+    expect(joined.at(-1)?.message).toBe('… and 15 more problems');
     expect(issueCount(joined)).toBe(35);
     expect(capIssues(issues(3, 'a'))).toEqual(issues(3, 'a'));
   });

@@ -1,5 +1,8 @@
 import type * as z from 'zod/mini';
-import { walkBounded } from './depth-guard.js';
+import { isPlainObject, walkBounded } from './depth-guard.js';
+
+export { isPlainObject };
+
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { shortList as knownList } from './short-list.js';
 
@@ -24,10 +27,7 @@ export function capIssues(issues: readonly ConfigIssue[], unlisted = 0): ConfigI
     else more++;
   }
   if (more === 0) return listed;
-  const summary = {
-    path: '',
-    message: `and ${more} more problem${more === 1 ? '' : 's'} (only the first ${listed.length} are listed)`,
-  };
+  const summary = { path: '', message: `… and ${more} more problems` };
   omitted.set(summary, more);
   return [...listed, summary];
 }
@@ -146,12 +146,6 @@ export function parseWith<S extends z.ZodMiniType>(
     .slice(0, MAX_ISSUES)
     .map((i) => ({ path: formatPath([...prefix, ...i.path]), message: i.message }));
   return { data: undefined, issues: capIssues(shown, issues.length - shown.length) };
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
 }
 
 /**

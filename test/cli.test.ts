@@ -170,8 +170,7 @@ describe('secours validate', () => {
     const run = await secours('validate', 'deep.json');
     expect(run).toEqual({
       code: 1,
-      stdout:
-        'deep.json: 1 problem\n  ✖ nested more than 64 levels deep → at channels.app.label.a.a.a.a.a…(54 more)…a.a\n',
+      stdout: 'deep.json: 1 problem\n  ✖ nested more than 64 levels deep → at channels.app.label.a.a.a.a.a…\n',
       stderr: '',
     });
   });
@@ -187,7 +186,7 @@ describe('secours validate', () => {
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines[0]).toBe('many.json: 15000 problems');
     expect(lines).toHaveLength(22);
-    expect(lines[21]).toBe('  ✖ and 14980 more problems (only the first 20 are listed)');
+    expect(lines[21]).toBe('  ✖ … and 14980 more problems');
   });
 
   it('refuses a catalogue with more values than the bound, exit 1 and no stack', async () => {
@@ -198,7 +197,7 @@ describe('secours validate', () => {
     const run = await secours('validate', 'huge.json');
     expect(run).toEqual({
       code: 1,
-      stdout: 'huge.json: 1 problem\n  ✖ too large: more than 100,000 values\n',
+      stdout: 'huge.json: 1 problem\n  ✖ too large: more than 100000 values\n',
       stderr: '',
     });
   });
