@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { parseCatalog } from './catalog.js';
 import { ConfigError, issueLines } from './errors.js';
 import { parseScenario } from './testing/scenario.js';
+import { issueCount } from './validate.js';
 
 const USAGE = `Usage:
   secours simulate <name|file.json> [--seed N] [--format text|json|html] [--out FILE]
@@ -27,7 +28,8 @@ const USAGE = `Usage:
 class UsageError extends Error {}
 
 function problems(what: string, error: ConfigError): string {
-  return `${what}: ${error.issues.length} problem${error.issues.length === 1 ? '' : 's'}\n${issueLines(error.issues)}\n`;
+  const count = issueCount(error.issues);
+  return `${what}: ${count} problem${count === 1 ? '' : 's'}\n${issueLines(error.issues)}\n`;
 }
 
 function read(file: string): string {
