@@ -9,47 +9,16 @@
  *
  * Generated, never written by hand: the files cannot drift from the code.
  */
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build, type Plugin } from 'esbuild';
+import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
+import { catalogSchema } from '../src/catalog-schema.js';
 import { scenarioSchema } from '../src/testing/scenario.js';
 import { scenarios } from '../src/testing/scenarios/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist');
-
-/**
- * `src/catalog.ts` keeps its zod schema to itself. Until it exports it, the schema is read from
- * a private build of that one module, with the export added: if the name changes, this fails.
- */
-async function loadCatalogSchema(): Promise<z.core.$ZodType> {
-  const exportIt: Plugin = {
-    name: 'export-catalog-schema',
-    setup(b) {
-      b.onLoad({ filter: /[\\/]src[\\/]catalog\.ts$/ }, (args) => ({
-        contents: `${readFileSync(args.path, 'utf8')}\nexport { catalogSchema as __catalogSchema };\n`,
-        loader: 'ts',
-      }));
-    },
-  };
-  // Inside node_modules, so that zod resolves from the private build as from the package.
-  const out = join(root, 'node_modules', '.cache', 'secours-schema', 'catalog.mjs');
-  await build({
-    entryPoints: [join(root, 'src', 'catalog.ts')],
-    bundle: true,
-    packages: 'external',
-    format: 'esm',
-    platform: 'node',
-    outfile: out,
-    plugins: [exportIt],
-    logLevel: 'warning',
-  });
-  const schema = (await import(pathToFileURL(out).href)).__catalogSchema;
-  if (!schema) throw new Error('src/catalog.ts has no `catalogSchema`: update scripts/build-schemas.ts');
-  return schema;
-}
 
 /** Files are what people write: the input side (defaults optional), refinements left to zod. */
 const toJson = (schema: z.core.$ZodType) =>
@@ -61,7 +30,7 @@ function write(file: string, value: unknown): void {
 }
 
 const catalog = {
-  ...toJson(await loadCatalogSchema()),
+  ...toJson(catalogSchema),
   title: 'secours catalogue',
   description:
     'Channels and operations of a service organisation, as read by parseCatalog and `secours validate`. Checks that need the whole file (routes naming known channels, opening hours that parse and do not overlap, IANA time zones) are made by secours, not by this schema.',
