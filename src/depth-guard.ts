@@ -45,7 +45,8 @@ export function walkBounded(
     // An array's length is read before its items: a huge one is refused without a look at them.
     const keys = isArray ? v : Object.keys(v);
     nodes += keys.length;
-    if (nodes > MAX_NODES) return { path: format([]), message: `too large: more than ${MAX_NODES} values` };
+    // The path names the container that crossed the bound, so a person knows what to shorten.
+    if (nodes > MAX_NODES) return { path: format(keysOf(s)), message: `too large: more than ${MAX_NODES} values` };
     if (keys.length > 0 && s[3] >= MAX_DEPTH) {
       return { path: `${format(keysOf(s).slice(0, 8))}…`, message: `nested more than ${MAX_DEPTH} levels deep` };
     }

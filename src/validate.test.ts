@@ -101,7 +101,7 @@ describe('deep nesting', () => {
 describe('huge invalid inputs', () => {
   it('refuses more values than the bound before parsing them', () => {
     const error = configError(() => parseCatalog(hugeCatalog(100_000)));
-    expect(error.issues).toEqual([{ path: '', message: `too large: more than ${MAX_NODES} values` }]);
+    expect(error.issues).toEqual([{ path: 'channels', message: `too large: more than ${MAX_NODES} values` }]);
     expect(configError(() => parseCatalog(JSON.stringify(hugeCatalog(100_000)))).issues).toHaveLength(1);
     // A huge array is refused from its length, before its items are looked at.
     expect(configError(() => fromJsonText({ list: new Array(10_000_000) }, 'thing')).issues[0]?.message).toMatch(
