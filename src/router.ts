@@ -489,7 +489,7 @@ class RouterImpl {
    * Events that may have a listener: set by on/once, cleared by off when the last one goes
    * (a spent `once` leaves it set, which only costs a look at the emitter).
    */
-  readonly listening: { [E in keyof RouterEvents]?: boolean } = {};
+  readonly listening: { [E in keyof RouterEvents]?: boolean } = Object.create(null);
   private readonly catalog: AnyCatalog;
   private readonly clock: Clock;
   private readonly classifyFn: Classify | undefined;
@@ -548,17 +548,17 @@ class RouterImpl {
         id,
         def,
         routes: [],
-        schema: (options.inputs as Record<string, StandardSchemaV1> | undefined)?.[id],
+        schema: ownValue(options.inputs as Record<string, StandardSchemaV1> | undefined, id),
         referrals: new Map(),
       };
       def.routes.forEach((route, index) => {
-        const handler = handlers[id]?.[route.channel] as Handler | undefined;
+        const handler = ownValue(ownValue(handlers, id), route.channel) as Handler | undefined;
         op.routes.push({
           op,
           index,
           channel: route.channel,
           def: route,
-          channelDef: catalog.channels[route.channel] as Channel,
+          channelDef: ownValue(catalog.channels as Record<string, Channel>, route.channel) as Channel,
           handler,
           automated: handler !== undefined,
           breaker: undefined,
@@ -1018,7 +1018,7 @@ class RouterImpl {
       const instructions = localise(route.def.instructions, call.locale);
       if (instructions !== undefined) alternative.instructions = instructions;
       if (ch.contact) alternative.contact = ch.contact;
-      alternative.status = channels[route.channel]?.status ?? 'operational';
+      alternative.status = ownValue(channels, route.channel)?.status ?? 'operational';
       alternative.openNow = hours.openNow;
       if (hours.opensAt !== undefined) alternative.opensAt = new Date(hours.opensAt).toISOString();
       if (hours.closesAt !== undefined) alternative.closesAt = new Date(hours.closesAt).toISOString();
@@ -1349,6 +1349,11 @@ class RouterImpl {
     this.listeners.clear();
     this.emitter.removeAllListeners();
   }
+}
+
+/** A record's own value at a user-given key: never one inherited from Object.prototype. */
+function ownValue<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 function overLimit(route: Route, amount: number | undefined): boolean {

@@ -89,7 +89,8 @@ const OPERATIONAL: ChannelSnapshot = Object.freeze({ status: 'operational' });
 /** The statuses, without version or time: two equal contents mean nothing changed. */
 export function computeStatus(input: SnapshotInput): Pick<Snapshot, 'channels' | 'operations' | 'outages'> {
   const perChannel = new Map<string, RouteView[]>();
-  const operations: Record<string, OperationSnapshot> = {};
+  // Null-prototype: ids are user-given, and `channels.constructor` must not answer for a channel.
+  const operations: Record<string, OperationSnapshot> = Object.create(null);
   for (const [op, routes] of input.operations) {
     const available: string[] = [];
     let firstUp = false;
@@ -115,7 +116,7 @@ export function computeStatus(input: SnapshotInput): Pick<Snapshot, 'channels' |
           : 'major_outage';
     operations[op] = Object.freeze({ status, available: Object.freeze(available) });
   }
-  const channels: Record<string, ChannelSnapshot> = {};
+  const channels: Record<string, ChannelSnapshot> = Object.create(null);
   for (const id of input.channelIds) {
     const outage = input.channelOutage.get(id);
     if (outage) {
