@@ -1,9 +1,10 @@
+// biome-ignore-all lint/suspicious/noThenProperty: hostile thenables are what these tests are about
 // The router under hostile and unlucky input: ids that are Object.prototype members, handlers
 // that misbehave, bad call contexts, cancelled trials, copies of outcomes and contexts.
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { defineCatalog } from './catalog.js';
+import { defineCatalog, parseCatalog } from './catalog.js';
 import { ConfigError, InvalidInputError } from './errors.js';
-import { createRouter, type Handler, type HandlerContext } from './router.js';
+import { createRouter, type Handler, type HandlerContext, type Router } from './router.js';
 
 const catalog = defineCatalog({
   channels: {
@@ -42,12 +43,12 @@ describe('ids that are Object.prototype members', () => {
         ['app', { kind: 'digital', label: 'app' }],
       ]);
       const operations = Object.fromEntries([[id, { label: 'Op', routes: [{ channel: id }] }]]);
-      const cat = defineCatalog({ channels, operations } as never);
-      const r = track(createRouter({ catalog: cat, handlers: {} }));
-      const outcome = await r.execute(id as never, {});
+      const cat = parseCatalog({ channels, operations });
+      const r = track(createRouter({ catalog: cat, handlers: {} })) as unknown as Router;
+      const outcome = await r.execute(id, {});
       expect(outcome.kind).toBe('referred');
       expect(outcome).toMatchObject({ code: 'manual' });
-      expect(r.plan(id as never).willTry).toEqual([]);
+      expect(r.plan(id).willTry).toEqual([]);
       const snapshot = r.getSnapshot();
       expect(Object.hasOwn(snapshot.channels, id)).toBe(true);
       expect(Object.hasOwn(snapshot.operations, id)).toBe(true);
@@ -56,19 +57,213 @@ describe('ids that are Object.prototype members', () => {
   }
 
   it('a channel named like a prototype member with a handler runs that handler', async () => {
-    const cat = defineCatalog({
+    const cat = parseCatalog({
       channels: { constructor: { kind: 'digital', label: 'c' }, toString: { kind: 'phone', label: 't' } },
       operations: { valueOf: { label: 'v', routes: [{ channel: 'constructor' }, { channel: 'toString' }] } },
-    } as never);
+    });
     const handler = vi.fn(async () => 42);
-    const r = track(createRouter({ catalog: cat, handlers: { valueOf: { constructor: handler } } as never }));
-    expect(await r.execute('valueOf' as never, {})).toMatchObject({ kind: 'served', channel: 'constructor' });
+    const r = track(
+      createRouter({ catalog: cat, handlers: { valueOf: { constructor: handler } } }),
+    ) as unknown as Router;
+    expect(await r.execute('valueOf', {})).toMatchObject({ kind: 'served', channel: 'constructor' });
     expect(handler).toHaveBeenCalledOnce();
   });
 
   it('an unknown operation named like a prototype member is an UnknownOperationError', async () => {
-    const r = track(createRouter({ catalog, handlers: {} }));
-    await expect(r.execute('constructor' as never, {})).rejects.toMatchObject({ name: 'UnknownOperationError' });
-    expect(() => r.plan('toString' as never)).toThrow(expect.objectContaining({ name: 'UnknownOperationError' }));
+    const r = track(createRouter({ catalog, handlers: {} })) as unknown as Router;
+    await expect(r.execute('constructor', {})).rejects.toMatchObject({ name: 'UnknownOperationError' });
+    expect(() => r.plan('toString')).toThrow(expect.objectContaining({ name: 'UnknownOperationError' }));
+  });
+});
+
+describe('handlers that misbehave are failures like any other', () => {
+  const hostile: [string, Handler][] = [
+    [
+      'a thenable whose then throws',
+      () => ({
+        then: () => {
+          throw new Error('then blew up at db-7.internal');
+        },
+      }),
+    ],
+    [
+      'a thenable whose then getter throws',
+      () =>
+        Object.defineProperty({}, 'then', {
+          get: () => {
+            throw new Error('getter');
+          },
+        }),
+    ],
+    [
+      'a synchronous throw',
+      () => {
+        throw new Error('sync');
+      },
+    ],
+    [
+      'a throw of null',
+      () => {
+        throw null;
+      },
+    ],
+    [
+      'a throw of undefined',
+      () => {
+        throw undefined;
+      },
+    ],
+    [
+      'a throw of a string',
+      () => {
+        throw 'plain string';
+      },
+    ],
+    [
+      'a throw of an object with throwing getters',
+      () => {
+        throw Object.defineProperties(
+          {},
+          {
+            message: {
+              get: () => {
+                throw new Error('x');
+              },
+            },
+            name: {
+              get: () => {
+                throw new Error('y');
+              },
+            },
+          },
+        );
+      },
+    ],
+    ['a rejection with null', () => Promise.reject(null)],
+  ];
+  for (const [what, handler] of hostile) {
+    it(`${what}: an outcome, never a rejection, and nothing left running`, async () => {
+      const r = track(
+        createRouter({
+          catalog,
+          handlers: { transfer: { app: handler }, balance: { app: handler, web: async () => 'web' } },
+        }),
+      );
+      const attempts: string[] = [];
+      r.on('attempt', (e) => attempts.push(e.attempt.result));
+      const transfer = await r.execute('transfer', {});
+      expect(transfer.kind).toBe('uncertain');
+      const balance = await r.execute('balance', {});
+      expect(balance).toMatchObject({ kind: 'served', channel: 'web' });
+      expect(JSON.stringify(transfer)).not.toMatch(/internal|blew/);
+      expect(attempts).toEqual(['failure', 'failure', 'success']);
+      // Nothing still waits on the deadline: no late timeout turns up.
+      await vi.advanceTimersByTimeAsync(60_000);
+      expect(attempts).toEqual(['failure', 'failure', 'success']);
+      r.dispose();
+      expect(vi.getTimerCount()).toBe(0);
+    });
+  }
+
+  it('a thenable that never settles times out into an outcome and leaves no timer', async () => {
+    const r = track(
+      createRouter({ catalog, handlers: { transfer: { app: () => ({ then() {} }) } }, breaker: { timeout: 1000 } }),
+    );
+    const pending = r.execute('transfer', {});
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(await pending).toMatchObject({ kind: 'uncertain' });
+    r.dispose();
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it('a thenable that settles twice, then throws, counts once', async () => {
+    const handler: Handler = () => ({
+      then(ok: (v: unknown) => void, fail: (e: unknown) => void) {
+        ok(1);
+        fail(new Error('late'));
+        throw new Error('later');
+      },
+    });
+    const r = track(createRouter({ catalog, handlers: { transfer: { app: handler } } }));
+    expect(await r.execute('transfer', {})).toMatchObject({ kind: 'served', value: 1 });
+  });
+});
+
+describe('the handler context is plain data', () => {
+  it('spreads and serialises with exactly the documented fields, and is frozen', async () => {
+    let seen: HandlerContext | undefined;
+    const r = track(
+      createRouter({
+        catalog,
+        handlers: {
+          transfer: {
+            app: (_input, ctx) => {
+              seen = ctx;
+              return 'ok';
+            },
+          },
+        },
+      }),
+    );
+    await r.execute(
+      'transfer',
+      {},
+      { idempotencyKey: 'k-1', locale: 'en', amount: 10, user: { id: 7 }, scope: 'office-1' },
+    );
+    const ctx = seen as HandlerContext;
+    expect(Object.isFrozen(ctx)).toBe(true);
+    const copy = { ...ctx };
+    expect(Object.keys(copy).sort()).toEqual([
+      'amount',
+      'attempt',
+      'channel',
+      'idempotencyKey',
+      'locale',
+      'operation',
+      'scope',
+      'signal',
+      'user',
+    ]);
+    expect(copy).toMatchObject({
+      idempotencyKey: 'k-1',
+      operation: 'transfer',
+      channel: 'app',
+      attempt: 1,
+      locale: 'en',
+      amount: 10,
+      user: { id: 7 },
+      scope: 'office-1',
+    });
+    expect(copy.signal).toBeInstanceOf(AbortSignal);
+    expect(JSON.parse(JSON.stringify(ctx))).toMatchObject({
+      idempotencyKey: 'k-1',
+      operation: 'transfer',
+      channel: 'app',
+    });
+  });
+});
+
+describe('copies of an outcome hold no handler error', () => {
+  it('spread, structuredClone and JSON leave attempts out; outcome.attempts still reads them', async () => {
+    const r = track(
+      createRouter({
+        catalog,
+        handlers: {
+          transfer: {
+            app: async () => {
+              throw new Error('ECONNREFUSED core-7.internal');
+            },
+          },
+        },
+      }),
+    );
+    const outcome = await r.execute('transfer', {});
+    expect(outcome.attempts[0]).toMatchObject({ result: 'failure' });
+    for (const copy of [{ ...outcome }, structuredClone(outcome), JSON.parse(JSON.stringify(outcome))]) {
+      expect(copy).not.toHaveProperty('attempts');
+      expect(JSON.stringify(copy)).not.toContain('internal');
+      expect(copy).toMatchObject({ kind: 'uncertain', operation: 'transfer', channel: 'app' });
+    }
+    expect(Object.keys(outcome)).not.toContain('attempts');
   });
 });

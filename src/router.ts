@@ -60,6 +60,8 @@ export interface HandlerContext<Op extends string = string, Ch extends string = 
   readonly locale: Locale;
   readonly amount: number | undefined;
   readonly user: Readonly<Record<string, unknown>> | undefined;
+  /** The call's scope (an office, a terminal), when it named one. */
+  readonly scope: string | undefined;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a handler's input type is the caller's choice
@@ -333,7 +335,7 @@ const STARTING = 2;
  * breaker the router runs it directly and counts it in opossum's window (`counted`); otherwise
  * (a half-open trial) opossum's `fire` runs it and watches the promise `start` returns.
  */
-class AttemptRun implements HandlerContext, Deadline {
+class AttemptRun implements Deadline {
   declare at: number;
   declare done: boolean;
   declare kind: Kind | undefined;
@@ -375,18 +377,6 @@ class AttemptRun implements HandlerContext, Deadline {
   get channel(): string {
     return this.route.channel;
   }
-  get locale(): Locale {
-    return this.call.locale;
-  }
-  get amount(): number | undefined {
-    return this.call.amount;
-  }
-  get user(): Readonly<Record<string, unknown>> | undefined {
-    return this.call.user;
-  }
-  get idempotencyKey(): string {
-    return this.call.idempotencyKey();
-  }
   /** Made on first read: most handlers that ignore it cost no AbortController. */
   get signal(): AbortSignal {
     let controller = this.abortState;
@@ -415,22 +405,54 @@ class AttemptRun implements HandlerContext, Deadline {
     this.mode = COUNTED;
   }
 
+  /**
+   * What the handler gets: plain data, frozen, so it spreads and serialises. The signal and the
+   * key are own getters, read on demand: a handler that ignores them costs no AbortController
+   * and no UUID.
+   */
+  private context(): HandlerContext {
+    const run = this;
+    const call = this.call;
+    return Object.freeze({
+      get signal() {
+        return run.signal;
+      },
+      get idempotencyKey() {
+        return call.idempotencyKey();
+      },
+      operation: this.route.op.id,
+      channel: this.route.channel,
+      attempt: this.attempt,
+      locale: call.locale,
+      amount: call.amount,
+      user: call.user,
+      scope: call.scope,
+    });
+  }
+
   private run(): void {
     this.call.current = this;
     this.router.deadlines.add(this.router.breakerOptions.timeout, this, this.startedAt);
     let result: unknown;
     try {
-      result = (this.route.handler as Handler)(this.call.input, this);
+      result = (this.route.handler as Handler)(this.call.input, this.context());
+      if (result !== null && (typeof result === 'object' || typeof result === 'function')) {
+        // Read once: a `then` getter or a `then` that throws is the handler failing, like a throw.
+        const then = (result as PromiseLike<unknown>).then;
+        if (typeof then === 'function') {
+          then.call(
+            result,
+            (value: unknown) => this.settled(true, value),
+            (error: unknown) => this.settled(false, error),
+          );
+          return;
+        }
+      }
     } catch (error) {
       this.settled(false, error);
       return;
     }
-    if (result !== null && typeof (result as PromiseLike<unknown>)?.then === 'function') {
-      (result as PromiseLike<unknown>).then(
-        (value) => this.settled(true, value),
-        (error) => this.settled(false, error),
-      );
-    } else this.settled(true, result);
+    this.settled(true, result);
   }
 
   /** The handler settled; ignored once the run timed out or was cancelled. */
