@@ -1,6 +1,7 @@
 // biome-ignore-all lint/suspicious/noThenProperty: hostile thenables are what these tests are about
 // The router under hostile and unlucky input: ids that are Object.prototype members, handlers
 // that misbehave, bad call contexts, cancelled trials, copies of outcomes and contexts.
+import { getEventListeners } from 'node:events';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { defineCatalog, parseCatalog } from './catalog.js';
 import { ConfigError, InvalidInputError } from './errors.js';
@@ -265,5 +266,122 @@ describe('copies of an outcome hold no handler error', () => {
       expect(copy).toMatchObject({ kind: 'uncertain', operation: 'transfer', channel: 'app' });
     }
     expect(Object.keys(outcome)).not.toContain('attempts');
+  });
+});
+
+describe('a bad call context is an InvalidInputError with its path', () => {
+  const revoked = () => {
+    const { proxy, revoke } = Proxy.revocable({}, {});
+    revoke();
+    return proxy;
+  };
+  const throwing = {
+    toString: () => {
+      throw new Error('no');
+    },
+    toJSON: () => {
+      throw new Error('no');
+    },
+  };
+  const cases: [string, () => unknown, string][] = [
+    ['a plain object as signal', () => ({ signal: { aborted: false } }), 'ctx.signal'],
+    ['a string as signal', () => ({ signal: 'abort' }), 'ctx.signal'],
+    ['a revoked proxy as signal', () => ({ signal: revoked() }), 'ctx.signal'],
+    ['a bigint locale', () => ({ locale: 10n }), 'ctx.locale'],
+    ['an object locale with throwing toString', () => ({ locale: throwing }), 'ctx.locale'],
+    ['a number user', () => ({ user: 5 }), 'ctx.user'],
+    ['a null user', () => ({ user: null }), 'ctx.user'],
+    ['a number idempotency key', () => ({ idempotencyKey: 5 }), 'ctx.idempotencyKey'],
+    ['an amount with throwing toString', () => ({ amount: throwing }), 'ctx.amount'],
+    ['a symbol amount', () => ({ amount: Symbol('x') }), 'ctx.amount'],
+    ['a scope object', () => ({ scope: {} }), 'ctx.scope'],
+    ['an exclude entry that is not a string', () => ({ exclude: [throwing] }), 'ctx.exclude[0]'],
+    ['a revoked proxy as exclude', () => ({ exclude: revoked() }), 'ctx.exclude'],
+    ['a revoked proxy as ctx', () => revoked(), 'ctx'],
+    [
+      'a ctx whose getter throws',
+      () =>
+        Object.defineProperty({}, 'locale', {
+          get: () => {
+            throw new Error('x');
+          },
+          enumerable: true,
+        }),
+      'ctx.locale',
+    ],
+  ];
+  for (const [what, ctx, path] of cases) {
+    it(`${what}: rejects at ${path}, never throws`, async () => {
+      const handler = vi.fn(async () => 'ok');
+      const r = track(createRouter({ catalog, handlers: { transfer: { app: handler } } })) as unknown as Router;
+      let promise: Promise<unknown> | undefined;
+      expect(() => {
+        promise = r.execute('transfer', {}, ctx() as never);
+      }).not.toThrow();
+      const error = await (promise as Promise<unknown>).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(error).toBeInstanceOf(InvalidInputError);
+      expect((error as InvalidInputError).issues.map((i) => i.path)).toContain(path);
+      expect(() => r.plan('transfer', ctx() as never)).toThrow(InvalidInputError);
+      expect(handler).not.toHaveBeenCalled();
+    });
+  }
+
+  it('accepts undefined for every optional field', async () => {
+    const r = track(createRouter({ catalog, handlers: { transfer: { app: async () => 'ok' } } }));
+    const ctx = {
+      locale: undefined,
+      idempotencyKey: undefined,
+      signal: undefined,
+      exclude: undefined,
+      amount: undefined,
+      user: undefined,
+      scope: undefined,
+    };
+    expect(await r.execute('transfer', {}, ctx)).toMatchObject({ kind: 'served' });
+  });
+});
+
+describe('one long-lived signal shared by many calls', () => {
+  it('50 concurrent calls on one signal print no MaxListenersExceededWarning, and all cancel on abort', async () => {
+    vi.useRealTimers();
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on('warning', onWarning);
+    try {
+      const r = track(
+        createRouter({
+          catalog,
+          handlers: {
+            balance: {
+              app: (_i, ctx) =>
+                new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason))),
+            },
+          },
+          breaker: { timeout: false, volumeThreshold: 1000 },
+        }),
+      );
+      const controller = new AbortController();
+      const calls = Array.from({ length: 50 }, () => r.execute('balance', {}, { signal: controller.signal }));
+      // Node prints the warning on the next turn of the event loop.
+      await new Promise((resolve) => setImmediate(resolve));
+      controller.abort();
+      const outcomes = await Promise.all(calls);
+      expect(outcomes.every((o) => o.kind === 'referred' && o.code === 'cancelled')).toBe(true);
+      await new Promise((resolve) => setImmediate(resolve));
+      expect(warnings.filter((w) => w.name === 'MaxListenersExceededWarning')).toEqual([]);
+      // Calls that ended leave nothing on a signal that lives on.
+      const lasting = new AbortController();
+      const served = createRouter({ catalog, handlers: { balance: { app: async () => 'ok' } } });
+      track(served);
+      const pending = Array.from({ length: 50 }, () => served.execute('balance', {}, { signal: lasting.signal }));
+      expect(getEventListeners(lasting.signal, 'abort').length).toBeLessThanOrEqual(1);
+      expect((await Promise.all(pending)).every((o) => o.kind === 'served')).toBe(true);
+      expect(getEventListeners(lasting.signal, 'abort')).toHaveLength(0);
+    } finally {
+      process.off('warning', onWarning);
+    }
   });
 });

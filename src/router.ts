@@ -262,6 +262,8 @@ class Call {
   declare readonly amount: number | undefined;
   declare readonly user: Readonly<Record<string, unknown>> | undefined;
   declare readonly scope: string | undefined;
+  /** The caller's signal, checked: it cancels the call. */
+  declare signal: AbortSignal | undefined;
   declare cancelledBy: 'signal' | 'dispose' | undefined;
   declare current: AttemptRun | undefined;
   declare readonly op: OperationState;
@@ -290,6 +292,7 @@ class Call {
     this.amount = amount;
     this.user = user;
     this.scope = scope;
+    this.signal = undefined;
     this.cancelledBy = undefined;
     this.current = undefined;
     this.op = op;
@@ -537,6 +540,7 @@ class RouterImpl {
   private version = 0;
   private readonly scopeOptions: ResolvedScopeOptions;
   private sweepTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly signalCalls = new WeakMap<AbortSignal, { calls: Set<Call>; onAbort: () => void }>();
 
   constructor(options: RouterOptions<AnyCatalog, Handlers<AnyCatalog>>) {
     if (!options || typeof options !== 'object') {
@@ -618,12 +622,50 @@ class RouterImpl {
       return Promise.reject(error);
     }
     this.refreshOutages();
-    const signal = ctx?.signal;
+    const signal = call.signal;
     if (!signal) return this.start(call);
-    if (signal.aborted) call.cancelledBy = 'signal';
-    const onAbort = () => call.cancel('signal');
-    signal.addEventListener('abort', onAbort, { once: true });
-    return this.start(call).finally(() => signal.removeEventListener('abort', onAbort));
+    if (call.cancelledBy) return this.start(call);
+    try {
+      this.watch(signal, call);
+    } catch (error) {
+      return Promise.reject(
+        new InvalidInputError(call.op.id, [
+          { path: 'ctx.signal', message: `addEventListener threw: ${describe(error)}` },
+        ]),
+      );
+    }
+    return this.start(call).finally(() => this.unwatch(signal, call));
+  }
+
+  /**
+   * One abort listener per signal, however many calls share it: a long-lived signal (a
+   * server's shutdown signal) on many concurrent calls would otherwise pass Node's listener
+   * limit and print a leak warning.
+   */
+  private watch(signal: AbortSignal, call: Call): void {
+    let watched = this.signalCalls.get(signal);
+    if (!watched) {
+      const calls = new Set<Call>();
+      const onAbort = () => {
+        this.signalCalls.delete(signal);
+        for (const c of calls) c.cancel('signal');
+      };
+      watched = { calls, onAbort };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.signalCalls.set(signal, watched);
+    }
+    watched.calls.add(call);
+  }
+
+  private unwatch(signal: AbortSignal, call: Call): void {
+    const watched = this.signalCalls.get(signal);
+    if (!watched?.calls.delete(call) || watched.calls.size > 0) return;
+    this.signalCalls.delete(signal);
+    try {
+      signal.removeEventListener('abort', watched.onAbort);
+    } catch {
+      // A signal that accepted a listener and refuses to drop it: the listener only finds an empty set.
+    }
   }
 
   private start(call: Call): Promise<Outcome> {
@@ -1097,43 +1139,92 @@ class RouterImpl {
 
   private callOf(op: OperationState, ctx: CallContext | undefined, method: string): Call {
     if (ctx === undefined) return new Call(op, DEFAULT_LOCALE, undefined, undefined, undefined, undefined, undefined);
-    const issues: ConfigIssue[] = [];
     if (typeof ctx !== 'object' || ctx === null) {
       throw new InvalidInputError(op.id, [
         { path: 'ctx', message: `expected an object as the third argument of ${method}` },
       ]);
     }
-    if (ctx.locale !== undefined && !isLocale(ctx.locale)) {
-      issues.push({ path: 'ctx.locale', message: `expected 'fr' or 'en', got ${JSON.stringify(ctx.locale)}` });
+    let fields: CallFields;
+    try {
+      // Each field read once: a getter may answer differently the second time.
+      fields = {
+        locale: ctx.locale,
+        idempotencyKey: ctx.idempotencyKey,
+        signal: ctx.signal,
+        exclude: ctx.exclude,
+        amount: ctx.amount,
+        user: ctx.user,
+        scope: ctx.scope,
+      };
+    } catch {
+      fields = readEach(op.id, ctx);
     }
-    if (
-      ctx.amount !== undefined &&
-      !(typeof ctx.amount === 'number' && Number.isFinite(ctx.amount) && ctx.amount >= 0)
-    ) {
-      issues.push({ path: 'ctx.amount', message: `expected a finite number ≥ 0, got ${String(ctx.amount)}` });
+    const { locale, idempotencyKey, signal, amount, user, scope } = fields;
+    const issues: ConfigIssue[] = [];
+    if (locale !== undefined && !isLocale(locale)) {
+      issues.push({ path: 'ctx.locale', message: `expected 'fr' or 'en', got ${describe(locale)}` });
     }
-    if (ctx.idempotencyKey !== undefined && (typeof ctx.idempotencyKey !== 'string' || ctx.idempotencyKey === '')) {
+    if (amount !== undefined && !(typeof amount === 'number' && Number.isFinite(amount) && amount >= 0)) {
+      issues.push({ path: 'ctx.amount', message: `expected a finite number ≥ 0, got ${describe(amount)}` });
+    }
+    if (idempotencyKey !== undefined && (typeof idempotencyKey !== 'string' || idempotencyKey === '')) {
       issues.push({ path: 'ctx.idempotencyKey', message: 'expected a non-empty string' });
     }
-    let exclude: Set<string> | undefined;
-    if (ctx.exclude !== undefined) {
-      if (!Array.isArray(ctx.exclude))
-        issues.push({ path: 'ctx.exclude', message: 'expected an array of channel ids' });
-      else {
-        for (const ch of ctx.exclude) {
-          if (!Object.hasOwn(this.catalog.channels, ch))
-            throw new UnknownChannelError(String(ch), 'ctx.exclude', this.channelIds);
-        }
-        if (ctx.exclude.length) exclude = new Set(ctx.exclude);
-      }
+    if (user !== undefined && (typeof user !== 'object' || user === null)) {
+      issues.push({ path: 'ctx.user', message: `expected an object, got ${describe(user)}` });
     }
-    const scope = ctx.scope;
+    let aborted = false;
+    if (signal !== undefined) {
+      const state = signalState(signal);
+      if (state === undefined)
+        issues.push({ path: 'ctx.signal', message: `expected an AbortSignal, got ${describe(signal)}` });
+      else aborted = state;
+    }
+    const exclude = this.excludeOf(fields.exclude, issues);
     if (scope !== undefined) {
       const problem = scopeProblem(scope);
       if (problem) issues.push({ path: 'ctx.scope', message: problem });
     }
     if (issues.length) throw new InvalidInputError(op.id, issues);
-    return new Call(op, ctx.locale ?? DEFAULT_LOCALE, exclude, ctx.amount, ctx.user, ctx.idempotencyKey, scope);
+    const call = new Call(
+      op,
+      (locale as Locale | undefined) ?? DEFAULT_LOCALE,
+      exclude,
+      amount as number | undefined,
+      user as Readonly<Record<string, unknown>> | undefined,
+      idempotencyKey as string | undefined,
+      scope as string | undefined,
+    );
+    if (signal !== undefined) {
+      call.signal = signal as AbortSignal;
+      if (aborted) call.cancelledBy = 'signal';
+    }
+    return call;
+  }
+
+  private excludeOf(exclude: unknown, issues: ConfigIssue[]): Set<string> | undefined {
+    if (exclude === undefined) return undefined;
+    let list: unknown[];
+    try {
+      if (!Array.isArray(exclude)) throw new TypeError('not an array');
+      // A copy, read once: a proxy or a getter cannot change it under us.
+      list = Array.from(exclude as unknown[]);
+    } catch {
+      issues.push({ path: 'ctx.exclude', message: 'expected an array of channel ids' });
+      return undefined;
+    }
+    let bad = false;
+    list.forEach((ch, i) => {
+      if (typeof ch !== 'string') {
+        bad = true;
+        issues.push({ path: `ctx.exclude[${i}]`, message: `expected a channel id, got ${describe(ch)}` });
+      }
+    });
+    if (bad) return undefined;
+    for (const ch of list as string[]) {
+      if (!Object.hasOwn(this.catalog.channels, ch)) throw new UnknownChannelError(ch, 'ctx.exclude', this.channelIds);
+    }
+    return list.length ? new Set(list as string[]) : undefined;
   }
 
   private validateInput(op: OperationState, input: unknown): unknown {
@@ -1371,6 +1462,65 @@ class RouterImpl {
     this.listeners.clear();
     this.emitter.removeAllListeners();
   }
+}
+
+/** What a call context holds, each field read once. */
+interface CallFields {
+  readonly locale: unknown;
+  readonly idempotencyKey: unknown;
+  readonly signal: unknown;
+  readonly exclude: unknown;
+  readonly amount: unknown;
+  readonly user: unknown;
+  readonly scope: unknown;
+}
+
+const CALL_FIELDS = ['locale', 'idempotencyKey', 'signal', 'exclude', 'amount', 'user', 'scope'] as const;
+
+/** The slow path, once some read threw: which fields could not be read, each with its path. */
+function readEach(operation: string, ctx: object): never {
+  try {
+    Reflect.getPrototypeOf(ctx);
+  } catch {
+    throw new InvalidInputError(operation, [{ path: 'ctx', message: 'could not be read (a revoked proxy?)' }]);
+  }
+  const issues: ConfigIssue[] = [];
+  for (const key of CALL_FIELDS) {
+    try {
+      void (ctx as Record<string, unknown>)[key];
+    } catch (error) {
+      issues.push({ path: `ctx.${key}`, message: `could not be read: ${describe(error)}` });
+    }
+  }
+  throw new InvalidInputError(operation, issues);
+}
+
+/** `aborted` of something shaped like an AbortSignal, or undefined when it is not one. */
+function signalState(value: unknown): boolean | undefined {
+  try {
+    if (typeof value !== 'object' || value === null) return undefined;
+    const s = value as AbortSignal;
+    if (typeof s.addEventListener !== 'function' || typeof s.removeEventListener !== 'function') return undefined;
+    const aborted = s.aborted;
+    return typeof aborted === 'boolean' ? aborted : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A value named in an error message, without calling anything of it. */
+function describe(value: unknown): string {
+  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
+  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
+  if (value === null) return 'null';
+  if (typeof value !== 'object') return typeof value;
+  try {
+    // instanceof and name may throw on a proxy or a hostile getter.
+    if (value instanceof Error && typeof value.name === 'string') return value.name;
+  } catch {
+    // fall through
+  }
+  return 'an object';
 }
 
 /** A record's own value at a user-given key: never one inherited from Object.prototype. */
