@@ -148,6 +148,8 @@ export interface RouteBreaker<A> {
    * closes a half-open breaker; a failure may open it, by opossum's own rule.
    */
   countSettled(failed: boolean): void;
+  /** A counted call cancelled by its caller: it proves nothing, so it changes no state. */
+  countCancelled(): void;
   shutdown(): void;
 }
 
@@ -259,6 +261,10 @@ class OpossumRoute<A> implements RouteBreaker<A> {
     }
     if (fires < cb.volumeThreshold && !halfOpen) return;
     if ((failures / fires) * 100 > this.threshold || halfOpen) cb.open();
+  }
+
+  countCancelled(): void {
+    this.catchUp();
   }
 
   shutdown(): void {

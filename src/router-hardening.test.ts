@@ -385,3 +385,77 @@ describe('one long-lived signal shared by many calls', () => {
     }
   });
 });
+
+describe('a cancelled half-open trial proves nothing', () => {
+  const hangUntilAborted: Handler = (_input, ctx) =>
+    new Promise((_, reject) => ctx.signal.addEventListener('abort', () => reject(ctx.signal.reason)));
+
+  function openBreaker() {
+    let mode: 'fail' | 'hang' = 'fail';
+    const app = vi.fn((input: unknown, ctx: HandlerContext) =>
+      mode === 'fail' ? Promise.reject(new Error('down')) : hangUntilAborted(input, ctx),
+    );
+    const r = track(
+      createRouter({
+        catalog,
+        handlers: { balance: { app, web: async () => 'web' }, transfer: { app } },
+        breaker: { timeout: false, volumeThreshold: 2, resetTimeout: 30_000 },
+      }),
+    );
+    const states: string[] = [];
+    r.on('breaker', (e) => states.push(`${e.operation}/${e.state}`));
+    return {
+      r,
+      app,
+      states,
+      hang: () => {
+        mode = 'hang';
+      },
+      fail: () => {
+        mode = 'fail';
+      },
+    };
+  }
+
+  for (const operation of ['balance', 'transfer'] as const) {
+    it(`${operation}: the caller's abort leaves the breaker open, the route not announced healthy`, async () => {
+      const { r, app, states, hang } = openBreaker();
+      await r.execute(operation, {});
+      await r.execute(operation, {});
+      expect(states).toEqual([`${operation}/open`]);
+      await vi.advanceTimersByTimeAsync(30_000);
+      expect(states).toEqual([`${operation}/open`, `${operation}/half-open`]);
+      hang();
+      const controller = new AbortController();
+      const trial = r.execute(operation, {}, { signal: controller.signal });
+      await vi.advanceTimersByTimeAsync(0);
+      controller.abort();
+      const outcome = await trial;
+      expect(outcome.kind === 'uncertain' || (outcome.kind === 'referred' && outcome.code === 'cancelled')).toBe(true);
+      expect(states).not.toContain(`${operation}/closed`);
+      expect(r.getSnapshot().channels.app.status).not.toBe('operational');
+      const calls = app.mock.calls.length;
+      const next = await r.execute(operation, {});
+      expect(next.attempts[0]).toMatchObject({ channel: 'app', result: 'skipped', why: 'breaker-open' });
+      expect(app).toHaveBeenCalledTimes(calls);
+    });
+  }
+
+  it('a call that started on a closed breaker and is cancelled once it half-opened does not close it', async () => {
+    const { r, states, hang, fail } = openBreaker();
+    hang();
+    const controller = new AbortController();
+    const early = r.execute('balance', {}, { signal: controller.signal });
+    await vi.advanceTimersByTimeAsync(0);
+    fail();
+    await r.execute('balance', {});
+    await r.execute('balance', {});
+    expect(states).toEqual(['balance/open']);
+    await vi.advanceTimersByTimeAsync(30_000);
+    expect(states).toEqual(['balance/open', 'balance/half-open']);
+    controller.abort();
+    expect(await early).toMatchObject({ kind: 'referred', code: 'cancelled' });
+    expect(states).toEqual(['balance/open', 'balance/half-open']);
+    expect(r.getSnapshot().channels.app.status).not.toBe('operational');
+  });
+});

@@ -392,6 +392,11 @@ class AttemptRun implements Deadline {
     return controller.signal;
   }
 
+  /** Run by opossum's `fire`: a half-open breaker's trial. */
+  get trial(): boolean {
+    return this.mode === FIRED;
+  }
+
   /** For opossum's `fire`. */
   start(): Promise<unknown> {
     return new Promise((resolve, reject) => {
@@ -489,8 +494,11 @@ class AttemptRun implements Deadline {
       else this.fired?.reject(value);
       return;
     }
-    // What opossum's errorFilter would say: a rejection or a cancellation is not the route's fault.
-    this.breaker.countSettled(!ok && this.router.countsAgainst(value, this));
+    // A cancellation says nothing of the route: neither a success (which would close a breaker
+    // that half-opened meanwhile) nor a failure.
+    if (this.kind === 'cancelled') this.breaker.countCancelled();
+    // What opossum's errorFilter would say: a rejection is the operation's answer, not the route's fault.
+    else this.breaker.countSettled(!ok && this.router.countsAgainst(value, this));
     if (this.mode === STARTING) this.syncEnd = { ok, value };
     else this.router.resume(this, ok, value);
   }
@@ -771,8 +779,11 @@ class RouterImpl {
   /** Whether a handler's error counts against its breaker (opossum's errorFilter, inverted). */
   countsAgainst(error: unknown, run: AttemptRun): boolean {
     const kind = this.classify(error, run);
-    // A rejection is the operation's answer, a cancellation the caller's: neither is the route's fault.
-    return kind !== 'rejection' && kind !== 'cancelled';
+    // A rejection is the operation's answer: not the route's fault. A cancellation is the
+    // caller's, but a half-open trial that opossum saw "succeed" would close the breaker on no
+    // evidence: a cancelled trial counts as failed, so the breaker opens again.
+    if (kind === 'cancelled') return run.trial;
+    return kind !== 'rejection';
   }
 
   private uncertain(op: OperationState, route: RouteState, call: Call, attempts: Attempt[], failed: Set<string>) {
