@@ -459,3 +459,62 @@ describe('a cancelled half-open trial proves nothing', () => {
     expect(r.getSnapshot().channels.app.status).not.toBe('operational');
   });
 });
+
+describe('the snapshot sees every change it shows', () => {
+  const tomorrow = () => Date.now() + 86_400_000;
+
+  it('an outage replaced by one with the same id, in one synchronous block, is a new snapshot', async () => {
+    const r = track(createRouter({ catalog, handlers: {} }));
+    const listener = vi.fn();
+    r.subscribe(listener);
+    r.declareOutage({ id: 'inc-1', channels: ['app'], reason: 'App down' });
+    await vi.advanceTimersByTimeAsync(0);
+    const before = r.getSnapshot();
+    expect(listener).toHaveBeenCalledTimes(1);
+    r.endOutage('inc-1');
+    const replacement = r.declareOutage({ id: 'inc-1', channels: ['app'], reason: 'App down' });
+    await vi.advanceTimersByTimeAsync(0);
+    const after = r.getSnapshot();
+    expect(after).not.toBe(before);
+    expect(after.version).toBe(before.version + 1);
+    expect(after.outages[0]).toBe(replacement);
+    expect(listener).toHaveBeenCalledTimes(2);
+  });
+
+  it('a scheduled outage replaced with another end is a new snapshot', async () => {
+    const r = track(createRouter({ catalog, handlers: {} }));
+    r.declareOutage({
+      id: 'maint',
+      kind: 'maintenance',
+      channels: ['web'],
+      reason: 'Maintenance',
+      from: tomorrow(),
+      until: tomorrow() + 3_600_000,
+    });
+    const before = r.getSnapshot();
+    r.endOutage('maint');
+    r.declareOutage({
+      id: 'maint',
+      kind: 'maintenance',
+      channels: ['web'],
+      reason: 'Maintenance',
+      from: tomorrow(),
+      until: tomorrow() + 7_200_000,
+    });
+    const after = r.getSnapshot();
+    expect(after).not.toBe(before);
+    expect(after.version).toBe(before.version + 1);
+    expect(after.outages[0]?.until).not.toBe(before.outages[0]?.until);
+  });
+
+  it('a recomputation with nothing changed keeps the same object', async () => {
+    const r = track(createRouter({ catalog, handlers: {} }));
+    const o = r.declareOutage({ id: 'x', channels: ['phone'], reason: 'Phone down' });
+    const first = r.getSnapshot();
+    r.setRemoteDown('feed', []);
+    r.setRemoteDown('feed', [{ operation: 'balance', channel: 'web' }]);
+    r.setRemoteDown('feed', []);
+    expect(r.getSnapshot()).toBe(first);
+    expect(first.outages).toEqual([o]);
+  });
+});

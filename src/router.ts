@@ -36,7 +36,7 @@ import {
   Uncertain,
 } from './outcome.js';
 import { type ResolvedScopeOptions, resolveScopeOptions, type ScopeOptions, scopeProblem } from './scopes.js';
-import { computeStatus, fingerprint, type RouteView, type Snapshot } from './snapshot.js';
+import { computeStatus, fingerprint, type RouteView, type Snapshot, sameStatus } from './snapshot.js';
 import { type StandardSchemaV1, validateSync } from './standard-schema.js';
 import { DEFAULT_LOCALE, isLocale, type Locale, localise } from './text.js';
 import { isPlainObject } from './validate.js';
@@ -1426,7 +1426,7 @@ class RouterImpl {
       this.dirty = false;
       const status = computeStatus(this.statusInput());
       const print = fingerprint(status);
-      if (print !== this.snapshotPrint) {
+      if (!sameStatus(this.snapshot, this.snapshotPrint, status, print)) {
         this.snapshotPrint = print;
         this.snapshot = Object.freeze({
           version: this.snapshot.version + 1,
