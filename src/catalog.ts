@@ -259,11 +259,25 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** Catalogues this module validated: `ensureCatalog` does not validate them twice. */
+const validated = new WeakSet<object>();
+
 function validate(input: unknown): AnyCatalog {
   const parsed = parseWith(catalogSchema, input);
   const issues = [...parsed.issues, ...crossCheck(input)];
   if (issues.length > 0 || !parsed.data) throw new ConfigError('catalogue', issues);
-  return deepFreeze(parsed.data) as AnyCatalog;
+  const catalog = deepFreeze(parsed.data) as AnyCatalog;
+  validated.add(catalog);
+  return catalog;
+}
+
+/**
+ * A checked catalogue: one from `defineCatalog` or `parseCatalog` as it is, anything else
+ * (a raw object that never went through them) validated. Throws `ConfigError` with every problem.
+ */
+export function ensureCatalog(catalog: unknown): AnyCatalog {
+  if (typeof catalog === 'object' && catalog !== null && validated.has(catalog)) return catalog as AnyCatalog;
+  return validate(catalog);
 }
 
 /**

@@ -518,3 +518,68 @@ describe('the snapshot sees every change it shows', () => {
     expect(first.outages).toEqual([o]);
   });
 });
+
+describe('createRouter options are checked up front', () => {
+  for (const [what, now] of [
+    ['NaN', () => Number.NaN],
+    ['Infinity', () => Number.POSITIVE_INFINITY],
+    ['a string', () => '2026-01-05'],
+    ['past what a Date holds', () => 1e20],
+    [
+      'a throw',
+      () => {
+        throw new Error('no clock');
+      },
+    ],
+  ] as const) {
+    it(`a clock answering ${what} is a ConfigError at clock.now`, () => {
+      let error: unknown;
+      try {
+        createRouter({ catalog, handlers: {}, clock: { now: now as () => number } });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).issues.map((i) => i.path)).toEqual(['clock.now']);
+    });
+  }
+
+  it('a clock that starts answering NaN later: Date.now is used, one warning, no RangeError', async () => {
+    let t: number = Date.now();
+    const r = track(
+      createRouter({ catalog, handlers: { balance: { app: async () => 'ok' } }, clock: { now: () => t } }),
+    );
+    const warnings: string[] = [];
+    r.on('warning', (w) => warnings.push(w.code));
+    t = Number.NaN;
+    const outage = r.declareOutage({ channels: ['phone'], reason: 'Phone down', until: Date.now() + 60_000 });
+    expect(outage.declaredAt).toBe(new Date().toISOString());
+    expect(await r.execute('balance', {})).toMatchObject({ kind: 'served' });
+    expect(await r.execute('transfer', {})).toMatchObject({ kind: 'referred' });
+    expect(r.getSnapshot().outages).toEqual([outage]);
+    expect(warnings).toEqual(['clock-invalid']);
+  });
+
+  it('a raw catalogue whose route names an unknown channel is a ConfigError with its path', () => {
+    const raw = {
+      channels: { app: { kind: 'digital', label: 'app' } },
+      operations: { transfer: { label: 'Transfer', routes: [{ channel: 'app' }, { channel: 'nowhere' }] } },
+    };
+    let error: unknown;
+    try {
+      createRouter({ catalog: raw as never, handlers: {} });
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues.map((i) => i.path)).toContain('operations.transfer.routes[1].channel');
+  });
+
+  it('a raw catalogue that is valid works like a defined one', async () => {
+    const raw = JSON.parse(JSON.stringify(catalog));
+    const r = track(
+      createRouter({ catalog: raw, handlers: { transfer: { app: async () => 1 } } }),
+    ) as unknown as Router;
+    expect(await r.execute('transfer', {})).toMatchObject({ kind: 'served', value: 1 });
+  });
+});

@@ -8,7 +8,16 @@ import {
   type RouteBreaker,
   resolveBreakerOptions,
 } from './breaker.js';
-import type { AnyCatalog, Channel, ChannelIdOf, Operation, OperationIdOf, Route, RouteChannelOf } from './catalog.js';
+import {
+  type AnyCatalog,
+  type Channel,
+  type ChannelIdOf,
+  ensureCatalog,
+  type Operation,
+  type OperationIdOf,
+  type Route,
+  type RouteChannelOf,
+} from './catalog.js';
 import { type Deadline, Deadlines, MAX_DELAY } from './deadlines.js';
 import {
   CancelledError,
@@ -539,6 +548,7 @@ class RouterImpl {
   private nextOutageChange = Number.POSITIVE_INFINITY;
   private outageTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
+  private clockWarned = false;
   private snapshot: Snapshot;
   private snapshotPrint: string;
   private dirty = false;
@@ -560,24 +570,27 @@ class RouterImpl {
         { path: 'catalog', message: 'expected a catalogue from defineCatalog, parseCatalog or a preset' },
       ]);
     }
-    this.catalog = catalog;
+    // A raw object that never went through defineCatalog or parseCatalog is validated here,
+    // so a route naming an unknown channel is a ConfigError now, not a TypeError later.
+    this.catalog = ensureCatalog(catalog);
     this.breakerOptions = resolveBreakerOptions(options.breaker);
     this.clock = options.clock ?? { now: Date.now };
-    if (typeof this.clock.now !== 'function') {
+    const first = typeof this.clock?.now === 'function' ? readClock(this.clock) : undefined;
+    if (first === undefined) {
       throw new ConfigError('router options', [
-        { path: 'clock.now', message: 'expected a function returning epoch ms' },
+        { path: 'clock.now', message: 'expected a function returning epoch ms (a finite number a Date can hold)' },
       ]);
     }
     this.classifyFn = options.classify;
-    this.scopeOptions = resolveScopeOptions(options.scopes, catalog);
+    this.scopeOptions = resolveScopeOptions(options.scopes, this.catalog);
     this.rotation = new BucketRotation(
       Math.max(1, Math.floor(this.breakerOptions.rollingCountTimeout / this.breakerOptions.rollingCountBuckets)),
     );
-    this.channelIds = Object.keys(catalog.channels);
+    this.channelIds = Object.keys(this.catalog.channels);
     const handlers = (options.handlers ?? {}) as Record<string, Record<string, unknown> | undefined>;
-    const issues = checkHandlers(catalog, handlers, options.inputs ?? {});
+    const issues = checkHandlers(this.catalog, handlers, options.inputs ?? {});
     if (issues.length) throw new ConfigError('router options', issues);
-    for (const [id, def] of Object.entries(catalog.operations) as [string, Operation][]) {
+    for (const [id, def] of Object.entries(this.catalog.operations) as [string, Operation][]) {
       const op: OperationState = {
         id,
         def,
@@ -592,7 +605,7 @@ class RouterImpl {
           index,
           channel: route.channel,
           def: route,
-          channelDef: ownValue(catalog.channels as Record<string, Channel>, route.channel) as Channel,
+          channelDef: ownValue(this.catalog.channels as Record<string, Channel>, route.channel) as Channel,
           handler,
           automated: handler !== undefined,
           breaker: undefined,
@@ -612,8 +625,24 @@ class RouterImpl {
     }
     const status = computeStatus(this.statusInput());
     this.snapshotPrint = fingerprint(status);
-    this.snapshot = Object.freeze({ version: 1, at: new Date(this.clock.now()).toISOString(), ...status });
+    this.snapshot = Object.freeze({ version: 1, at: new Date(this.now()).toISOString(), ...status });
     this.notifiedVersion = 1;
+  }
+
+  /**
+   * The injected clock, checked: a clock that starts answering NaN, Infinity or a non-number
+   * (or throws) is a programmer error that must not turn into a RangeError in the middle of a
+   * call. The router warns once (`clock-invalid`) and reads Date.now instead until the clock
+   * answers sensibly again.
+   */
+  private now(): number {
+    const t = readClock(this.clock);
+    if (t !== undefined) return t;
+    if (!this.clockWarned) {
+      this.clockWarned = true;
+      this.warn('clock-invalid', 'The clock option returned something other than epoch ms; Date.now is used instead');
+    }
+    return Date.now();
   }
 
   // ---- execute ----------------------------------------------------------------------------
@@ -814,7 +843,7 @@ class RouterImpl {
    * them afresh.
    */
   private referralParts(op: OperationState, call: Call, failed: Set<string> | undefined): ReferralParts {
-    const now = this.clock.now();
+    const now = this.now();
     let key: string | undefined;
     if (!call.exclude && call.amount === undefined && !call.cancelledBy && !this.scopeDownIn(op, call)) {
       // A scoped call sees its scope's breakers (none down here), not the routes' own.
@@ -924,7 +953,7 @@ class RouterImpl {
     if (this.unusableFor(route, call)) return call.exclude?.has(route.channel) ? 'excluded' : 'limit';
     if (route.blockedBy) return route.blockedBy.kind === 'maintenance' ? 'maintenance' : 'outage';
     // A closed office is not a failure: not tried, not counted, still offered with its hours.
-    if (route.channelDef.hours && !this.availabilityOf(route.channel, route.channelDef, this.clock.now()).openNow) {
+    if (route.channelDef.hours && !this.availabilityOf(route.channel, route.channelDef, this.now()).openNow) {
       return 'closed';
     }
     if (route.remoteDownSince !== undefined) return 'remote';
@@ -992,7 +1021,7 @@ class RouterImpl {
       return;
     }
     slot.halfOpenHeld = false;
-    const now = this.clock.now();
+    const now = this.now();
     const wasDown = slot.breakerDownSince !== undefined;
     if (state === 'closed') slot.breakerDownSince = undefined;
     else if (state === 'open') slot.breakerDownSince = slot.breakerDownSince ?? now;
@@ -1248,7 +1277,7 @@ class RouterImpl {
 
   declareOutage(input: OutageInput): Outage {
     if (this.disposed) throw new RouterDisposedError('declareOutage');
-    const now = this.clock.now();
+    const now = this.now();
     const outage = parseOutage(this.catalog, input, now);
     if (this.outages.get(outage.id)) {
       throw new ConfigError('outage', [
@@ -1267,14 +1296,14 @@ class RouterImpl {
     if (!outage) return undefined;
     this.started.delete(id);
     this.emit('outage', { type: 'ended', outage, expired: false });
-    this.applyOutages(this.clock.now());
+    this.applyOutages(this.now());
     return outage;
   }
 
   /** Cheap on the hot path: recomputes only when an outage started or ended since last time. */
   private refreshOutages(): void {
     if (this.nextOutageChange !== Number.POSITIVE_INFINITY) {
-      const now = this.clock.now();
+      const now = this.now();
       if (now >= this.nextOutageChange) this.applyOutages(now);
     }
   }
@@ -1327,7 +1356,7 @@ class RouterImpl {
     const delay = Math.min(MAX_DELAY, Math.max(1, this.nextOutageChange - now));
     this.outageTimer = setTimeout(() => {
       this.outageTimer = undefined;
-      const at = this.clock.now();
+      const at = this.now();
       if (at >= this.nextOutageChange) this.applyOutages(at);
       else this.scheduleOutageTimer(at);
     }, delay);
@@ -1364,7 +1393,7 @@ class RouterImpl {
       }
     });
     if (issues.length) throw new ConfigError('setRemoteDown', issues);
-    const now = this.clock.now();
+    const now = this.now();
     let changed = false;
     for (const op of this.operations.values()) {
       for (const r of op.routes) {
@@ -1390,7 +1419,7 @@ class RouterImpl {
       channelIds: this.channelIds,
       operations: this.routeViews,
       channelOutage: this.channelOutage,
-      outages: this.outages.current(this.clock.now()),
+      outages: this.outages.current(this.now()),
       majorOutageShare: this.scopeOptions.majorOutageShare,
     };
   }
@@ -1430,7 +1459,7 @@ class RouterImpl {
         this.snapshotPrint = print;
         this.snapshot = Object.freeze({
           version: this.snapshot.version + 1,
-          at: new Date(this.clock.now()).toISOString(),
+          at: new Date(this.now()).toISOString(),
           ...status,
         });
       }
@@ -1472,6 +1501,19 @@ class RouterImpl {
     this.rotation.stop();
     this.listeners.clear();
     this.emitter.removeAllListeners();
+  }
+}
+
+/** The largest instant a Date can hold, either side of 1970. */
+const MAX_TIME = 8.64e15;
+
+/** The clock's answer when it is epoch ms a Date can hold, else undefined. */
+function readClock(clock: Clock): number | undefined {
+  try {
+    const t = clock.now();
+    return typeof t === 'number' && t >= -MAX_TIME && t <= MAX_TIME ? t : undefined;
+  } catch {
+    return undefined;
   }
 }
 
