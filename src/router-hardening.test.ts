@@ -575,6 +575,29 @@ describe('createRouter options are checked up front', () => {
     expect((error as ConfigError).issues.map((i) => i.path)).toContain('operations.transfer.routes[1].channel');
   });
 
+  it('accepts undefined for every optional option, as exactOptionalPropertyTypes users pass it', async () => {
+    const r = track(
+      createRouter({
+        catalog,
+        handlers: { transfer: { app: async () => 1 } },
+        breaker: { timeout: undefined, volumeThreshold: undefined, resetTimeout: undefined },
+        scopes: { channels: undefined, idleEvictMs: undefined, majorOutageShare: undefined },
+        clock: undefined,
+        classify: undefined,
+        inputs: undefined,
+      }),
+    );
+    const outage = r.declareOutage({
+      channels: ['phone'],
+      reason: 'x',
+      until: undefined,
+      id: undefined,
+      from: undefined,
+    });
+    expect(outage.until).toBeUndefined();
+    expect(await r.execute('transfer', {})).toMatchObject({ kind: 'served' });
+  });
+
   it('a raw catalogue that is valid works like a defined one', async () => {
     const raw = JSON.parse(JSON.stringify(catalog));
     const r = track(

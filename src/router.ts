@@ -103,17 +103,17 @@ export interface RouterOptions<
   /** From `defineCatalog`, `parseCatalog` or a preset. */
   catalog: C;
   /** `handlers[operation][channel]`: a route with a handler is automated, one without is a referral. */
-  handlers?: H;
+  handlers?: H | undefined;
   /** opossum's option names, with defaults fit for a service (see `BreakerOptions`). */
-  breaker?: BreakerOptions;
+  breaker?: BreakerOptions | undefined;
   /** @default { now: Date.now } */
-  clock?: Clock;
+  clock?: Clock | undefined;
   /** @default NotExecutedError → 'not-executed', anything else → 'failure' */
-  classify?: Classify;
+  classify?: Classify | undefined;
   /** An input schema per operation (zod, valibot… any Standard Schema), checked before anything runs. */
-  inputs?: S;
+  inputs?: S | undefined;
   /** Breakers per scope (e.g. per office) for calls that name one; see `ScopeOptions`. */
-  scopes?: ScopeOptions<ChannelIdOf<C>>;
+  scopes?: ScopeOptions<ChannelIdOf<C>> | undefined;
 }
 
 /** What a call says about the person and the request. */
@@ -130,24 +130,24 @@ export type RouteRefOf<C extends AnyCatalog> = {
 
 export interface CallContext<Ch extends string = string> {
   /** @default 'fr' */
-  locale?: Locale;
+  locale?: Locale | undefined;
   /** Sent to every handler of this call; one is generated when absent. */
-  idempotencyKey?: string;
+  idempotencyKey?: string | undefined;
   /** Cancels the call: it then ends as `uncertain` (if a non-idempotent handler ran) or `referred`. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Channels this person cannot use (no app, no phone): never tried, never offered. */
-  exclude?: readonly Ch[];
+  exclude?: readonly Ch[] | undefined;
   /** Checked against each route's limits. */
-  amount?: number;
+  amount?: number | undefined;
   /** Anything about the person the handlers need; passed through untouched. */
-  user?: Readonly<Record<string, unknown>>;
+  user?: Readonly<Record<string, unknown>> | undefined;
   /**
    * Where the call happens (an office, a terminal, a region): on scoped routes it gets a
    * breaker of its own, so one scope's failures do not stop the others. A non-empty string of
    * at most 200 characters.
    * @example { scope: 'office-75001' }
    */
-  scope?: string;
+  scope?: string | undefined;
 }
 
 /** What `plan` says: the decision `execute` would take now, without running anything. */
