@@ -338,6 +338,51 @@ class Call {
   }
 }
 
+/**
+ * What a handler gets as `ctx`: a frozen object, not the router's attempt record, so nothing of
+ * the router leaks through it. The fields that cost nothing are own data (`{...ctx}` and
+ * `structuredClone` copy them); `signal` and `idempotencyKey` are getters made on first read,
+ * since an AbortSignal costs microseconds in Node 20 and a UUID a third of a whole call, and
+ * most handlers need neither or one. `JSON.stringify(ctx)` gives every field but the signal.
+ */
+class Context implements HandlerContext {
+  declare readonly operation: string;
+  declare readonly channel: string;
+  declare readonly attempt: number;
+  declare readonly locale: Locale;
+  declare readonly amount: number | undefined;
+  declare readonly user: Readonly<Record<string, unknown>> | undefined;
+  declare readonly scope: string | undefined;
+  /** Private: no copy carries the router's internals. */
+  readonly #run: AttemptRun;
+
+  constructor(run: AttemptRun) {
+    const call = run.call;
+    this.#run = run;
+    this.operation = run.route.op.id;
+    this.channel = run.route.channel;
+    this.attempt = run.attempt;
+    this.locale = call.locale;
+    this.amount = call.amount;
+    this.user = call.user;
+    this.scope = call.scope;
+    Object.freeze(this);
+  }
+
+  get signal(): AbortSignal {
+    return this.#run.signal;
+  }
+
+  get idempotencyKey(): string {
+    return this.#run.call.idempotencyKey();
+  }
+
+  /** Plain data: every field but the signal. */
+  toJSON(): Record<string, unknown> {
+    return { ...(this as object), idempotencyKey: this.idempotencyKey };
+  }
+}
+
 const FIRED = 0;
 const COUNTED = 1;
 const STARTING = 2;
@@ -422,37 +467,12 @@ class AttemptRun implements Deadline {
     this.mode = COUNTED;
   }
 
-  /**
-   * What the handler gets: plain data, frozen, so it spreads and serialises. The signal and the
-   * key are own getters, read on demand: a handler that ignores them costs no AbortController
-   * and no UUID.
-   */
-  private context(): HandlerContext {
-    const run = this;
-    const call = this.call;
-    return Object.freeze({
-      get signal() {
-        return run.signal;
-      },
-      get idempotencyKey() {
-        return call.idempotencyKey();
-      },
-      operation: this.route.op.id,
-      channel: this.route.channel,
-      attempt: this.attempt,
-      locale: call.locale,
-      amount: call.amount,
-      user: call.user,
-      scope: call.scope,
-    });
-  }
-
   private run(): void {
     this.call.current = this;
     this.router.deadlines.add(this.router.breakerOptions.timeout, this, this.startedAt);
     let result: unknown;
     try {
-      result = (this.route.handler as Handler)(this.call.input, this.context());
+      result = (this.route.handler as Handler)(this.call.input, new Context(this));
       if (result !== null && (typeof result === 'object' || typeof result === 'function')) {
         // Read once: a `then` getter or a `then` that throws is the handler failing, like a throw.
         const then = (result as PromiseLike<unknown>).then;
