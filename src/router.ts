@@ -474,11 +474,9 @@ class AttemptRun implements Deadline {
     try {
       result = (this.route.handler as Handler)(this.call.input, new Context(this));
       if (result !== null && (typeof result === 'object' || typeof result === 'function')) {
-        // Read once: a `then` getter or a `then` that throws is the handler failing, like a throw.
-        const then = (result as PromiseLike<unknown>).then;
-        if (typeof then === 'function') {
-          then.call(
-            result,
+        // Inside the try: a `then` getter or a `then` that throws is the handler failing, like a throw.
+        if (typeof (result as PromiseLike<unknown>).then === 'function') {
+          (result as PromiseLike<unknown>).then(
             (value: unknown) => this.settled(true, value),
             (error: unknown) => this.settled(false, error),
           );
