@@ -6,7 +6,7 @@
 
 import type { BreakerEvent } from '../events.js';
 import type { RouteRef } from '../router.js';
-import type { Batch } from './batch.js';
+import type { Batch, Reply } from './batch.js';
 import type { FleetContext } from './context.js';
 import type { FleetRoutesEvent } from './events.js';
 import { decideQuorum, type Trip } from './quorum.js';
@@ -49,7 +49,7 @@ export class TripSync {
   private readonly toRemove = new Set<string>();
   /** Members of this instance's that Redis held at the last read. */
   private ownInRedis = new Set<string>();
-  private reply: { value?: unknown; error?: Error } | undefined;
+  private reply: Reply | undefined;
   private readonly warnings: TripWarnings;
   /** What the fleet decided at the last good read, as the `routes` event and `decision` show it. */
   private view: FleetRoutesEvent | undefined;
