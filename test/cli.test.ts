@@ -198,7 +198,7 @@ describe('secours validate', () => {
     const run = await secours('validate', 'huge.json');
     expect(run).toEqual({
       code: 1,
-      stdout: 'huge.json: 1 problem\n  ✖ too large: more than 100000 values\n',
+      stdout: 'huge.json: 1 problem\n  ✖ too large: more than 100000 values → at channels\n',
       stderr: '',
     });
   });
