@@ -26,7 +26,7 @@ export function redisAvailable(suite: string): boolean {
   return false;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -69,6 +69,10 @@ async function waitForPing(port: number, limitMs: number): Promise<void> {
 export interface RedisServerOptions {
   /** Append-only file on (`appendfsync always`), so a restart keeps every write. @default false */
   appendonly?: boolean;
+  /** A port chosen by the caller (one a client already waits on). @default a free one */
+  port?: number;
+  /** More `redis-server` arguments, e.g. `['--replicaof', '127.0.0.1', '6379']`. */
+  args?: readonly string[];
 }
 
 export class RedisServer {
@@ -87,7 +91,7 @@ export class RedisServer {
     let lastError: unknown;
     // Another process may take the port between finding it free and the server binding it.
     for (let attempt = 0; attempt < 5; attempt++) {
-      const server = new RedisServer(await freePort(), dir, options);
+      const server = new RedisServer(options.port ?? (await freePort()), dir, options);
       try {
         await server.launch();
         return server;
@@ -106,6 +110,7 @@ export class RedisServer {
 
   private async launch(): Promise<void> {
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--dir', this.dir];
+    args.push(...(this.options.args ?? []));
     args.push(
       ...(this.options.appendonly ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
     );
@@ -149,4 +154,17 @@ export class RedisServer {
     await this.exited;
     rmSync(this.dir, { recursive: true, force: true });
   }
+}
+
+/**
+ * Commands the server has run so far (INFO commandstats), leaving out the INFO calls that read
+ * them: the difference between two readings is what clients sent in between.
+ */
+export async function commandsRun(admin: { info(section: string): Promise<string> }): Promise<number> {
+  const info = await admin.info('commandstats');
+  let total = 0;
+  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
+    if (match[1] !== 'info') total += Number(match[2]);
+  }
+  return total;
 }

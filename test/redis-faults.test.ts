@@ -1,0 +1,146 @@
+// The fleet on a bad day, against a real redis-server: outages other fleets would loop on, clocks
+// that disagree, Redis refusing commands (out of memory, read-only replica, ACL), garbage and huge
+// values. Nothing may loop faster than the heartbeat, nothing may be read as data that is not.
+
+import { Redis } from 'ioredis';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import type { Warning } from '../src/events.js';
+import { createRouter, defineCatalog } from '../src/index.js';
+import { connectFleet, type Fleet } from '../src/redis/index.js';
+import { freshSync, type Instance, next, outageIds, startInstance, until, untilSynced } from './helpers/fleet.js';
+import { commandsRun, RedisServer, redisAvailable } from './helpers/redis-server.js';
+
+const available = redisAvailable('the Redis fault suite (test/redis-faults.test.ts)');
+const LONG_ID = `c${'x'.repeat(199)}`;
+const SYSTEM = 'Système central';
+const catalog = defineCatalog({
+  channels: {
+    [LONG_ID]: { kind: 'digital', label: 'A channel with a long id' },
+    app: { kind: 'digital', label: 'App', dependsOn: [SYSTEM] },
+    counter: { kind: 'in-person', label: 'Counter' },
+  },
+  operations: {
+    balance: { label: 'Balance', routes: [{ channel: 'app' }, { channel: LONG_ID }, { channel: 'counter' }] },
+  },
+});
+
+/** Commands per instance a quiet fleet may send in `windowMs`: one round trip per heartbeat (and one spare). */
+const ROUND_TRIP_COMMANDS = 16;
+const restingBudget = (windowMs: number, heartbeatMs: number) =>
+  (Math.ceil(windowMs / heartbeatMs) + 2) * ROUND_TRIP_COMMANDS;
+const pause = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+describe.skipIf(!available)('secours/redis under faults', () => {
+  let server: RedisServer;
+  let admin: Redis;
+  let namespace = 0;
+  const instances: Instance[] = [];
+  const closers: (() => Promise<void> | void)[] = [];
+  const ns = () => `f${namespace}`;
+  const key = (name: string) => `secours:{${ns()}}:${name}`;
+  const start = (
+    id: string,
+    options: Parameters<typeof startInstance>[2] = {},
+    more?: Parameters<typeof startInstance>[3],
+  ) => {
+    const instance = startInstance(server.url, id, { namespace: ns(), ...options }, more);
+    instances.push(instance);
+    return instance;
+  };
+  /** Commands sent per instance over `windowMs` of real time (the window bounds the count, nothing is timed). */
+  const commandsPerInstance = async (count: number, windowMs: number) => {
+    const before = await commandsRun(admin);
+    await pause(windowMs);
+    return ((await commandsRun(admin)) - before) / count;
+  };
+
+  beforeAll(async () => {
+    server = await RedisServer.start();
+    admin = new Redis(server.url, { retryStrategy: () => 50 });
+    admin.on('error', () => {});
+  });
+  afterEach(async () => {
+    await admin.config('SET', 'maxmemory', '0');
+    await Promise.all(instances.splice(0).map((i) => i.close()));
+    for (const close of closers.splice(0)) await close();
+    namespace++;
+  });
+  afterAll(async () => {
+    admin?.disconnect();
+    await server?.stop();
+  });
+
+  function customInstance(id: string, clock?: { now(): number }) {
+    const redis = new Redis(server.url, { retryStrategy: () => 50 });
+    redis.on('error', () => {});
+    const router = createRouter({ catalog, handlers: {}, ...(clock ? { clock } : {}) });
+    const fleet = connectFleet(router, { redis, namespace: ns(), instanceId: id, heartbeatMs: 200 });
+    const warnings: Warning[] = [];
+    fleet.on('warning', (w) => warnings.push(w));
+    closers.push(async () => {
+      await fleet.close();
+      router.dispose();
+      redis.disconnect();
+    });
+    return { router, fleet, warnings };
+  }
+
+  it('outages the router accepts (a system with an accent and a space, a 200-character channel id, an end past year 9999) reach the other instance, and nobody loops', async () => {
+    const [a, b] = [customInstance('a'), customInstance('b')];
+    await Promise.all([a.fleet.ready, b.fleet.ready]);
+    const resting = await commandsPerInstance(2, 1_000);
+    expect(resting).toBeLessThanOrEqual(restingBudget(1_000, 200));
+
+    a.router.declareOutage({ id: 'system', systems: [SYSTEM], reason: 'central system down' });
+    a.router.declareOutage({ id: 'long', channels: [LONG_ID], reason: 'long id down' });
+    a.router.declareOutage({ id: 'far', channels: ['counter'], reason: 'closed', until: Date.UTC(10_000, 0, 1) });
+    await until(b.router, () => b.router.getSnapshot().outages.length === 3, 'the three outages on b');
+    expect(b.router.getSnapshot().channels.app.status).toBe('major_outage');
+    expect(b.router.getSnapshot().channels[LONG_ID].status).toBe('major_outage');
+    expect(b.router.getSnapshot().outages.find((o) => o.id === 'far')?.until).toBe('+010000-01-01T00:00:00.000Z');
+
+    // The storm this replaces was about 15,000 commands a second per instance.
+    expect(await commandsPerInstance(2, 1_000)).toBeLessThanOrEqual(restingBudget(1_000, 200));
+    expect([...a.warnings, ...b.warnings]).toEqual([]);
+  });
+
+  it('an own outage that ran out while remote ones were being applied is forgotten once, never written again', async () => {
+    let shift = 0;
+    const a = customInstance('a', { now: () => Date.now() + shift });
+    const b = customInstance('b');
+    await Promise.all([a.fleet.ready, b.fleet.ready]);
+    a.router.declareOutage({ id: 'short', channels: ['counter'], reason: 'short', until: Date.now() + 600 });
+    await until(b.router, () => b.router.getSnapshot().outages.length === 1, 'short on b');
+    // A's router now sees `short` over, and learns it while it applies B's outage.
+    shift = 1_000;
+    b.router.declareOutage({ id: 'remote', channels: ['app'], reason: 'remote' });
+    await until(
+      a.router,
+      () =>
+        a.router
+          .getSnapshot()
+          .outages.map((o) => o.id)
+          .join() === 'remote',
+      'remote only on a',
+    );
+    await pause(700);
+    expect(await commandsPerInstance(2, 1_000)).toBeLessThanOrEqual(restingBudget(1_000, 200));
+    expect(await admin.hkeys(key('outages'))).toEqual(['remote']);
+    expect(await admin.zcard(key('ended'))).toBe(0);
+    expect([...a.warnings, ...b.warnings]).toEqual([]);
+  });
+
+  it('a host clock 1 s behind Redis: its outage that ran out by Redis time is forgotten, not rewritten for a second, and no instance warns', async () => {
+    const a = customInstance('a', { now: () => Date.now() - 1_000 });
+    const b = customInstance('b', { now: () => Date.now() + 1_000 });
+    await Promise.all([a.fleet.ready, b.fleet.ready]);
+    // By Redis's clock it ended 700 ms ago; A's router keeps it 300 ms more.
+    a.router.declareOutage({ id: 'late', channels: ['counter'], reason: 'late', until: Date.now() - 700 });
+    expect(await commandsPerInstance(2, 1_500)).toBeLessThanOrEqual(restingBudget(1_500, 200));
+    expect(await admin.hkeys(key('outages'))).toEqual([]);
+    expect(a.router.getSnapshot().outages).toEqual([]);
+    expect(b.router.getSnapshot().outages).toEqual([]);
+    // B's clock is ahead: what it read had run out by its own clock: an expiry, not a foreign outage.
+    expect([...a.warnings, ...b.warnings]).toEqual([]);
+  });
+});
