@@ -95,9 +95,8 @@ class FleetImpl implements FleetContext, Fleet {
       },
       // Changes announced while not subscribed were not heard: read again.
       active: () => this.requestSync(),
-      error: (error) => {
-        if (!this.closed) this.warn('redis-unavailable', 'Could not subscribe to the fleet channel', { error });
-      },
+      // Once per spell of unavailability, like the client's own errors.
+      error: (error) => this.markUnavailable(error),
     });
     this.loop.start();
   }

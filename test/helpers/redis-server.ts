@@ -55,7 +55,8 @@ async function waitForPing(port: number, limitMs: number): Promise<void> {
         data += chunk.toString();
         if (data.includes('\r\n')) {
           socket.destroy();
-          resolve(data.startsWith('+PONG'));
+          // A server with a password answers NOAUTH: it is up all the same.
+          resolve(data.startsWith('+PONG') || data.startsWith('-NOAUTH'));
         }
       });
       socket.on('error', () => resolve(false));
