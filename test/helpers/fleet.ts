@@ -23,9 +23,9 @@ export function startInstance(
   url: string,
   id: string,
   options: Partial<Omit<FleetOptions, 'redis' | 'instanceId'>> = {},
-  more: { redis?: RedisOptions; clock?: Clock } = {},
+  more: { redis?: RedisOptions; clock?: Clock; client?: Redis } = {},
 ): Instance {
-  const redis = new Redis(url, { retryStrategy: () => 50, ...more.redis });
+  const redis = more.client ?? new Redis(url, { retryStrategy: () => 50, ...more.redis });
   // The fleet reports connection errors as warnings while connected; after close, they are dropped.
   redis.on('error', () => {});
   const instance = {
