@@ -2,15 +2,19 @@
 // that disagree, Redis refusing commands (out of memory, read-only replica, ACL), garbage and huge
 // values. Nothing may loop faster than the heartbeat, nothing may be read as data that is not.
 
+import { setFlagsFromString } from 'node:v8';
+import vm from 'node:vm';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
 import type { Warning } from '../src/events.js';
 import { createRouter, defineCatalog } from '../src/index.js';
 import { connectFleet } from '../src/redis/index.js';
-import { until } from './helpers/fleet.js';
+import { next, until } from './helpers/fleet.js';
 import { fleetSuite, pause } from './helpers/fleet-suite.js';
 import { redisAvailable } from './helpers/redis-server.js';
 
+// A collection on demand, to measure what is retained rather than what is not yet collected.
+setFlagsFromString('--expose-gc');
 const available = redisAvailable('the Redis fault suite (test/redis-faults.test.ts)');
 const LONG_ID = `c${'x'.repeat(199)}`;
 const SYSTEM = 'Système central';
@@ -107,4 +111,51 @@ describe.skipIf(!available)('secours/redis under faults', () => {
     // B's clock is ahead: what it read had run out by its own clock: an expiry, not a foreign outage.
     expect([...a.warnings, ...b.warnings]).toEqual([]);
   });
+
+  it('20,000 garbage members in one round trip give a handful of warnings, not 20,000', async () => {
+    const b = suite.start('b', { heartbeatMs: 60_000 });
+    await b.fleet.ready;
+    for (const [name, member] of [
+      ['ended', (i: number) => `bad end ${i}`],
+      ['trips', (i: number) => `bad trip ${i}`],
+    ] as const) {
+      const members: (string | number)[] = [];
+      for (let i = 0; i < 20_000; i++) members.push(Date.now(), member(i));
+      await suite.admin.zadd(key(name), ...members);
+    }
+    const fields: string[] = [];
+    for (let i = 0; i < 20_000; i++) fields.push(`bad-${i}`, '{not json');
+    await suite.admin.hset(key('outages'), ...fields);
+    const round = next(b.fleet, 'synced');
+    await suite.admin.publish(key('changes'), 'someone');
+    await round;
+    // At most a few per kind and one summary each, per round trip.
+    expect(b.warnings.length).toBeLessThanOrEqual(2 * 6);
+    expect(b.warnings.some((w) => /more `redis-invalid-value` warnings/.test(w.message))).toBe(true);
+  });
+
+  it('six 32 MB corrupt values are warned about once each, and not kept in memory', async () => {
+    const gc = vm.runInNewContext('gc') as () => void;
+    const heap = () => {
+      gc();
+      return process.memoryUsage().heapUsed;
+    };
+    const b = suite.start('b', { heartbeatMs: 60_000 });
+    await b.fleet.ready;
+    const round = async () => {
+      const synced = next(b.fleet, 'synced');
+      await suite.admin.publish(key('changes'), 'someone');
+      await synced;
+    };
+    await round();
+    const before = heap();
+    for (let i = 0; i < 6; i++)
+      await suite.admin.hset(key('outages'), `huge-${i}`, `{${String(i).repeat(32 * 1024 * 1024)}`);
+    await round();
+    await round();
+    await suite.admin.del(key('outages'));
+    await round();
+    expect(b.warnings.filter((w) => w.message.includes('huge-')).length).toBe(6);
+    expect(heap() - before).toBeLessThan(32 * 1024 * 1024);
+  }, 60_000);
 });

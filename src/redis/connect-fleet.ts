@@ -220,6 +220,7 @@ class FleetImpl implements FleetContext, Fleet {
       // A router that refuses what the fleet says must not stop the fleet from syncing.
       this.warn('fleet-apply-failed', 'Applying the fleet’s state to the router failed', { error });
     }
+    this.warnings.endRound();
     this.emit('synced', { at: new Date(r.nowMs).toISOString() });
     if (subscribed) {
       clearTimeout(this.readyTimer);

@@ -19,15 +19,16 @@ export class Warnings {
   constructor(private readonly emit: (warning: Warning) => void) {}
 
   warn(code: string, message: string, options: { once?: string; error?: unknown } = {}): void {
-    if (options.once !== undefined) {
-      const digest = digestOf(`${code}\u0000${options.once}`);
-      if (this.given.has(digest)) return;
+    const digest = options.once === undefined ? undefined : digestOf(`${code}\u0000${options.once}`);
+    if (digest !== undefined && this.given.has(digest)) return;
+    const count = (this.counts.get(code) ?? 0) + 1;
+    this.counts.set(code, count);
+    // Counted in the summary, not given: it is given on a later round trip.
+    if (count > WARNINGS_PER_ROUND) return;
+    if (digest !== undefined) {
       if (this.given.size >= REMEMBERED) this.given.delete(this.given.values().next().value as string);
       this.given.add(digest);
     }
-    const count = (this.counts.get(code) ?? 0) + 1;
-    this.counts.set(code, count);
-    if (count > WARNINGS_PER_ROUND) return;
     this.emit(options.error === undefined ? { code, message } : { code, message, error: options.error });
   }
 
