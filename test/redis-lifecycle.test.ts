@@ -153,4 +153,31 @@ describe.skipIf(!available)('secours/redis: ready, reconnections, lost data, reu
     await freshSync(a.fleet);
     expect(await suite.admin.zcard(key('ended'))).toBeLessThanOrEqual(100_000);
   });
+
+  it('double fault (owner partitioned, the outage ended elsewhere, Redis restarted empty): an instance that saw the end keeps it ended', async () => {
+    const acl = ['ACL', 'SETUSER', 'owner', 'on', '>pw', '~*', '&*', '+@all'];
+    await suite.admin.call(...(acl as [string, ...string[]]));
+    const ownerUrl = `redis://owner:pw@127.0.0.1:${suite.server.port}`;
+    const a = start('a', {}, { client: new Redis(ownerUrl, { retryStrategy: () => 50 }) });
+    const b = start('b');
+    await Promise.all([a.fleet.ready, b.fleet.ready]);
+    a.router.declareOutage({ id: 'x', channels: ['counter'], reason: COUNTERS_DOWN });
+    await until(b.router, () => outageIds(b).includes('x'), 'x on b');
+    // A is cut off: its user is disabled and its connections dropped.
+    const cut = next(a.fleet, 'warning', (w) => w.code === 'redis-unavailable');
+    await suite.admin.call('ACL', 'SETUSER', 'owner', 'off');
+    await suite.admin.call('CLIENT', 'KILL', 'USER', 'owner');
+    await cut;
+    b.router.endOutage('x');
+    await freshSync(b.fleet);
+    await suite.server.restart();
+    await suite.admin.call(...(acl as [string, ...string[]]));
+    // A writes `x` back, not knowing it ended; B, which saw the end, ends it again.
+    await until(a.router, () => outageIds(a).length === 0, 'the end reaching a');
+    const late = start('late');
+    await late.fleet.ready;
+    await freshSync(late.fleet);
+    expect(outageIds(late)).toEqual([]);
+    expect(outageIds(b)).toEqual([]);
+  });
 });

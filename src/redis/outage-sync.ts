@@ -180,8 +180,10 @@ export class OutageSync {
       const over = this.tombstones.has(field, stored.stamp);
       if (over || ranOut(stored.until)) {
         // Whoever reads it first removes it; only that declaration, should a new one replace it.
+        // An ended one gets its tombstone written again: it is back only because Redis lost the
+        // tombstone (restarted empty) and an instance that had not heard of the end wrote it back.
         const member = tombstoneMember(field, stored.stamp);
-        if (!this.toEnd.has(member)) this.toEnd.set(member, { id: field, stamp: stored.stamp, tombstone: false });
+        if (!this.toEnd.has(member)) this.toEnd.set(member, { id: field, stamp: stored.stamp, tombstone: over });
         if (!over) this.forget(field, stored.stamp);
         continue;
       }
