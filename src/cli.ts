@@ -48,12 +48,19 @@ function validate(args: string[]): number {
   });
   const [file, extra] = positionals;
   if (!file || extra !== undefined) throw new UsageError('validate takes one catalogue or scenario file');
-  if (values.scenario || isScenarioFile(file)) return validateScenario(file);
+  const summary =
+    values.scenario || isScenarioFile(file)
+      ? () => {
+          const s = parseScenario(read(file));
+          const withTraffic = Object.keys(s.traffic.perMinute).length;
+          return `scenario ${s.name}, catalogue ${s.catalogName}, ${s.timeline.length} events, ${withTraffic} operations with traffic`;
+        }
+      : () => {
+          const c = parseCatalog(read(file));
+          return `${Object.keys(c.channels).length} channels, ${Object.keys(c.operations).length} operations`;
+        };
   try {
-    const catalog = parseCatalog(read(file));
-    process.stdout.write(
-      `✔ ${file}: ${Object.keys(catalog.channels).length} channels, ${Object.keys(catalog.operations).length} operations\n`,
-    );
+    process.stdout.write(`✔ ${file}: ${summary()}\n`);
     return 0;
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
@@ -79,20 +86,6 @@ function isScenarioFile(file: string): boolean {
   const schema = Object.hasOwn(value, '$schema') ? (value as { $schema: unknown }).$schema : undefined;
   if (typeof schema === 'string') return /scenario(\.schema)?\.json$/.test(schema);
   return (Object.hasOwn(value, 'timeline') || Object.hasOwn(value, 'traffic')) && !Object.hasOwn(value, 'channels');
-}
-
-function validateScenario(file: string): number {
-  try {
-    const s = parseScenario(read(file));
-    process.stdout.write(
-      `✔ ${file}: scenario ${s.name}, catalogue ${s.catalogName}, ${s.timeline.length} events, ${Object.keys(s.traffic.perMinute).length} operations with traffic\n`,
-    );
-    return 0;
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stdout.write(problems(file, error));
-    return 1;
-  }
 }
 
 /** A bar that redraws one line of a terminal. */
