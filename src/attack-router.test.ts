@@ -320,7 +320,7 @@ describe('an operation argument that cannot be turned into a string', () => {
   };
   it('execute rejects with UnknownOperationError', async () => {
     const r = track(createRouter({ catalog }));
-    await expect(r.execute(op as never, {})).rejects.toBeInstanceOf(UnknownOperationError);
+    await expect(r.execute(op as never, {} as never)).rejects.toBeInstanceOf(UnknownOperationError);
   });
   it('plan throws UnknownOperationError', () => {
     const r = track(createRouter({ catalog }));
