@@ -327,3 +327,42 @@ describe('an operation argument that cannot be turned into a string', () => {
     expect(() => r.plan(op as never)).toThrow(UnknownOperationError);
   });
 });
+
+describe('declareOutage refuses unreadable input with a ConfigError', () => {
+  const boom = () => {
+    throw new Error(SECRET);
+  };
+  class BadDate extends Date {
+    override getTime(): number {
+      return boom();
+    }
+  }
+  const inputs: Record<string, () => unknown> = {
+    'a revoked proxy': () => revoked(),
+    'a reason whose every read throws': () => ({ channels: ['app'], reason: hostile() }),
+    'an until Date whose getTime throws': () => ({ channels: ['app'], reason: 'down', until: new BadDate() }),
+  };
+  for (const [name, make] of Object.entries(inputs)) {
+    it(name, () => {
+      const r = track(createRouter({ catalog, handlers: { balance: { app: () => 1 } } }));
+      const before = r.getSnapshot();
+      let thrown: unknown;
+      try {
+        r.declareOutage(make() as never);
+      } catch (error) {
+        thrown = error;
+      }
+      expect(thrown).toBeInstanceOf(ConfigError);
+      expect(String((thrown as Error).message)).not.toContain(SECRET);
+      expect(r.getSnapshot()).toBe(before);
+    });
+  }
+});
+
+describe('event listeners', () => {
+  it('`on` with something that is not a function is a ConfigError, not a TypeError from the emitter', () => {
+    const r = track(createRouter({ catalog }));
+    expect(() => r.on('served', 5 as never)).toThrow(ConfigError);
+    expect(() => r.once('served', 5 as never)).toThrow(ConfigError);
+  });
+});
