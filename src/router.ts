@@ -1468,6 +1468,12 @@ class RouterImpl {
 const MAX_TIME = 8.64e15;
 
 /** The clock's answer when it is epoch ms a Date can hold, else undefined. */
+/** eventemitter3 throws a bare TypeError for a listener that is not a function. */
+function checkListener(method: string, listener: unknown): void {
+  if (typeof listener !== 'function')
+    throw new ConfigError(method, [{ path: 'listener', message: 'expected a function' }]);
+}
+
 /** A value as JSON when it has a JSON form (not a bigint, a cycle, a throwing getter), else its kind. */
 function jsonOrKind(value: unknown): string {
   try {
@@ -1623,6 +1629,7 @@ export function createRouter<
     endOutage: (id: string) => impl.endOutage(id),
     setRemoteDown: (source: string, routes: readonly RouteRef[]) => impl.setRemoteDown(source, routes),
     on(event: keyof RouterEvents, listener: (...args: never[]) => void) {
+      checkListener('on', listener);
       impl.emitter.on(event, listener as never);
       impl.listening[event] = true;
       return router;
@@ -1633,6 +1640,7 @@ export function createRouter<
       return router;
     },
     once(event: keyof RouterEvents, listener: (...args: never[]) => void) {
+      checkListener('once', listener);
       impl.emitter.once(event, listener as never);
       impl.listening[event] = true;
       return router;
