@@ -366,3 +366,34 @@ describe('event listeners', () => {
     expect(() => r.once('served', 5 as never)).toThrow(ConfigError);
   });
 });
+
+describe('snapshot subscriptions', () => {
+  it('one of two subscriptions of the same function ended: the other still hears changes', async () => {
+    const r = track(createRouter({ catalog, handlers: { balance: { app: () => 1 } } }));
+    let heard = 0;
+    const listener = () => {
+      heard++;
+    };
+    const first = r.subscribe(listener);
+    r.subscribe(listener);
+    first();
+    r.setRemoteDown('feed', [{ operation: 'balance', channel: 'app' }]);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(heard).toBe(1);
+  });
+
+  it('a listener unsubscribed by another during a notification is not called after its unsubscribe returned', async () => {
+    const r = track(createRouter({ catalog, handlers: { balance: { app: () => 1 } } }));
+    let late = 0;
+    let stopSecond: () => void = () => {};
+    r.subscribe(() => stopSecond());
+    stopSecond = r.subscribe(() => {
+      late++;
+    });
+    r.setRemoteDown('feed', [{ operation: 'balance', channel: 'app' }]);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(late).toBe(0);
+  });
+});
