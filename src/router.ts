@@ -1401,6 +1401,8 @@ class RouterImpl {
     this.notifiedVersion = snapshot.version;
     this.emit('snapshot', snapshot);
     for (const listener of [...this.listeners]) {
+      // Unsubscribed by an earlier listener of this round: its unsubscribe has returned.
+      if (!this.listeners.has(listener)) continue;
       try {
         listener();
       } catch (error) {
@@ -1431,9 +1433,11 @@ class RouterImpl {
     if (typeof listener !== 'function') {
       throw new ConfigError('subscribe', [{ path: 'listener', message: 'expected a function' }]);
     }
-    this.listeners.add(listener);
+    // One entry per subscription: two of the same function end one at a time.
+    const entry = () => listener();
+    this.listeners.add(entry);
     return () => {
-      this.listeners.delete(listener);
+      this.listeners.delete(entry);
     };
   };
 
