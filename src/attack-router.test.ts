@@ -397,3 +397,35 @@ describe('snapshot subscriptions', () => {
     expect(late).toBe(0);
   });
 });
+
+describe('a clock at the edge of what a Date holds', () => {
+  // Opening hours are read through Intl, which cannot format a year past 9999.
+  const hoursCatalog = defineCatalog({
+    channels: {
+      app: { kind: 'digital', label: 'the app' },
+      counter: {
+        kind: 'in-person',
+        label: 'the counter',
+        hours: { timeZone: 'Europe/Paris', weekly: { mon: ['09:00-17:00'] } },
+      },
+    },
+    operations: {
+      balance: { label: 'Balance', idempotent: true, routes: [{ channel: 'app' }, { channel: 'counter' }] },
+    },
+  });
+  for (const at of [Date.parse('9999-12-31T23:59:59.999Z'), 8.64e15 - 1000, -8.64e15 + 1000]) {
+    it(`a clock at ${at} is refused up front or read as Date.now, never a RangeError from execute`, async () => {
+      let r: ReturnType<typeof createRouter<typeof hoursCatalog, Record<never, never>>> | undefined;
+      try {
+        r = track(createRouter({ catalog: hoursCatalog, clock: { now: () => at } }));
+      } catch (error) {
+        expect(error).toBeInstanceOf(ConfigError);
+      }
+      let now = Date.parse('2026-01-05T10:00:00Z');
+      const later = track(createRouter({ catalog: hoursCatalog, clock: { now: () => now } }));
+      now = at;
+      await expect(later.execute('balance', {})).resolves.toMatchObject({ kind: 'referred' });
+      if (r) await expect(r.execute('balance', {})).resolves.toMatchObject({ kind: 'referred' });
+    });
+  }
+});
