@@ -596,7 +596,10 @@ class RouterImpl {
     const first = typeof this.clock?.now === 'function' ? readClock(this.clock) : undefined;
     if (first === undefined) {
       throw new ConfigError('router options', [
-        { path: 'clock.now', message: 'expected a function returning epoch ms (a finite number a Date can hold)' },
+        {
+          path: 'clock.now',
+          message: 'expected a function returning epoch ms (a finite number in the years 0000 to 9998)',
+        },
       ]);
     }
     if (options.classify !== undefined && typeof options.classify !== 'function') {
@@ -1468,10 +1471,6 @@ class RouterImpl {
   }
 }
 
-/** The largest instant a Date can hold, either side of 1970. */
-const MAX_TIME = 8.64e15;
-
-/** The clock's answer when it is epoch ms a Date can hold, else undefined. */
 /** eventemitter3 throws a bare TypeError for a listener that is not a function. */
 function checkListener(method: string, listener: unknown): void {
   if (typeof listener !== 'function')
@@ -1496,10 +1495,18 @@ function isArray(value: unknown): value is readonly unknown[] {
   }
 }
 
+/**
+ * The years 0000 to 9998: opening hours are read through Intl, which cannot format a year past
+ * 9999 (a Date holds far more), and the next opening may be a few days ahead.
+ */
+const MIN_TIME = Date.parse('0000-01-01T00:00:00Z');
+const MAX_TIME = Date.parse('9999-01-01T00:00:00Z');
+
+/** The clock's answer when it is epoch ms in the years the router can work in, else undefined. */
 function readClock(clock: Clock): number | undefined {
   try {
     const t = clock.now();
-    return typeof t === 'number' && t >= -MAX_TIME && t <= MAX_TIME ? t : undefined;
+    return typeof t === 'number' && t >= MIN_TIME && t <= MAX_TIME ? t : undefined;
   } catch {
     return undefined;
   }
