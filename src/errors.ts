@@ -23,7 +23,14 @@ export abstract class SecoursError extends Error {
 
 /** True for any error thrown by secours, even from another copy of the package. */
 export function isSecoursError(error: unknown): error is SecoursError {
-  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[BRAND] === true;
+  if (typeof error !== 'object' || error === null) return false;
+  try {
+    return (error as Record<symbol, unknown>)[BRAND] === true;
+  } catch {
+    // Whatever a handler threw (a proxy whose reads throw, a revoked one) is not one of ours, and
+    // reading it must not throw out of the router: that crashed the process from a `.then`.
+    return false;
+  }
 }
 
 /** One problem found in a configuration, with the path to the value at fault. */

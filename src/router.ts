@@ -596,8 +596,14 @@ class RouterImpl {
     const first = typeof this.clock?.now === 'function' ? readClock(this.clock) : undefined;
     if (first === undefined) {
       throw new ConfigError('router options', [
-        { path: 'clock.now', message: 'expected a function returning epoch ms (a finite number a Date can hold)' },
+        {
+          path: 'clock.now',
+          message: 'expected a function returning epoch ms (a finite number in the years 0000 to 9998)',
+        },
       ]);
+    }
+    if (options.classify !== undefined && typeof options.classify !== 'function') {
+      throw new ConfigError('router options', [{ path: 'classify', message: 'expected a function' }]);
     }
     this.classifyFn = options.classify;
     this.scopeOptions = resolveScopeOptions(options.scopes, this.catalog);
@@ -1191,8 +1197,11 @@ class RouterImpl {
 
   private operationOf(operation: string): OperationState {
     const op = typeof operation === 'string' ? this.operations.get(operation) : undefined;
-    if (!op) throw new UnknownOperationError(String(operation), [...this.operations.keys()]);
-    return op;
+    // describeValue, not String(): an object whose toString throws is still an unknown operation.
+    if (op) return op;
+    const name =
+      typeof operation === 'string' || typeof operation === 'symbol' ? String(operation) : describeValue(operation);
+    throw new UnknownOperationError(name, [...this.operations.keys()]);
   }
 
   private callOf(op: OperationState, ctx: CallContext | undefined, method: string): Call {
@@ -1309,7 +1318,7 @@ class RouterImpl {
     if (typeof source !== 'string' || source === '') {
       throw new ConfigError('setRemoteDown', [{ path: 'source', message: 'expected a non-empty string' }]);
     }
-    if (!Array.isArray(routes)) {
+    if (!isArray(routes)) {
       throw new ConfigError('setRemoteDown', [
         { path: 'routes', message: 'expected an array of { operation, channel }' },
       ]);
@@ -1317,17 +1326,32 @@ class RouterImpl {
     // Every route is checked before anything changes, so a bad list leaves the router as it was.
     const named = new Set<RouteState>();
     const issues: ConfigIssue[] = [];
-    routes.forEach((ref, i) => {
-      const op =
-        isPlainObject(ref) && typeof ref.operation === 'string' ? this.operations.get(ref.operation) : undefined;
-      const route = op?.routes.find((r) => r.channel === (ref as RouteRef).channel);
+    let list: unknown[];
+    try {
+      list = Array.from(routes);
+    } catch {
+      throw new ConfigError('setRemoteDown', [{ path: 'routes', message: 'could not be read' }]);
+    }
+    list.forEach((ref, i) => {
+      // Each field read once, in a try: a getter or a proxy may throw, and a bigint or a cycle
+      // has no JSON form to quote.
+      let operation: unknown;
+      let channel: unknown;
+      try {
+        if (isPlainObject(ref)) ({ operation, channel } = ref as { operation: unknown; channel: unknown });
+      } catch {
+        issues.push({ path: `routes[${i}]`, message: 'could not be read' });
+        return;
+      }
+      const op = typeof operation === 'string' ? this.operations.get(operation) : undefined;
+      const route = op?.routes.find((r) => r.channel === channel);
       if (route) named.add(route);
       else {
         issues.push({
           path: `routes[${i}]`,
           message: op
-            ? `operation \`${op.id}\` has no route on channel ${JSON.stringify((ref as RouteRef).channel)}`
-            : `expected { operation, channel } naming a route of the catalogue, got ${JSON.stringify(ref)}`,
+            ? `operation \`${op.id}\` has no route on channel ${jsonOrKind(channel)}`
+            : `expected { operation, channel } naming a route of the catalogue, got ${jsonOrKind(ref)}`,
         });
       }
     });
@@ -1380,6 +1404,8 @@ class RouterImpl {
     this.notifiedVersion = snapshot.version;
     this.emit('snapshot', snapshot);
     for (const listener of [...this.listeners]) {
+      // Unsubscribed by an earlier listener of this round: its unsubscribe has returned.
+      if (!this.listeners.has(listener)) continue;
       try {
         listener();
       } catch (error) {
@@ -1410,9 +1436,11 @@ class RouterImpl {
     if (typeof listener !== 'function') {
       throw new ConfigError('subscribe', [{ path: 'listener', message: 'expected a function' }]);
     }
-    this.listeners.add(listener);
+    // One entry per subscription: two of the same function end one at a time.
+    const entry = () => listener();
+    this.listeners.add(entry);
     return () => {
-      this.listeners.delete(listener);
+      this.listeners.delete(entry);
     };
   };
 
@@ -1443,14 +1471,42 @@ class RouterImpl {
   }
 }
 
-/** The largest instant a Date can hold, either side of 1970. */
-const MAX_TIME = 8.64e15;
+/** eventemitter3 throws a bare TypeError for a listener that is not a function. */
+function checkListener(method: string, listener: unknown): void {
+  if (typeof listener !== 'function')
+    throw new ConfigError(method, [{ path: 'listener', message: 'expected a function' }]);
+}
 
-/** The clock's answer when it is epoch ms a Date can hold, else undefined. */
+/** A value as JSON when it has a JSON form (not a bigint, a cycle, a throwing getter), else its kind. */
+function jsonOrKind(value: unknown): string {
+  try {
+    const json = JSON.stringify(value);
+    if (json !== undefined) return json.length > 200 ? `${json.slice(0, 200)}…` : json;
+  } catch {}
+  return describeValue(value);
+}
+
+/** Array.isArray, false for a revoked proxy instead of a TypeError. */
+function isArray(value: unknown): value is readonly unknown[] {
+  try {
+    return Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The years 0000 to 9998: opening hours are read through Intl, which cannot format a year past
+ * 9999 (a Date holds far more), and the next opening may be a few days ahead.
+ */
+const MIN_TIME = Date.parse('0000-01-01T00:00:00Z');
+const MAX_TIME = Date.parse('9999-01-01T00:00:00Z');
+
+/** The clock's answer when it is epoch ms in the years the router can work in, else undefined. */
 function readClock(clock: Clock): number | undefined {
   try {
     const t = clock.now();
-    return typeof t === 'number' && t >= -MAX_TIME && t <= MAX_TIME ? t : undefined;
+    return typeof t === 'number' && t >= MIN_TIME && t <= MAX_TIME ? t : undefined;
   } catch {
     return undefined;
   }
@@ -1564,7 +1620,17 @@ export function createRouter<
   H extends Handlers<C>,
   const S extends Inputs<C> = Record<never, never>,
 >(options: RouterOptions<C, H, S>): Router<C, H, S> {
-  const impl = new RouterImpl(options as unknown as RouterOptions<AnyCatalog, Handlers<AnyCatalog>>);
+  let impl: RouterImpl;
+  try {
+    impl = new RouterImpl(options as unknown as RouterOptions<AnyCatalog, Handlers<AnyCatalog>>);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    // A getter that throws, a revoked proxy: options that cannot be read are bad options, and
+    // the thrown value (maybe an internal message) is not repeated.
+    throw new ConfigError('router options', [
+      { path: '', message: `could not be read (${describeValue(error)} thrown)` },
+    ]);
+  }
   const router = {
     execute: (operation: string, input: unknown, ctx?: CallContext) => impl.execute(operation, input, ctx),
     plan: (operation: string, ctx?: CallContext) => impl.plan(operation, ctx),
@@ -1574,6 +1640,7 @@ export function createRouter<
     endOutage: (id: string) => impl.endOutage(id),
     setRemoteDown: (source: string, routes: readonly RouteRef[]) => impl.setRemoteDown(source, routes),
     on(event: keyof RouterEvents, listener: (...args: never[]) => void) {
+      checkListener('on', listener);
       impl.emitter.on(event, listener as never);
       impl.listening[event] = true;
       return router;
@@ -1584,6 +1651,7 @@ export function createRouter<
       return router;
     },
     once(event: keyof RouterEvents, listener: (...args: never[]) => void) {
+      checkListener('once', listener);
       impl.emitter.once(event, listener as never);
       impl.listening[event] = true;
       return router;

@@ -159,7 +159,12 @@ export function computeStatus(input: SnapshotInput): Status {
       ...(scopesDown > 0 ? { scopesDown } : {}),
     });
   }
-  return { channels, operations, outages: Object.freeze(input.outages.slice()) };
+  // Frozen too: the snapshot is shared by every reader, and one that writes to it must not change it for the others.
+  return {
+    channels: Object.freeze(channels),
+    operations: Object.freeze(operations),
+    outages: Object.freeze(input.outages.slice()),
+  };
 }
 
 export type Status = Pick<Snapshot, 'channels' | 'operations' | 'outages'>;
