@@ -429,3 +429,39 @@ describe('a clock at the edge of what a Date holds', () => {
     });
   }
 });
+
+describe('bounds on what a call and the options may carry', () => {
+  const cat = defineCatalog({
+    channels: { app: { kind: 'digital', label: 'App' }, phone: { kind: 'phone', label: 'Phone' } },
+    operations: { transfer: { label: 'Transfer', routes: [{ channel: 'app' }, { channel: 'phone' }] } },
+  });
+
+  it('an idempotency key longer than 255 characters is an InvalidInputError at ctx.idempotencyKey', async () => {
+    const r = track(createRouter({ catalog: cat, handlers: { transfer: { app: () => 'ok' } } }));
+    const error = await r.execute('transfer', {}, { idempotencyKey: 'k'.repeat(10_000_000) }).catch((e) => e);
+    expect(error).toMatchObject({ name: 'InvalidInputError', issues: [{ path: 'ctx.idempotencyKey' }] });
+    expect(String(error.message).length).toBeLessThan(2_000);
+    await expect(r.execute('transfer', {}, { idempotencyKey: 'k'.repeat(255) })).resolves.toMatchObject({
+      kind: 'served',
+    });
+  });
+
+  it('100,000 bad exclude entries give a bounded list of problems, not 100,000', async () => {
+    const r = track(createRouter({ catalog: cat, handlers: { transfer: { app: () => 'ok' } } }));
+    const many = await r
+      .execute('transfer', {}, { exclude: Array(100_000).fill(1) as unknown as ['app'] })
+      .catch((e) => e);
+    expect(many).toMatchObject({ name: 'InvalidInputError', issues: [{ path: 'ctx.exclude' }] });
+    const some = await r.execute('transfer', {}, { exclude: Array(500).fill(1) as unknown as ['app'] }).catch((e) => e);
+    expect(some.name).toBe('InvalidInputError');
+    expect(some.issues.length).toBeLessThanOrEqual(21);
+    expect(some.issues[0].path).toBe('ctx.exclude[0]');
+  });
+
+  it('handlers given as a Map are a ConfigError, not silently no handlers', () => {
+    const asMap = new Map([['transfer', { app: () => 'ok' }]]);
+    expect(() => createRouter({ catalog: cat, handlers: asMap as never })).toThrow(ConfigError);
+    const inner = { transfer: new Map([['app', () => 'ok']]) };
+    expect(() => createRouter({ catalog: cat, handlers: inner as never })).toThrow(/handlers\.transfer/);
+  });
+});

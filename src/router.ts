@@ -1514,7 +1514,9 @@ function checkHandlers(
   inputs: object,
 ): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  if (typeof handlers !== 'object' || handlers === null) return [{ path: 'handlers', message: 'expected an object' }];
+  // A Map (or any object whose entries are not own properties) would read as no handlers at all.
+  if (!isPlainObject(handlers))
+    return [{ path: 'handlers', message: 'expected a plain object of operation → channels' }];
   const operations = catalog.operations as Record<string, Operation>;
   for (const [opId, map] of Object.entries(handlers)) {
     const op = Object.hasOwn(operations, opId) ? operations[opId] : undefined;
@@ -1526,8 +1528,8 @@ function checkHandlers(
       continue;
     }
     if (map === undefined) continue;
-    if (typeof map !== 'object' || map === null) {
-      issues.push({ path: `handlers.${opId}`, message: 'expected an object of channel → handler' });
+    if (!isPlainObject(map)) {
+      issues.push({ path: `handlers.${opId}`, message: 'expected a plain object of channel → handler' });
       continue;
     }
     const routeChannels = op.routes.map((r) => r.channel);
