@@ -8,6 +8,8 @@ import type { AnyCatalog } from '../catalog.js';
 import type { OutageInput } from '../outages.js';
 import type { RouteRef } from '../router.js';
 import type { Snapshot } from '../snapshot.js';
+import { readOptions } from '../validate.js';
+import { connectStatusSchema } from './options.js';
 import type { StatusState } from './status-client.js';
 
 /** What `connectStatus` needs of a router. */
@@ -43,7 +45,7 @@ export function connectStatus(
   client: StatusStore,
   options: ConnectStatusOptions = {},
 ): () => void {
-  const source = options.source ?? 'status-feed';
+  const { source, onError } = readOptions(connectStatusSchema, options, 'connectStatus');
   const mirrored = new Set<string>();
   let applied: Snapshot | undefined;
 
@@ -86,7 +88,7 @@ export function connectStatus(
         mirrored.add(o.id);
       } catch (error) {
         // The routes it covers are still down through `available`; only its wording is lost.
-        options.onError?.(error);
+        (onError as ConnectStatusOptions['onError'])?.(error);
       }
     }
   };

@@ -7,6 +7,8 @@ import { ConfigError } from '../errors.js';
 import type { Warning } from '../events.js';
 import { callEach } from '../internal/safe-emitter.js';
 import type { Snapshot } from '../snapshot.js';
+import { readOptions } from '../validate.js';
+import { statusClientSchema } from './options.js';
 
 export type Connection = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -63,16 +65,6 @@ export interface StatusClient<S extends Snapshot = Snapshot> {
   close(): void;
 }
 
-function option(value: unknown, path: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new ConfigError('createStatusClient options', [
-      { path, message: `expected a positive number of ms, got ${String(value)}` },
-    ]);
-  }
-  return value;
-}
-
 function isSnapshot(value: unknown): value is Snapshot {
   const v = value as Partial<Snapshot> | null;
   return (
@@ -96,8 +88,9 @@ export function createStatusClient<S extends Snapshot = Snapshot>(
   url: string | URL,
   options: StatusClientOptions = {},
 ): StatusClient<S> {
+  const o = readOptions(statusClientSchema, options, 'createStatusClient');
   const ES: EventSourceLike | undefined =
-    options.EventSource ?? (globalThis as { EventSource?: EventSourceLike }).EventSource;
+    (o.EventSource as EventSourceLike | undefined) ?? (globalThis as { EventSource?: EventSourceLike }).EventSource;
   if (typeof ES !== 'function') {
     throw new ConfigError('createStatusClient options', [
       { path: 'EventSource', message: 'this runtime has no EventSource: pass one as `EventSource`' },
@@ -105,9 +98,8 @@ export function createStatusClient<S extends Snapshot = Snapshot>(
   }
   const EventSourceClass: EventSourceLike = ES;
   const href = String(url);
-  const staleAfter = option(options.staleAfterMs, 'staleAfterMs', 40_000);
-  const minRetry = option(options.minRetryMs, 'minRetryMs', 1_000);
-  const maxRetry = option(options.maxRetryMs, 'maxRetryMs', 30_000);
+  const { staleAfterMs: staleAfter, minRetryMs: minRetry, maxRetryMs: maxRetry } = o;
+  const onWarning = o.onWarning as StatusClientOptions['onWarning'];
   const listeners = new Set<() => void>();
   let state: StatusState<S> = Object.freeze({
     connection: 'connecting',
@@ -127,7 +119,7 @@ export function createStatusClient<S extends Snapshot = Snapshot>(
     if (next.connection !== undefined && next.connection !== 'reconnecting') delete merged.retryAt;
     state = Object.freeze(merged) as unknown as StatusState<S>;
     callEach(listeners, (error) =>
-      options.onWarning?.({ code: 'listener-threw', message: 'A status client subscriber threw', error }),
+      onWarning?.({ code: 'listener-threw', message: 'A status client subscriber threw', error }),
     );
   };
 
@@ -166,7 +158,7 @@ export function createStatusClient<S extends Snapshot = Snapshot>(
       u.searchParams.set('lastEventId', lastEventId);
       target = /^[a-z][a-z0-9+.-]*:/i.test(href) ? u.href : `${u.pathname}${u.search}`;
     }
-    const es = new EventSourceClass(target, { withCredentials: options.withCredentials ?? false });
+    const es = new EventSourceClass(target, { withCredentials: o.withCredentials });
     source = es;
     // Until the first event, a silent server counts as a failed attempt.
     silence = setTimeout(() => drop(), staleAfter);

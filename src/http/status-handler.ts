@@ -9,6 +9,8 @@
  */
 import { ConfigError } from '../errors.js';
 import type { Snapshot } from '../snapshot.js';
+import { readOptions } from '../validate.js';
+import { statusHandlerSchema } from './options.js';
 import { errorResponse } from './problem.js';
 
 /** What the handler needs of a router. */
@@ -59,16 +61,6 @@ interface Stream {
   readonly controller: ReadableStreamDefaultController<Uint8Array>;
 }
 
-function positiveInt(value: unknown, path: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new ConfigError('statusHandler options', [
-      { path, message: `expected a positive integer, got ${String(value)}` },
-    ]);
-  }
-  return value;
-}
-
 /** True when the request lists `tag` in `If-None-Match` (or says `*`). */
 function matches(ifNoneMatch: string | null, tag: string): boolean {
   if (!ifNoneMatch) return false;
@@ -91,10 +83,13 @@ export function statusHandler(router: StatusSource, options: StatusHandlerOption
   if (typeof router?.getSnapshot !== 'function' || typeof router.subscribe !== 'function') {
     throw new ConfigError('statusHandler', [{ path: 'router', message: 'expected a router (getSnapshot, subscribe)' }]);
   }
-  const heartbeatMs = positiveInt(options.heartbeatMs, 'heartbeatMs', 15_000);
-  const maxQueued = positiveInt(options.maxQueuedEvents, 'maxQueuedEvents', 32);
-  const cors: Record<string, string> = options.allowOrigin
-    ? { 'access-control-allow-origin': options.allowOrigin, 'access-control-expose-headers': 'etag' }
+  const {
+    heartbeatMs,
+    maxQueuedEvents: maxQueued,
+    allowOrigin,
+  } = readOptions(statusHandlerSchema, options, 'statusHandler');
+  const cors: Record<string, string> = allowOrigin
+    ? { 'access-control-allow-origin': allowOrigin, 'access-control-expose-headers': 'etag' }
     : {};
   // Versions restart at 1 with each router: the instance tag keeps ETags from two processes apart.
   const instance = Math.floor(Math.random() * 2 ** 32).toString(36);
@@ -227,7 +222,7 @@ export function statusHandler(router: StatusSource, options: StatusHandlerOption
   };
 
   const handler = async (request: Request): Promise<Response> => {
-    if (request.method === 'OPTIONS' && options.allowOrigin) {
+    if (request.method === 'OPTIONS' && allowOrigin) {
       return new Response(null, {
         status: 204,
         headers: { ...cors, 'access-control-allow-headers': 'last-event-id, if-none-match' },
