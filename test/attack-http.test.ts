@@ -1,0 +1,181 @@
+// secours/http and the `secours validate` bin against a hostile peer: a status feed that sends
+// well-formed JSON of the wrong shape, and catalogue files that are endless, mis-encoded or
+// saved with a byte order mark.
+import { execFileSync, spawn } from 'node:child_process';
+import { createWriteStream, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it, vi } from 'vitest';
+import { connectStatus, createStatusClient, type EventSourceLike } from '../src/http/index.js';
+import { createRouter, defineCatalog, type Snapshot, type Warning } from '../src/index.js';
+
+const catalog = defineCatalog({
+  channels: {
+    app: { kind: 'digital', label: { fr: "l'appli", en: 'the app' } },
+    phone: { kind: 'phone', label: { fr: 'le 3639', en: '3639' } },
+  },
+  operations: {
+    transfer: { label: { fr: 'Virement', en: 'Transfer' }, routes: [{ channel: 'app' }, { channel: 'phone' }] },
+  },
+});
+
+/** Feeds that parse as JSON and pass a glance (`typeof null === 'object'`), but hold null where a table or an outage belongs. */
+const garbage = [
+  { version: 1, at: '', operations: null, channels: {}, outages: [] },
+  { version: 1, at: '', operations: {}, channels: null, outages: [] },
+  { version: 1, at: '', operations: {}, channels: {}, outages: [null] },
+  { version: 1, at: '', operations: {}, channels: {}, outages: [7, 'x', []] },
+  { version: 1, at: '', operations: { transfer: null }, channels: {}, outages: [] },
+];
+
+/** The client's own `EventSource` option: a WHATWG-shaped source the test drives. */
+function drivenEventSource() {
+  const opened: { emit(type: string, data: string, id: string): void }[] = [];
+  class Driven {
+    private readonly listeners = new Map<string, ((event: MessageEvent) => void)[]>();
+    constructor() {
+      opened.push(this);
+    }
+    addEventListener(type: string, listener: (event: MessageEvent) => void) {
+      this.listeners.set(type, [...(this.listeners.get(type) ?? []), listener]);
+    }
+    close() {}
+    emit(type: string, data: string, id: string) {
+      for (const l of this.listeners.get(type) ?? []) l({ data, lastEventId: id } as MessageEvent);
+    }
+  }
+  return { EventSource: Driven as unknown as EventSourceLike, opened };
+}
+
+describe('status feed: a peer that sends the wrong shape', () => {
+  it('connectStatus reads a store holding null tables or null outages as saying nothing, without throwing', () => {
+    for (const snapshot of garbage) {
+      const router = createRouter({ catalog });
+      const store = { getSnapshot: () => ({ snapshot: snapshot as unknown as Snapshot }), subscribe: () => () => {} };
+      const errors: unknown[] = [];
+      let stop: (() => void) | undefined;
+      expect(() => {
+        stop = connectStatus(router, store, { onError: (e) => errors.push(e) });
+      }, JSON.stringify(snapshot)).not.toThrow();
+      expect(router.getSnapshot().outages).toEqual([]);
+      stop?.();
+      router.dispose();
+    }
+  });
+
+  it('createStatusClient keeps the last good snapshot when an event holds null where a table belongs', () => {
+    vi.useFakeTimers();
+    try {
+      const { EventSource, opened } = drivenEventSource();
+      const warnings: Warning[] = [];
+      const client = createStatusClient('/status', { EventSource, onWarning: (w) => warnings.push(w) });
+      const router = createRouter({ catalog });
+      const stop = connectStatus(router, client);
+      const good = { version: 1, at: '', operations: {}, channels: {}, outages: [] };
+      opened[0]?.emit('snapshot', JSON.stringify(good), 'a-1');
+      expect(client.getSnapshot().snapshot).toEqual(good);
+      garbage.forEach((bad, i) => opened[0]?.emit('snapshot', JSON.stringify(bad), `a-${i + 2}`));
+      // Nothing of it reached the subscribers: none of them threw on it, the good one is kept.
+      expect(warnings).toEqual([]);
+      expect(client.getSnapshot().snapshot).toEqual(good);
+      stop();
+      client.close();
+      router.dispose();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const bin = join(root, 'dist/cli.js');
+
+/**
+ * Runs the built bin on `file`; with `input` (a bounded generator of chunks), `file` is made a
+ * named pipe the test writes them to, as a shell's `<(…)` or a device would hand the bin a stream.
+ */
+function validate(
+  file: string,
+  input?: () => Generator<Buffer>,
+): Promise<{ code: number | null; stdout: string; stderr: string }> {
+  if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run build\` first (npm test does)`);
+  if (input) execFileSync('mkfifo', [file]);
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, [bin, 'validate', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => {
+      stdout += d.toString();
+    });
+    child.stderr.on('data', (d: Buffer) => {
+      stderr += d.toString();
+    });
+    const timer = setTimeout(() => child.kill(), 60_000);
+    let pipe: ReturnType<typeof createWriteStream> | undefined;
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      pipe?.destroy();
+      resolve({ code, stdout, stderr });
+    });
+    if (!input) return;
+    pipe = createWriteStream(file);
+    const out = pipe;
+    // The bin may stop reading once it has seen enough: a write after that is not an error here.
+    out.on('error', () => {});
+    const chunks = input();
+    const pump = () => {
+      for (let next = chunks.next(); !next.done; next = chunks.next()) {
+        if (out.destroyed) return;
+        if (!out.write(next.value)) {
+          out.once('drain', pump);
+          return;
+        }
+      }
+      out.end();
+    };
+    pump();
+  });
+}
+
+const fixtureCatalog = JSON.stringify({
+  channels: { app: { kind: 'digital', label: { fr: 'Appli échouée', en: 'the app' } } },
+  operations: { transfer: { label: 'Virement', routes: [{ channel: 'app' }] } },
+});
+
+describe('secours validate: files no catalogue is', () => {
+  it('stops reading an endless stream (a pipe, a device) past a bound, and says so', async () => {
+    const MB = 1024 * 1024;
+    const spaces = Buffer.alloc(MB, 0x20);
+    // 200 MB of spaces, then a catalogue: no catalogue is that large, and holding it all would
+    // cost several times that in memory (an endless /dev/zero grew past 16 GB).
+    const fifo = join(mkdtempSync(join(tmpdir(), 'secours-validate-')), 'endless.json');
+    const result = await validate(fifo, function* () {
+      for (let i = 0; i < 200; i++) yield spaces;
+      yield Buffer.from(fixtureCatalog);
+    });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/larger than \d+ (MB|bytes)/);
+  }, 90_000);
+
+  it('refuses a file that is not UTF-8 (a Latin-1 é) instead of accepting it with its letters replaced', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'secours-validate-'));
+    const file = join(dir, 'latin1.json');
+    writeFileSync(file, Buffer.from(fixtureCatalog, 'latin1'));
+    expect(readFileSync(file).includes(0xe9)).toBe(true);
+    const result = await validate(file);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toMatch(/not valid UTF-8/);
+  });
+
+  it('accepts a catalogue saved with a UTF-8 byte order mark, as JSON allows a parser to', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'secours-validate-'));
+    const file = join(dir, 'bom.json');
+    writeFileSync(file, `\uFEFF${fixtureCatalog}`);
+    const result = await validate(file);
+    expect(result.stdout).toMatch(/✔ .*bom\.json: 1 channels, 1 operations/);
+    expect(result.code).toBe(0);
+    expect(dirname(file)).toBe(dir);
+  });
+});
