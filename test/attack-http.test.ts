@@ -75,7 +75,7 @@ describe('status feed: a peer that sends the wrong shape', () => {
       const good = { version: 1, at: '', operations: {}, channels: {}, outages: [] };
       opened[0]?.emit('snapshot', JSON.stringify(good), 'a-1');
       expect(client.getSnapshot().snapshot).toEqual(good);
-      garbage.forEach((bad, i) => opened[0]?.emit('snapshot', JSON.stringify(bad), `a-${i + 2}`));
+      for (const [i, bad] of garbage.entries()) opened[0]?.emit('snapshot', JSON.stringify(bad), `a-${i + 2}`);
       // Nothing of it reached the subscribers: none of them threw on it, the good one is kept.
       expect(warnings).toEqual([]);
       expect(client.getSnapshot().snapshot).toEqual(good);
