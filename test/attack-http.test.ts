@@ -7,8 +7,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
-import { connectStatus, createStatusClient, type EventSourceLike } from '../src/http/index.js';
-import { createRouter, defineCatalog, type Snapshot, type Warning } from '../src/index.js';
+import { adminHandler, connectStatus, createStatusClient, type EventSourceLike } from '../src/http/index.js';
+import { ConfigError, createRouter, defineCatalog, type Snapshot, type Warning } from '../src/index.js';
 
 const catalog = defineCatalog({
   channels: {
@@ -177,5 +177,38 @@ describe('secours validate: files no catalogue is', () => {
     expect(result.stdout).toMatch(/✔ .*bom\.json: 1 channels, 1 operations/);
     expect(result.code).toBe(0);
     expect(dirname(file)).toBe(dir);
+  });
+});
+
+describe('admin endpoint: a token no request can carry', () => {
+  const router = createRouter({ catalog });
+  it('refuses, when built, a token that a Bearer header cannot hold, so operators are not locked out with 401s', async () => {
+    const unusable = [
+      ' '.repeat(16),
+      'my very secret admin token',
+      `${'a'.repeat(16)}\n`,
+      'tok\u0000'.repeat(5),
+      '\u200b'.repeat(16),
+      'é'.repeat(16),
+    ];
+    for (const token of unusable) {
+      expect(() => adminHandler(router, { token }), JSON.stringify(token)).toThrow(ConfigError);
+    }
+    // What secret generators print is still taken: hex, base64, base64url, UUIDs.
+    for (const token of [
+      '0123456789abcdef0123',
+      'q83vEjRWeJA+/w==q83vEjRWeJA=',
+      'q83v-EjRW_eJA~q83v.Ej',
+      crypto.randomUUID(),
+    ]) {
+      const admin = adminHandler(router, { token });
+      const res = await admin(
+        new Request('http://localhost/admin/outages/none', {
+          method: 'DELETE',
+          headers: { authorization: `Bearer ${token}` },
+        }),
+      );
+      expect(res.status, token).toBe(404);
+    }
   });
 });
