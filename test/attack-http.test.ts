@@ -197,7 +197,7 @@ describe('admin endpoint: a token no request can carry', () => {
     // What secret generators print is still taken: hex, base64, base64url, UUIDs.
     for (const token of [
       '0123456789abcdef0123',
-      'q83vEjRWeJA+/w==q83vEjRWeJA=',
+      'q83vEjRWeJA+/wq83vEjRWeJA==',
       'q83v-EjRW_eJA~q83v.Ej',
       crypto.randomUUID(),
     ]) {

@@ -30,6 +30,12 @@ export interface AdminHandlerOptions {
 }
 
 const MIN_TOKEN = 16;
+/**
+ * What a Bearer header carries: RFC 6750's b64token (https://www.rfc-editor.org/rfc/rfc6750#section-2.1).
+ * A secret with a space, a control or a non-ASCII character could never be presented, and the
+ * operators would only see 401s in the middle of an incident.
+ */
+const B64TOKEN = /^[A-Za-z0-9\-._~+/]+=*$/;
 /** Issues listed in a 400 at most: a body with 100,000 mistakes gets a bounded answer. */
 const MAX_ISSUES = 100;
 
@@ -103,6 +109,12 @@ export function adminHandler(
   const token = options?.token;
   if (typeof token !== 'string' || token.length < MIN_TOKEN) {
     throw configError('token', `expected a secret string of at least ${MIN_TOKEN} characters`);
+  }
+  if (!B64TOKEN.test(token)) {
+    throw configError(
+      'token',
+      'expected only letters, digits and - . _ ~ + / (then = padding), as an Authorization: Bearer header carries; hex or base64 from a secret generator will do',
+    );
   }
   const limit = options.maxBodyBytes ?? 16_384;
   if (!Number.isInteger(limit) || limit <= 0) {
