@@ -7,7 +7,13 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it, vi } from 'vitest';
-import { adminHandler, connectStatus, createStatusClient, type EventSourceLike } from '../src/http/index.js';
+import {
+  adminHandler,
+  connectStatus,
+  createStatusClient,
+  type EventSourceLike,
+  statusHandler,
+} from '../src/http/index.js';
 import { ConfigError, createRouter, defineCatalog, type Snapshot, type Warning } from '../src/index.js';
 
 const catalog = defineCatalog({
@@ -210,5 +216,29 @@ describe('admin endpoint: a token no request can carry', () => {
       );
       expect(res.status, token).toBe(404);
     }
+  });
+});
+
+describe('status feed: a handler that was closed', () => {
+  it('opens no new stream after close(), so a server shutting down is not held open by clients reconnecting', async () => {
+    const router = createRouter({ catalog });
+    const status = statusHandler(router);
+    const sse = () => status(new Request('http://localhost/status', { headers: { accept: 'text/event-stream' } }));
+    const before = await sse();
+    expect(before.headers.get('content-type')).toMatch(/^text\/event-stream/);
+    expect(status.clients).toBe(1);
+    status.close();
+    expect(status.clients).toBe(0);
+    const after = await sse();
+    expect(after.headers.get('content-type')).not.toMatch(/^text\/event-stream/);
+    expect(after.status).toBe(503);
+    expect(after.headers.get('retry-after')).toMatch(/^\d+$/);
+    await after.body?.cancel();
+    expect(status.clients).toBe(0);
+    // JSON is still served, as the docs say.
+    const json = await status(new Request('http://localhost/status'));
+    expect(json.status).toBe(200);
+    expect(((await json.json()) as Snapshot).version).toBe(router.getSnapshot().version);
+    router.dispose();
   });
 });
