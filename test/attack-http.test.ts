@@ -242,3 +242,24 @@ describe('status feed: a handler that was closed', () => {
     router.dispose();
   });
 });
+
+describe('secours/http timers: a delay past what setTimeout holds', () => {
+  // setTimeout and setInterval hold at most 2^31 - 1 ms (about 24.8 days); past it they fire
+  // after 1 ms: a heartbeat of "a month" would ping every stream every millisecond.
+  const TOO_LONG = 2 ** 31;
+  it('statusHandler refuses a heartbeat setInterval cannot hold, instead of pinging every millisecond', () => {
+    const router = createRouter({ catalog });
+    expect(() => statusHandler(router, { heartbeatMs: TOO_LONG })).toThrow(ConfigError);
+    expect(() => statusHandler(router, { heartbeatMs: TOO_LONG - 1 }).close()).not.toThrow();
+    router.dispose();
+  });
+
+  it('createStatusClient refuses delays setTimeout cannot hold, instead of dropping and reconnecting at once', () => {
+    const { EventSource } = drivenEventSource();
+    for (const option of ['staleAfterMs', 'minRetryMs', 'maxRetryMs'] as const) {
+      expect(() => createStatusClient('/status', { EventSource, [option]: TOO_LONG }), option).toThrow(ConfigError);
+    }
+    const client = createStatusClient('/status', { EventSource, maxRetryMs: TOO_LONG - 1 });
+    client.close();
+  });
+});
