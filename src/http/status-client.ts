@@ -3,6 +3,7 @@
  * that `useSyncExternalStore` (or any UI) can read. It knows when what it holds may be out of
  * date: the stream dropped, or nothing (not even a heartbeat) came for `staleAfterMs`.
  */
+import { MAX_DELAY } from '../deadlines.js';
 import { ConfigError } from '../errors.js';
 import type { Warning } from '../events.js';
 import { callEach } from '../internal/safe-emitter.js';
@@ -65,9 +66,10 @@ export interface StatusClient<S extends Snapshot = Snapshot> {
 
 function option(value: unknown, path: string, fallback: number): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+  // Past MAX_DELAY, setTimeout fires after 1 ms: a client would drop and reconnect at once.
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0 || value > MAX_DELAY) {
     throw new ConfigError('createStatusClient options', [
-      { path, message: `expected a positive number of ms, got ${String(value)}` },
+      { path, message: `expected a positive number of ms up to ${MAX_DELAY}, got ${String(value)}` },
     ]);
   }
   return value;

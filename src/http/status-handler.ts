@@ -7,6 +7,7 @@
  * every change it missed: its client reconnects and gets the latest snapshot, which is all it
  * needs (each event carries the whole status, not a delta).
  */
+import { MAX_DELAY } from '../deadlines.js';
 import { ConfigError } from '../errors.js';
 import type { Snapshot } from '../snapshot.js';
 import { errorResponse } from './problem.js';
@@ -59,11 +60,11 @@ interface Stream {
   readonly controller: ReadableStreamDefaultController<Uint8Array>;
 }
 
-function positiveInt(value: unknown, path: string, fallback: number): number {
+function positiveInt(value: unknown, path: string, fallback: number, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
+  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0 || value > max) {
     throw new ConfigError('statusHandler options', [
-      { path, message: `expected a positive integer, got ${String(value)}` },
+      { path, message: `expected a positive integer up to ${max}, got ${String(value)}` },
     ]);
   }
   return value;
@@ -91,7 +92,8 @@ export function statusHandler(router: StatusSource, options: StatusHandlerOption
   if (typeof router?.getSnapshot !== 'function' || typeof router.subscribe !== 'function') {
     throw new ConfigError('statusHandler', [{ path: 'router', message: 'expected a router (getSnapshot, subscribe)' }]);
   }
-  const heartbeatMs = positiveInt(options.heartbeatMs, 'heartbeatMs', 15_000);
+  // Past MAX_DELAY, setInterval fires every millisecond instead.
+  const heartbeatMs = positiveInt(options.heartbeatMs, 'heartbeatMs', 15_000, MAX_DELAY);
   const maxQueued = positiveInt(options.maxQueuedEvents, 'maxQueuedEvents', 32);
   const cors: Record<string, string> = options.allowOrigin
     ? { 'access-control-allow-origin': options.allowOrigin, 'access-control-expose-headers': 'etag' }
