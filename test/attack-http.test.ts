@@ -270,3 +270,30 @@ describe('secours/http timers: a delay past what setTimeout holds', () => {
     client.close();
   });
 });
+
+describe('secours validate: a scenario that no replay could finish', () => {
+  const scenario = JSON.parse(readFileSync(join(root, 'dist/scenarios/counters-2018-04-09.json'), 'utf8')) as Record<
+    string,
+    unknown
+  > & { traffic: { perMinute: Record<string, number> } };
+  delete scenario.$schema;
+  const check = async (name: string, value: unknown) => {
+    const file = join(mkdtempSync(join(tmpdir(), 'secours-validate-')), `${name}.json`);
+    writeFileSync(file, JSON.stringify(value));
+    return validate(`${file}`);
+  };
+
+  it('accepts the shipped scenario as it is', async () => {
+    const result = await check('as-shipped', { ...scenario });
+    expect(result.code, result.stdout).toBe(0);
+  });
+
+  it('refuses, with the path, a span of 8,000 years or a trillion calls a minute (simulate ran past 3 GB without end)', async () => {
+    const long = await check('long', { ...scenario, end: '9999-12-31T00:00:00Z', bucketMinutes: 1 });
+    expect(long.code).toBe(1);
+    expect(long.stdout).toMatch(/→ at end\b/);
+    const busy = await check('busy', { ...scenario, traffic: { ...scenario.traffic, perMinute: { transfer: 1e12 } } });
+    expect(busy.code).toBe(1);
+    expect(busy.stdout).toMatch(/→ at traffic\.perMinute/);
+  });
+});
