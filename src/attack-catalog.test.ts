@@ -79,10 +79,16 @@ describe('parseCatalog reads what it validates once', () => {
 describe('links shown to people', () => {
   it('refuses a filesystem: deep link, which reads from the device as blob: does', () => {
     const input = raw();
-    input.channels.app = { ...input.channels.app, contact: { deepLink: 'filesystem:https://bank.example/temporary/a' } };
+    input.channels.app = {
+      ...input.channels.app,
+      contact: { deepLink: 'filesystem:https://bank.example/temporary/a' },
+    };
     expect(() => parseCatalog(input)).toThrow(/must not be a filesystem: link/);
     const upper = raw();
-    upper.channels.app = { ...upper.channels.app, contact: { deepLink: 'File\tSystem:https://bank.example/temporary/a' } };
+    upper.channels.app = {
+      ...upper.channels.app,
+      contact: { deepLink: 'File\tSystem:https://bank.example/temporary/a' },
+    };
     expect(() => parseCatalog(upper)).toThrow(ConfigError);
   });
 });
