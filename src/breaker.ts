@@ -1,6 +1,5 @@
 import CircuitBreaker from 'opossum';
 import * as z from 'zod/mini';
-import { MAX_DELAY } from './deadlines.js';
 import { ConfigError } from './errors.js';
 import { parseWith } from './validate.js';
 
@@ -31,14 +30,12 @@ export interface BreakerOptions {
 export type ResolvedBreakerOptions = Readonly<Required<Omit<BreakerOptions, 'timeout'>> & { timeout: number }>;
 
 const positive = z.number().check(z.positive('must be more than 0'));
-/** A delay opossum hands to setTimeout/setInterval, which fire after 1 ms past MAX_DELAY. */
-const delay = z.number().check(z.positive('must be more than 0'), z.lte(MAX_DELAY, `must be at most ${MAX_DELAY} ms`));
 const breakerSchema = z.strictObject({
   timeout: z.optional(z.union([positive, z.literal(false)])),
   errorThresholdPercentage: z.optional(z.number().check(z.gte(0), z.lte(100))),
   volumeThreshold: z.optional(z.int().check(z.gte(0))),
-  resetTimeout: z.optional(delay),
-  rollingCountTimeout: z.optional(delay),
+  resetTimeout: z.optional(positive),
+  rollingCountTimeout: z.optional(positive),
   rollingCountBuckets: z.optional(z.int().check(z.positive())),
 });
 
