@@ -12,6 +12,9 @@ import { readOptions } from '../validate.js';
 import { connectStatusSchema } from './options.js';
 import type { StatusState } from './status-client.js';
 
+const isObject = (value: unknown): value is object =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
 /** What `connectStatus` needs of a router. */
 export interface RemoteStatusTarget {
   readonly catalog: AnyCatalog;
@@ -53,26 +56,34 @@ export function connectStatus(
     const { snapshot } = client.getSnapshot();
     if (!snapshot || snapshot === applied) return;
     applied = snapshot;
+    // Any store may feed this, not only the status client: what the feed holds is read as
+    // untrusted, so a `null` where a table or an outage belongs says nothing instead of throwing.
+    const operations = (isObject(snapshot.operations) ? snapshot.operations : {}) as Record<
+      string,
+      { available?: unknown } | null | undefined
+    >;
+    const outages = (Array.isArray(snapshot.outages) ? snapshot.outages : []).filter(
+      (o: unknown): o is Snapshot['outages'][number] => isObject(o) && typeof (o as { id?: unknown }).id === 'string',
+    );
     const down: RouteRef[] = [];
     for (const [operation, def] of Object.entries(router.catalog.operations)) {
-      const operations = snapshot.operations as Record<string, { available?: unknown } | undefined>;
       // An operation the feed does not know about (an own key only: `toString` is not one it
       // knows) says nothing of it.
       const remote = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
-      if (!remote || !Array.isArray(remote.available)) continue;
+      if (!isObject(remote) || !Array.isArray(remote.available)) continue;
       const available = new Set(remote.available);
       for (const route of def.routes)
         if (!available.has(route.channel)) down.push({ operation, channel: route.channel });
     }
     router.setRemoteDown(source, down);
 
-    const current = new Set(snapshot.outages.map((o) => o.id));
+    const current = new Set(outages.map((o) => o.id));
     for (const id of mirrored) {
       if (current.has(id)) continue;
       mirrored.delete(id);
       router.endOutage(id);
     }
-    for (const o of snapshot.outages) {
+    for (const o of outages) {
       if (mirrored.has(o.id)) continue;
       try {
         router.declareOutage({

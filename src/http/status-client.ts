@@ -65,15 +65,25 @@ export interface StatusClient<S extends Snapshot = Snapshot> {
   close(): void;
 }
 
+const isObject = (value: unknown): value is object =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The shape every reader of a snapshot relies on. A feed is another server's word: `null` where
+ * a table, an entry or an outage belongs (`typeof null` is `'object'`) must not reach
+ * `connectStatus` or a UI, which read `snapshot.operations.transfer.status` without a check.
+ */
 function isSnapshot(value: unknown): value is Snapshot {
-  const v = value as Partial<Snapshot> | null;
+  if (!isObject(value)) return false;
+  const v = value as Partial<Snapshot>;
   return (
-    typeof v === 'object' &&
-    v !== null &&
     typeof v.version === 'number' &&
-    typeof v.operations === 'object' &&
-    typeof v.channels === 'object' &&
-    Array.isArray(v.outages)
+    isObject(v.operations) &&
+    Object.values(v.operations).every(isObject) &&
+    isObject(v.channels) &&
+    Object.values(v.channels).every(isObject) &&
+    Array.isArray(v.outages) &&
+    v.outages.every((o: unknown) => isObject(o) && typeof (o as { id?: unknown }).id === 'string')
   );
 }
 

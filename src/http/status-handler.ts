@@ -40,7 +40,7 @@ export interface StatusHandler {
   (request: Request): Promise<Response>;
   /** Streams open now. */
   readonly clients: number;
-  /** Ends every stream and stops the heartbeat; later requests still get JSON. */
+  /** Ends every stream and stops the heartbeat; later requests still get JSON, and a `503` for a stream. */
   close(): void;
 }
 
@@ -99,6 +99,7 @@ export function statusHandler(router: StatusSource, options: StatusHandlerOption
   let encoded: Encoded | undefined;
   let unsubscribe: (() => void) | undefined;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
+  let closed = false;
 
   const encode = (): Encoded => {
     const snapshot = router.getSnapshot();
@@ -241,6 +242,17 @@ export function statusHandler(router: StatusSource, options: StatusHandlerOption
       );
     }
     if (request.method === 'GET' && (request.headers.get('accept') ?? '').includes('text/event-stream')) {
+      // Closed for a shutdown: a new stream would keep the server open, and EventSource
+      // reconnects within seconds. The status client backs off and finds another instance.
+      if (closed) {
+        return errorResponse(
+          503,
+          'Service Unavailable',
+          'the status stream is closed: this server is shutting down',
+          {},
+          { 'retry-after': String(RETRY_MS / 1000), ...cors },
+        );
+      }
       return eventStream(request);
     }
     const { json, etag } = encode();
@@ -256,6 +268,7 @@ export function statusHandler(router: StatusSource, options: StatusHandlerOption
     clients: { get: () => streams.size, enumerable: true },
     close: {
       value: () => {
+        closed = true;
         for (const stream of [...streams]) end(stream);
       },
     },
