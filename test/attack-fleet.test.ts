@@ -1,0 +1,138 @@
+// An adversarial review of the fleet against real redis-server processes: what a catalogue,
+// options or a bad day in production can do that the fleet's own suites did not try. Each test
+// is a defect found by that review; every wait is bounded and waits on events, never on time.
+
+import { Redis } from 'ioredis';
+import { describe, expect, it } from 'vitest';
+import { ConfigError } from '../src/errors.js';
+import type { Warning } from '../src/events.js';
+import { createRouter, defineCatalog } from '../src/index.js';
+import { connectFleet } from '../src/redis/index.js';
+import { next } from './helpers/fleet.js';
+import { fleetSuite, pause } from './helpers/fleet-suite.js';
+import { redisAvailable } from './helpers/redis-server.js';
+
+const available = redisAvailable('the fleet attack suite (test/attack-fleet.test.ts)');
+
+// Ids the catalogue accepts (letters, digits, `. _ -`, any length) that are longer than 128.
+const LONG_CHANNEL = `c${'x'.repeat(199)}`;
+const LONG_OPERATION = `o${'y'.repeat(299)}`;
+const catalog = defineCatalog({
+  channels: {
+    [LONG_CHANNEL]: { kind: 'digital', label: 'A channel with a long id' },
+    counter: { kind: 'in-person', label: 'Counter' },
+  },
+  operations: {
+    [LONG_OPERATION]: { label: 'Balance', routes: [{ channel: LONG_CHANNEL }, { channel: 'counter' }] },
+  },
+});
+
+describe.skipIf(!available)('secours/redis under attack', () => {
+  const suite = fleetSuite('x');
+
+  function instance(id: string, options: { heartbeatMs?: number } = {}) {
+    const redis = new Redis(suite.server.url, { retryStrategy: () => 50 });
+    redis.on('error', () => {});
+    const state = { fails: true };
+    const router = createRouter({
+      catalog,
+      handlers: {
+        [LONG_OPERATION]: {
+          [LONG_CHANNEL]: async () => {
+            if (state.fails) throw new Error('backend down');
+            return 'ok';
+          },
+          counter: async () => 'counter',
+        },
+      } as never,
+      breaker: { volumeThreshold: 1, errorThresholdPercentage: 1, resetTimeout: 60_000, timeout: 5_000 },
+    });
+    const fleet = connectFleet(router, {
+      redis,
+      namespace: suite.ns(),
+      instanceId: id,
+      heartbeatMs: options.heartbeatMs ?? 60_000,
+    });
+    const warnings: Warning[] = [];
+    fleet.on('warning', (w) => warnings.push(w));
+    suite.cleanup(async () => {
+      await fleet.close();
+      router.dispose();
+      redis.disconnect();
+    });
+    return { id, router, fleet, redis, warnings, state };
+  }
+
+  /** Resolves after a round trip of `fleet` that began after this call. */
+  const round = async (fleet: ReturnType<typeof instance>['fleet']) => {
+    for (let i = 0; i < 2; i++) {
+      const synced = next(fleet, 'synced');
+      await suite.admin.publish(suite.key('changes'), 'test');
+      await synced;
+    }
+  };
+
+  /** Waits (bounded) until `i`'s trip on the long route is in Redis. */
+  const tripped = async (i: ReturnType<typeof instance>) => {
+    const member = JSON.stringify([LONG_OPERATION, LONG_CHANNEL, i.id]);
+    for (let n = 0; (await suite.admin.zscore(suite.key('trips'), member)) === null; n++) {
+      if (n > 100) throw new Error(`the trip of ${i.id} never reached Redis`);
+      await round(i.fleet);
+    }
+  };
+
+  it('breakers on routes whose ids are longer than 128 characters (the catalogue accepts them) reach the quorum', async () => {
+    const [a, b, c] = [instance('a'), instance('b'), instance('c')];
+    await Promise.all([a.fleet.ready, b.fleet.ready, c.fleet.ready]);
+    for (const i of [a, b]) {
+      await i.router.execute(LONG_OPERATION as never, {});
+      await tripped(i);
+    }
+    await round(c.fleet);
+    expect(c.fleet.decision?.down).toEqual([{ operation: LONG_OPERATION, channel: LONG_CHANNEL, voters: ['a', 'b'] }]);
+    expect(c.router.plan(LONG_OPERATION as never).willTry).toEqual(['counter']);
+    expect([...a.warnings, ...b.warnings, ...c.warnings]).toEqual([]);
+  });
+
+  it('a timer option past what setTimeout can hold is refused, instead of firing every millisecond', async () => {
+    const redis = new Redis(suite.server.url, { lazyConnect: true });
+    suite.cleanup(() => redis.disconnect());
+    const router = createRouter({ catalog, handlers: {} as never });
+    suite.cleanup(() => router.dispose());
+    for (const option of ['heartbeatMs', 'slowAfterMs', 'readyTimeoutMs', 'heartbeat', 'slowAfter']) {
+      let error: unknown;
+      let fleet: ReturnType<typeof connectFleet> | undefined;
+      try {
+        fleet = connectFleet(router, { redis, namespace: suite.ns(), instanceId: 'a', [option]: 2 ** 31 });
+      } catch (e) {
+        error = e;
+      }
+      await fleet?.close();
+      expect(error, option).toBeInstanceOf(ConfigError);
+      expect((error as ConfigError).issues.map((i) => i.path)).toEqual([option]);
+    }
+  });
+
+  it('a heartbeat past 2^31 - 1 ms does not become a round trip every millisecond', async () => {
+    // What the option check above prevents: Node clamps such an interval to 1 ms.
+    const redis = new Redis(suite.server.url, { retryStrategy: () => 50 });
+    redis.on('error', () => {});
+    suite.cleanup(() => redis.disconnect());
+    const router = createRouter({ catalog, handlers: {} as never });
+    suite.cleanup(() => router.dispose());
+    let fleet: ReturnType<typeof connectFleet> | undefined;
+    try {
+      fleet = connectFleet(router, { redis, namespace: suite.ns(), instanceId: 'a', heartbeatMs: 2 ** 31 });
+    } catch (error) {
+      expect(error).toBeInstanceOf(ConfigError);
+      return;
+    }
+    suite.cleanup(() => fleet?.close());
+    await fleet.ready;
+    let rounds = 0;
+    fleet.on('synced', () => rounds++);
+    await pause(500);
+    // A heartbeat of 24 days: nothing but the first round trip in half a second.
+    expect(rounds).toBeLessThanOrEqual(1);
+  });
+});
