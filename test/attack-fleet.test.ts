@@ -8,7 +8,7 @@ import { ConfigError } from '../src/errors.js';
 import type { Warning } from '../src/events.js';
 import { createRouter, defineCatalog } from '../src/index.js';
 import { connectFleet } from '../src/redis/index.js';
-import { next } from './helpers/fleet.js';
+import { next, outageIds, until } from './helpers/fleet.js';
 import { fleetSuite, pause } from './helpers/fleet-suite.js';
 import { redisAvailable } from './helpers/redis-server.js';
 
@@ -134,5 +134,17 @@ describe.skipIf(!available)('secours/redis under attack', () => {
     await pause(500);
     // A heartbeat of 24 days: nothing but the first round trip in half a second.
     expect(rounds).toBeLessThanOrEqual(1);
+  });
+
+  it('an end or a declaration made just before close() (a graceful shutdown) still reaches the fleet', async () => {
+    const [a, b] = [suite.start('a', { heartbeatMs: 60_000 }), suite.start('b', { heartbeatMs: 60_000 })];
+    await Promise.all([a.fleet.ready, b.fleet.ready]);
+    a.router.declareOutage({ id: 'held', channels: ['counter'], reason: 'counters down' });
+    await until(b.router, () => outageIds(b).includes('held'), 'held on b');
+    // The admin ends it on `a`, and `a` is shut down at once (a rolling deploy).
+    a.router.endOutage('held');
+    a.router.declareOutage({ id: 'last-word', channels: ['web'], reason: 'web down' });
+    await a.fleet.close();
+    await until(b.router, () => outageIds(b).join() === 'last-word', 'the end and the declaration on b');
   });
 });
