@@ -32,7 +32,9 @@ export interface Fleet {
   readonly decision: FleetRoutesEvent | undefined;
   /**
    * Stops following the fleet: timers stopped, the subscriber connection closed, the fleet's
-   * word on routes withdrawn from the router. Outages already applied stay. Your client stays open.
+   * word on routes withdrawn from the router. Outages declared or ended here and not yet written
+   * are written first (if Redis answers within `slowAfterMs`); outages already applied stay.
+   * Your client stays open.
    */
   close(): Promise<void>;
   on<E extends keyof FleetEvents>(event: E, listener: FleetEvents[E]): this;
@@ -229,6 +231,16 @@ class FleetImpl implements FleetContext, Fleet {
     );
   }
 
+  /**
+   * On close: an outage declared or ended here since the last round trip is still written (a
+   * shutdown right after `endOutage` would otherwise leave it down everywhere, for good).
+   */
+  private async flushOutages(): Promise<void> {
+    if (this.outages.pendingWrites === 0) return;
+    const parts = { ...this.options, redis: this.redis, keys: this.keys, outages: this.outages, trips: this.trips };
+    await roundTrip(parts, globalThis.crypto.randomUUID());
+  }
+
   // ---- lifecycle --------------------------------------------------------------------------
 
   async close(): Promise<void> {
@@ -249,7 +261,11 @@ class FleetImpl implements FleetContext, Fleet {
       // After the round trip in flight, which would otherwise write this instance's liveness back.
       let timeout: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
-        inFlight.then(() => this.trips.leave(this.redis)).catch(() => undefined),
+        inFlight
+          .then(() => this.flushOutages())
+          .catch(() => undefined)
+          .then(() => this.trips.leave(this.redis))
+          .catch(() => undefined),
         new Promise((resolve) => {
           timeout = setTimeout(resolve, this.options.slowAfterMs);
         }),
