@@ -86,7 +86,7 @@ describe.skipIf(!available)('secours/redis under attack', () => {
     const [a, b, c] = [instance('a'), instance('b'), instance('c')];
     await Promise.all([a.fleet.ready, b.fleet.ready, c.fleet.ready]);
     for (const i of [a, b]) {
-      await i.router.execute(LONG_OPERATION as never, {});
+      await i.router.execute(LONG_OPERATION as never, {} as never);
       await tripped(i);
     }
     await round(c.fleet);
@@ -178,7 +178,7 @@ describe.skipIf(!available)('secours/redis under attack', () => {
         const id = `o${counter++}`;
         (fleet[s.who] as Instance).router.declareOutage({
           id,
-          channels: [channels[s.pick % channels.length] as string],
+          channels: [channels[s.pick % channels.length] as (typeof channels)[number]],
           reason: 'down',
         });
         live.add(id);
