@@ -9,7 +9,7 @@ import { ConfigError } from '../src/errors.js';
 import type { Warning } from '../src/events.js';
 import { createRouter, defineCatalog } from '../src/index.js';
 import { connectFleet } from '../src/redis/index.js';
-import { freshSync, type Instance, next, outageIds, until } from './helpers/fleet.js';
+import { freshSync, type Instance, next, outageIds, startInstance, until } from './helpers/fleet.js';
 import { fleetSuite, pause } from './helpers/fleet-suite.js';
 import { commandsRun, redisAvailable } from './helpers/redis-server.js';
 
@@ -226,4 +226,21 @@ describe.skipIf(!available)('secours/redis under attack', () => {
     if (process.env.ATTACK_SEED) console.log('PER_BEAT', perInstancePerBeat);
     expect(perInstancePerBeat).toBeLessThan(40);
   }, 120_000);
+
+  it('an ACL user that may not SUBSCRIBE: warned once, not once per heartbeat for as long as it lasts', async () => {
+    await suite.admin.call('ACL', 'SETUSER', 'nosub', 'on', '>pw', '~*', '&*', '+@all', '-subscribe');
+    suite.cleanup(() => suite.admin.call('ACL', 'DELUSER', 'nosub'));
+    const i = startInstance(`redis://nosub:pw@127.0.0.1:${suite.server.port}`, 'nosub', {
+      namespace: suite.ns(),
+      heartbeatMs: 100,
+      readyTimeoutMs: 300,
+    });
+    suite.cleanup(() => i.close());
+    expect(await i.fleet.ready).toBe(false);
+    // Twenty heartbeats: round trips complete, the SUBSCRIBE is refused each time it is retried.
+    for (let n = 0; n < 20; n++) await next(i.fleet, 'synced');
+    const refused = i.warnings.filter((w) => w.code === 'redis-unavailable');
+    expect(String((refused[0]?.error as Error | undefined)?.message)).toContain('NOPERM');
+    expect(refused.length).toBeLessThanOrEqual(2);
+  });
 });
