@@ -59,6 +59,7 @@ class FleetImpl implements FleetContext, Fleet {
   private readyTimer: ReturnType<typeof setTimeout> | undefined;
   private epoch: string | undefined;
   private unavailable = false;
+  private subscriberDown = false;
   private closed = false;
 
   constructor(
@@ -96,9 +97,17 @@ class FleetImpl implements FleetContext, Fleet {
         if (message !== this.instanceId) this.requestSync();
       },
       // Changes announced while not subscribed were not heard: read again.
-      active: () => this.requestSync(),
-      // Once per spell of unavailability, like the client's own errors.
-      error: (error) => this.markUnavailable(error),
+      active: () => {
+        this.subscriberDown = false;
+        this.requestSync();
+      },
+      // Once until the subscription is active again: round trips that complete meanwhile end the
+      // main connection's spell, not this one (a refused SUBSCRIBE is retried every heartbeat).
+      error: (error) => {
+        if (this.subscriberDown) return;
+        this.subscriberDown = true;
+        this.markUnavailable(error);
+      },
     });
     this.loop.start();
   }
