@@ -2,6 +2,7 @@
 // options or a bad day in production can do that the fleet's own suites did not try. Each test
 // is a defect found by that review; every wait is bounded and waits on events, never on time.
 
+import { createConnection, createServer, type Server, type Socket } from 'node:net';
 import fc from 'fast-check';
 import { Redis } from 'ioredis';
 import { describe, expect, it } from 'vitest';
@@ -27,6 +28,42 @@ const catalog = defineCatalog({
     [LONG_OPERATION]: { label: 'Balance', routes: [{ channel: LONG_CHANNEL }, { channel: 'counter' }] },
   },
 });
+
+/** A TCP proxy on loopback in front of a redis-server that delays every chunk by `delayMs`. */
+async function startProxy(targetPort: number): Promise<{ port: number; delayMs: number; close(): Promise<void> }> {
+  const sockets = new Set<Socket>();
+  const state = { delayMs: 0 };
+  const server: Server = createServer((client) => {
+    const upstream = createConnection({ port: targetPort, host: '127.0.0.1' });
+    for (const s of [client, upstream]) {
+      sockets.add(s);
+      s.on('error', () => {});
+      s.on('close', () => {
+        client.destroy();
+        upstream.destroy();
+        sockets.delete(s);
+      });
+    }
+    const pipe = (from: Socket, to: Socket) =>
+      from.on('data', (chunk) => {
+        if (state.delayMs === 0) to.write(chunk);
+        else setTimeout(() => to.write(chunk), state.delayMs);
+      });
+    pipe(client, upstream);
+    pipe(upstream, client);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : 0;
+  return Object.assign(state, {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  });
+}
 
 describe.skipIf(!available)('secours/redis under attack', () => {
   const suite = fleetSuite('x');
@@ -242,5 +279,25 @@ describe.skipIf(!available)('secours/redis under attack', () => {
     const refused = i.warnings.filter((w) => w.code === 'redis-unavailable');
     expect(String((refused[0]?.error as Error | undefined)?.message)).toContain('NOPERM');
     expect(refused.length).toBeLessThanOrEqual(2);
+  });
+
+  it('a Redis that stays slow (a proxy adding latency) gives one redis-slow warning for the spell, not one per round trip', async () => {
+    const proxy = await startProxy(suite.server.port);
+    suite.cleanup(() => proxy.close());
+    const i = startInstance(`redis://127.0.0.1:${proxy.port}`, 'slow', {
+      namespace: suite.ns(),
+      heartbeatMs: 100,
+      slowAfterMs: 50,
+    });
+    suite.cleanup(() => i.close());
+    await i.fleet.ready;
+    proxy.delayMs = 60;
+    for (let n = 0; n < 10; n++) await next(i.fleet, 'synced');
+    expect(i.warnings.filter((w) => w.code === 'redis-slow').length).toBeLessThanOrEqual(1);
+    // Fast again, then slow again: a new spell, warned again.
+    proxy.delayMs = 0;
+    for (let n = 0; n < 3; n++) await next(i.fleet, 'synced');
+    proxy.delayMs = 60;
+    await next(i.fleet, 'warning', (w) => w.code === 'redis-slow');
   });
 });
