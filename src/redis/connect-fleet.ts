@@ -60,6 +60,8 @@ class FleetImpl implements FleetContext, Fleet {
   private epoch: string | undefined;
   private unavailable = false;
   private subscriberDown = false;
+  /** A `redis-slow` was given and no round trip has been fast since. */
+  private slow = false;
   private closed = false;
 
   constructor(
@@ -186,7 +188,12 @@ class FleetImpl implements FleetContext, Fleet {
     if (this.closed) return false;
     const { options } = this;
     const subscribed = this.sub.active;
+    let late = false;
     const slow = setTimeout(() => {
+      late = true;
+      // Once per spell: a Redis that stays slow would otherwise warn at every round trip.
+      if (this.slow) return;
+      this.slow = true;
       this.warn('redis-slow', `Redis has not answered within ${options.slowAfterMs} ms; nothing waits for it`);
     }, options.slowAfterMs);
     (slow as { unref?(): void }).unref?.();
@@ -199,6 +206,7 @@ class FleetImpl implements FleetContext, Fleet {
     } finally {
       clearTimeout(slow);
     }
+    if (!late) this.slow = false;
     if (this.closed) return false;
     if (this.router.isDisposed) {
       void this.close();
