@@ -300,4 +300,18 @@ describe.skipIf(!available)('secours/redis under attack', () => {
     proxy.delayMs = 60;
     await next(i.fleet, 'warning', (w) => w.code === 'redis-slow');
   });
+
+  it('20,000 garbage fields in the outages hash: warned about in the first round trip, then quiet (not 6 warnings per round trip forever)', async () => {
+    const args: string[] = [];
+    for (let n = 0; n < 20_000; n++) args.push(`g${n}`, `garbage-${n}`);
+    await suite.admin.hset(suite.key('outages'), ...args);
+    const i = suite.start('a', { heartbeatMs: 100 });
+    await i.fleet.ready;
+    await next(i.fleet, 'synced');
+    const after = i.warnings.length;
+    expect(after).toBeGreaterThan(0);
+    for (let n = 0; n < 10; n++) await next(i.fleet, 'synced');
+    // Each later round trip read the same 20,000 fields: nothing new to say about them.
+    expect(i.warnings.slice(after)).toEqual([]);
+  });
 });
