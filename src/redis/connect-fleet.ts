@@ -120,8 +120,8 @@ class FleetImpl implements FleetContext, Fleet {
 
   // ---- FleetContext -----------------------------------------------------------------------
 
-  warn(code: string, message: string, options: { once?: string; error?: unknown } = {}): void {
-    this.warnings.warn(code, message, options);
+  warn(code: string, message: string, options: { once?: string; error?: unknown } = {}): boolean {
+    return this.warnings.warn(code, message, options);
   }
 
   /** A listener that throws must not stop the fleet: its error becomes a `warning`. */
