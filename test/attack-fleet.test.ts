@@ -30,10 +30,16 @@ const catalog = defineCatalog({
 });
 
 /** A TCP proxy on loopback in front of a redis-server that delays every chunk by `delayMs`. */
-async function startProxy(targetPort: number): Promise<{ port: number; delayMs: number; close(): Promise<void> }> {
+async function startProxy(
+  targetPort: number,
+): Promise<{ port: number; delayMs: number; setCut(on: boolean): void; close(): Promise<void> }> {
   const sockets = new Set<Socket>();
-  const state = { delayMs: 0 };
+  const state = { delayMs: 0, cut: false };
   const server: Server = createServer((client) => {
+    if (state.cut) {
+      client.destroy();
+      return;
+    }
     const upstream = createConnection({ port: targetPort, host: '127.0.0.1' });
     for (const s of [client, upstream]) {
       sockets.add(s);
@@ -57,6 +63,11 @@ async function startProxy(targetPort: number): Promise<{ port: number; delayMs: 
   const port = typeof address === 'object' && address ? address.port : 0;
   return Object.assign(state, {
     port,
+    /** Cuts every connection and refuses new ones (`true`), or lets them through again. */
+    setCut(on: boolean) {
+      state.cut = on;
+      if (on) for (const s of sockets) s.destroy();
+    },
     close: () =>
       new Promise<void>((resolve) => {
         for (const s of sockets) s.destroy();
@@ -100,6 +111,9 @@ describe.skipIf(!available)('secours/redis under attack', () => {
     });
     return { id, router, fleet, redis, warnings, state };
   }
+
+  const untilSyncedOn = (i: Instance, check: () => boolean) =>
+    check() ? Promise.resolve() : next(i.fleet, 'synced', check).then(() => undefined);
 
   /** Resolves after a round trip of `fleet` that began after this call. */
   const round = async (fleet: ReturnType<typeof instance>['fleet']) => {
@@ -313,5 +327,36 @@ describe.skipIf(!available)('secours/redis under attack', () => {
     for (let n = 0; n < 10; n++) await next(i.fleet, 'synced');
     // Each later round trip read the same 20,000 fields: nothing new to say about them.
     expect(i.warnings.slice(after)).toEqual([]);
+  });
+
+  it('one instance partitioned (its connections cut and refused) for longer than three heartbeats: its vote stops counting, and it catches up on everything once healed', async () => {
+    const proxy = await startProxy(suite.server.port);
+    suite.cleanup(() => proxy.close());
+    const [a, b] = [suite.start('a', { heartbeatMs: 200 }), suite.start('b', { heartbeatMs: 200 })];
+    const p = startInstance(`redis://127.0.0.1:${proxy.port}`, 'p', { namespace: suite.ns(), heartbeatMs: 200 });
+    suite.cleanup(() => p.close());
+    await Promise.all([a.fleet.ready, b.fleet.ready, p.fleet.ready]);
+    a.router.declareOutage({ id: 'before', channels: ['counter'], reason: 'counters down' });
+    await until(p.router, () => outageIds(p).includes('before'), 'before on p');
+    // p and b vote: the route is down on a.
+    for (const i of [p, b]) {
+      i.appFails = true;
+      await i.router.execute('balance', {});
+    }
+    await until(a.router, () => a.fleet.decision?.down.length === 1, 'the quorum on a');
+    proxy.setCut(true);
+    await next(p.fleet, 'warning', (w) => w.code === 'redis-unavailable');
+    // p's deadline passes: a decides without its vote.
+    await untilSyncedOn(a, () => a.fleet.decision?.liveInstances === 2 && a.fleet.decision.down.length === 0);
+    a.router.endOutage('before');
+    b.router.declareOutage({ id: 'during', channels: ['web'], reason: 'web down' });
+    p.router.declareOutage({ id: 'cut-off', channels: ['atm'], reason: 'atms down' });
+    proxy.setCut(false);
+    await until(p.router, () => outageIds(p).sort().join() === 'cut-off,during', 'what p missed, on p');
+    for (const i of [a, b]) {
+      await until(i.router, () => outageIds(i).sort().join() === 'cut-off,during', `p's declaration on ${i.id}`);
+    }
+    // Back, p votes again (its breaker is still open).
+    await untilSyncedOn(a, () => a.fleet.decision?.liveInstances === 3 && a.fleet.decision.down.length === 1);
   });
 });
