@@ -359,4 +359,22 @@ describe.skipIf(!available)('secours/redis under attack', () => {
     // Back, p votes again (its breaker is still open).
     await untilSyncedOn(a, () => a.fleet.decision?.liveInstances === 3 && a.fleet.decision.down.length === 1);
   });
+
+  it('close() while Redis is paused (SIGSTOP) with an end not yet written: close() returns, and the end lands once Redis answers', async () => {
+    const [a, b] = [
+      suite.start('a', { heartbeatMs: 60_000, slowAfterMs: 200 }),
+      suite.start('b', { heartbeatMs: 200 }),
+    ];
+    await Promise.all([a.fleet.ready, b.fleet.ready]);
+    a.router.declareOutage({ id: 'paused-end', channels: ['counter'], reason: 'counters down' });
+    await until(b.router, () => outageIds(b).includes('paused-end'), 'the outage on b');
+    suite.server.pause();
+    try {
+      a.router.endOutage('paused-end');
+      await a.fleet.close();
+    } finally {
+      suite.server.resume();
+    }
+    await until(b.router, () => outageIds(b).length === 0, 'the end on b');
+  });
 });
