@@ -112,6 +112,21 @@ describe.skipIf(!available)('secours/redis under attack', () => {
     return { id, router, fleet, redis, warnings, state };
   }
 
+  /** Resolves once `check()` holds, re-checked at every snapshot change of any of `instances` (bounded). */
+  const untilAll = (instances: Instance[], check: () => boolean, what: string) =>
+    new Promise<void>((resolve, reject) => {
+      if (check()) return resolve();
+      const stops: (() => void)[] = [];
+      const done = (error?: Error) => {
+        clearTimeout(timer);
+        for (const stop of stops) stop();
+        if (error) reject(error);
+        else resolve();
+      };
+      const timer = setTimeout(() => done(new Error(`timed out waiting for ${what}`)), 20_000);
+      for (const i of instances) stops.push(i.router.subscribe(() => check() && done()));
+    });
+
   const untilSyncedOn = (i: Instance, check: () => boolean) =>
     check() ? Promise.resolve() : next(i.fleet, 'synced', check).then(() => undefined);
 
@@ -376,5 +391,31 @@ describe.skipIf(!available)('secours/redis under attack', () => {
       suite.server.resume();
     }
     await until(b.router, () => outageIds(b).length === 0, 'the end on b');
+  });
+
+  it('the same id declared on two instances at once, with different channels: both end with one and the same declaration', async () => {
+    const [a, b, c] = [
+      suite.start('a', { heartbeatMs: 200 }),
+      suite.start('b', { heartbeatMs: 200 }),
+      suite.start('c', { heartbeatMs: 200 }),
+    ];
+    await Promise.all([a.fleet.ready, b.fleet.ready, c.fleet.ready]);
+    const channelsOf = (i: Instance) =>
+      i.router
+        .getSnapshot()
+        .outages.map((o) => `${o.id}:${o.channels.join('+')}`)
+        .join();
+    for (let n = 0; n < 20; n++) {
+      const id = `twice-${n}`;
+      a.router.declareOutage({ id, channels: ['counter'], reason: 'from a' });
+      b.router.declareOutage({ id, channels: ['web'], reason: 'from b' });
+      await until(c.router, () => outageIds(c).includes(id), `${id} on c`);
+      const same = () => channelsOf(a) === channelsOf(b) && channelsOf(b) === channelsOf(c);
+      await untilAll([a, b, c], same, `one declaration of ${id} everywhere`);
+      a.router.endOutage(id);
+      await Promise.all(
+        [a, b, c].map((i) => until(i.router, () => !outageIds(i).includes(id), `${id} ended on ${i.id}`)),
+      );
+    }
   });
 });
