@@ -418,4 +418,14 @@ describe.skipIf(!available)('secours/redis under attack', () => {
       );
     }
   });
+
+  it('a client created with `lazyConnect: true`: the subscriber connects too, `ready` is true and declarations arrive at once', async () => {
+    const [a, b] = [
+      suite.start('a', { heartbeatMs: 60_000, readyTimeoutMs: 3_000 }, { redis: { lazyConnect: true } }),
+      suite.start('b', { heartbeatMs: 60_000, readyTimeoutMs: 3_000 }, { redis: { lazyConnect: true } }),
+    ];
+    expect(await Promise.all([a.fleet.ready, b.fleet.ready])).toEqual([true, true]);
+    a.router.declareOutage({ id: 'lazy', channels: ['counter'], reason: 'counters down' });
+    await until(b.router, () => outageIds(b).includes('lazy'), 'lazy on b, well before the next heartbeat');
+  });
 });
