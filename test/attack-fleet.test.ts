@@ -178,6 +178,10 @@ describe.skipIf(!available)('secours/redis under attack', () => {
       expect(error, option).toBeInstanceOf(ConfigError);
       expect((error as ConfigError).issues.map((i) => i.path)).toEqual([option]);
     }
+    // Past 20 minutes, three heartbeats are more than the hour a liveness deadline is believed.
+    expect(() =>
+      connectFleet(router, { redis, namespace: suite.ns(), instanceId: 'a', heartbeatMs: 1_200_001 }),
+    ).toThrow(ConfigError);
   });
 
   it('a heartbeat past 2^31 - 1 ms does not become a round trip every millisecond', async () => {
@@ -427,5 +431,15 @@ describe.skipIf(!available)('secours/redis under attack', () => {
     expect(await Promise.all([a.fleet.ready, b.fleet.ready])).toEqual([true, true]);
     a.router.declareOutage({ id: 'lazy', channels: ['counter'], reason: 'counters down' });
     await until(b.router, () => outageIds(b).includes('lazy'), 'lazy on b, well before the next heartbeat');
+  });
+
+  it('clients with a `keyPrefix`: outages and the quorum work as without one', async () => {
+    const opts = { heartbeatMs: 60_000 };
+    const more = { redis: { keyPrefix: 'app:' } };
+    const [a, b] = [suite.start('a', opts, more), suite.start('b', opts, more)];
+    expect(await Promise.all([a.fleet.ready, b.fleet.ready])).toEqual([true, true]);
+    a.router.declareOutage({ id: 'prefixed', channels: ['counter'], reason: 'counters down' });
+    await until(b.router, () => outageIds(b).includes('prefixed'), 'prefixed on b');
+    expect(await suite.admin.hkeys(`app:${suite.key('outages')}`)).toEqual(['prefixed']);
   });
 });
