@@ -442,4 +442,24 @@ describe.skipIf(!available)('secours/redis under attack', () => {
     await until(b.router, () => outageIds(b).includes('prefixed'), 'prefixed on b');
     expect(await suite.admin.hkeys(`app:${suite.key('outages')}`)).toEqual(['prefixed']);
   });
+
+  it('close() while the client is still connecting: the round trip queued meanwhile does not write the closed instance back as live', async () => {
+    const proxy = await startProxy(suite.server.port);
+    suite.cleanup(() => proxy.close());
+    proxy.setCut(true);
+    const p = startInstance(`redis://127.0.0.1:${proxy.port}`, 'p', { namespace: suite.ns(), readyTimeoutMs: 200 });
+    suite.cleanup(() => p.redis.disconnect());
+    expect(await p.fleet.ready).toBe(false);
+    await p.fleet.close();
+    const reconnected = new Promise((resolve) => p.redis.once('ready', resolve));
+    proxy.setCut(false);
+    await reconnected;
+    // Commands on one connection are answered in order: once these are, whatever the offline
+    // queue held has run, and what its replies led to has been sent.
+    for (let n = 0; n < 3; n++) {
+      await p.redis.ping();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(await suite.admin.zscore(suite.key('instances'), 'p')).toBeNull();
+  });
 });
