@@ -188,6 +188,7 @@ class FleetImpl implements FleetContext, Fleet {
     if (this.closed) return false;
     const { options } = this;
     const subscribed = this.sub.active;
+    const stopped = () => this.closed;
     let late = false;
     const slow = setTimeout(() => {
       late = true;
@@ -200,7 +201,7 @@ class FleetImpl implements FleetContext, Fleet {
     let r: Awaited<ReturnType<typeof roundTrip>>;
     try {
       r = await roundTrip(
-        { ...options, redis: this.redis, keys: this.keys, outages: this.outages, trips: this.trips },
+        { ...options, redis: this.redis, keys: this.keys, outages: this.outages, trips: this.trips, stopped },
         globalThis.crypto.randomUUID(),
       );
     } finally {
