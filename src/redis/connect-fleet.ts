@@ -32,7 +32,9 @@ export interface Fleet {
   readonly decision: FleetRoutesEvent | undefined;
   /**
    * Stops following the fleet: timers stopped, the subscriber connection closed, the fleet's
-   * word on routes withdrawn from the router. Outages already applied stay. Your client stays open.
+   * word on routes withdrawn from the router. Outages declared or ended here and not yet written
+   * are written first (if Redis answers within `slowAfterMs`); outages already applied stay.
+   * Your client stays open.
    */
   close(): Promise<void>;
   on<E extends keyof FleetEvents>(event: E, listener: FleetEvents[E]): this;
@@ -57,6 +59,9 @@ class FleetImpl implements FleetContext, Fleet {
   private readyTimer: ReturnType<typeof setTimeout> | undefined;
   private epoch: string | undefined;
   private unavailable = false;
+  private subscriberDown = false;
+  /** A `redis-slow` was given and no round trip has been fast since. */
+  private slow = false;
   private closed = false;
 
   constructor(
@@ -94,9 +99,17 @@ class FleetImpl implements FleetContext, Fleet {
         if (message !== this.instanceId) this.requestSync();
       },
       // Changes announced while not subscribed were not heard: read again.
-      active: () => this.requestSync(),
-      // Once per spell of unavailability, like the client's own errors.
-      error: (error) => this.markUnavailable(error),
+      active: () => {
+        this.subscriberDown = false;
+        this.requestSync();
+      },
+      // Once until the subscription is active again: round trips that complete meanwhile end the
+      // main connection's spell, not this one (a refused SUBSCRIBE is retried every heartbeat).
+      error: (error) => {
+        if (this.subscriberDown) return;
+        this.subscriberDown = true;
+        this.markUnavailable(error);
+      },
     });
     this.loop.start();
   }
@@ -107,8 +120,8 @@ class FleetImpl implements FleetContext, Fleet {
 
   // ---- FleetContext -----------------------------------------------------------------------
 
-  warn(code: string, message: string, options: { once?: string; error?: unknown } = {}): void {
-    this.warnings.warn(code, message, options);
+  warn(code: string, message: string, options: { once?: string; error?: unknown } = {}): boolean {
+    return this.warnings.warn(code, message, options);
   }
 
   /** A listener that throws must not stop the fleet: its error becomes a `warning`. */
@@ -175,19 +188,26 @@ class FleetImpl implements FleetContext, Fleet {
     if (this.closed) return false;
     const { options } = this;
     const subscribed = this.sub.active;
+    const stopped = () => this.closed;
+    let late = false;
     const slow = setTimeout(() => {
+      late = true;
+      // Once per spell: a Redis that stays slow would otherwise warn at every round trip.
+      if (this.slow) return;
+      this.slow = true;
       this.warn('redis-slow', `Redis has not answered within ${options.slowAfterMs} ms; nothing waits for it`);
     }, options.slowAfterMs);
     (slow as { unref?(): void }).unref?.();
     let r: Awaited<ReturnType<typeof roundTrip>>;
     try {
       r = await roundTrip(
-        { ...options, redis: this.redis, keys: this.keys, outages: this.outages, trips: this.trips },
+        { ...options, redis: this.redis, keys: this.keys, outages: this.outages, trips: this.trips, stopped },
         globalThis.crypto.randomUUID(),
       );
     } finally {
       clearTimeout(slow);
     }
+    if (!late) this.slow = false;
     if (this.closed) return false;
     if (this.router.isDisposed) {
       void this.close();
@@ -229,6 +249,16 @@ class FleetImpl implements FleetContext, Fleet {
     );
   }
 
+  /**
+   * On close: an outage declared or ended here since the last round trip is still written (a
+   * shutdown right after `endOutage` would otherwise leave it down everywhere, for good).
+   */
+  private async flushOutages(): Promise<void> {
+    if (this.outages.pendingWrites === 0) return;
+    const parts = { ...this.options, redis: this.redis, keys: this.keys, outages: this.outages, trips: this.trips };
+    await roundTrip(parts, globalThis.crypto.randomUUID());
+  }
+
   // ---- lifecycle --------------------------------------------------------------------------
 
   async close(): Promise<void> {
@@ -249,7 +279,11 @@ class FleetImpl implements FleetContext, Fleet {
       // After the round trip in flight, which would otherwise write this instance's liveness back.
       let timeout: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
-        inFlight.then(() => this.trips.leave(this.redis)).catch(() => undefined),
+        inFlight
+          .then(() => this.flushOutages())
+          .catch(() => undefined)
+          .then(() => this.trips.leave(this.redis))
+          .catch(() => undefined),
         new Promise((resolve) => {
           timeout = setTimeout(resolve, this.options.slowAfterMs);
         }),

@@ -27,8 +27,8 @@ export interface FleetRoutesEvent {
 export interface FleetEvents {
   /**
    * Redis is unreachable, refuses the fleet's commands (OOM, READONLY, NOPERM, NOAUTH, MOVED,
-   * CLUSTERDOWN, LOADING…) or is slow (`redis-unavailable`, once per spell; `redis-slow`), a
-   * value read from it is not valid (`redis-invalid-value`), an outage or route from it does not
+   * CLUSTERDOWN, LOADING…) or is slow (`redis-unavailable`, once per spell; `redis-slow`, once
+   * until a round trip is fast again), a value read from it is not valid (`redis-invalid-value`), an outage or route from it does not
    * fit this catalogue (`redis-foreign-outage`, `redis-foreign-route`), Redis lost its data
    * (`redis-lost-data`). Each time the instance goes on with what it knows. At most a few of
    * one code per round trip; the rest are counted in one summary warning.

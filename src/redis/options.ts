@@ -70,17 +70,25 @@ export interface ParsedFleetOptions {
 }
 
 const ms = z.int().check(z.positive('must be more than 0'));
+// Node clamps a timer longer than this to 1 ms: a round trip every millisecond instead of never.
+// https://nodejs.org/api/timers.html#settimeoutcallback-delay-args
+const TIMER_MAX_MS = 2_147_483_647;
+const timer = ms.check(z.lte(TIMER_MAX_MS, `must be at most ${TIMER_MAX_MS} (what a timer can wait)`));
+// Liveness is three heartbeats, believed up to an hour ahead (MAX_LIVENESS_MS): a longer
+// heartbeat would leave the instance counted as gone between two of its own round trips.
+const HEARTBEAT_MAX_MS = 1_200_000;
+const heartbeat = ms.check(z.lte(HEARTBEAT_MAX_MS, `must be at most ${HEARTBEAT_MAX_MS} (20 minutes)`));
 const optionsSchema = z.object({
   namespace: z.string().check(z.regex(NAME, `expected ${NAME_RULE}`)),
   instanceId: z.string().check(z.regex(NAME, `expected ${NAME_RULE}`)),
   quorum: z.optional(z.int().check(z.gte(1, 'must be at least 1'))),
   windowMs: z.optional(ms),
-  heartbeatMs: z.optional(ms),
-  slowAfterMs: z.optional(ms),
-  readyTimeoutMs: z.optional(ms),
+  heartbeatMs: z.optional(heartbeat),
+  slowAfterMs: z.optional(timer),
+  readyTimeoutMs: z.optional(timer),
   window: z.optional(ms),
-  heartbeat: z.optional(ms),
-  slowAfter: z.optional(ms),
+  heartbeat: z.optional(heartbeat),
+  slowAfter: z.optional(timer),
 });
 const RENAMED = { window: 'windowMs', heartbeat: 'heartbeatMs', slowAfter: 'slowAfterMs' } as const;
 const KNOWN = new Set(['redis', ...Object.keys(optionsSchema.shape)]);

@@ -8,6 +8,7 @@ import type { OutageEvent } from '../events.js';
 import type { Outage } from '../outages.js';
 import type { Batch, Reply } from './batch.js';
 import type { FleetContext } from './context.js';
+import { FieldReads } from './field-reads.js';
 import { readStoredOutage, type StoredOutage, toStoredJson } from './schemas.js';
 import { END_OUTAGE, PUT_OUTAGE } from './scripts.js';
 import { TOMBSTONE_CAP, TOMBSTONE_TTL_MS, Tombstones, tombstoneMember } from './tombstones.js';
@@ -28,6 +29,8 @@ type End = { readonly id: string; readonly stamp: number; readonly tombstone: bo
 
 /** Declarations that ran out, by `id@stamp`, so they are forgotten once, not applied again. */
 const FORGOTTEN_CAP = 10_000;
+/** Up to this many invalid fields, each is warned about in turn; past it, the summary says it. */
+const DRIP_LIMIT = 100;
 
 export class OutageSync {
   /** Declared on this instance and not over: this instance answers for them in Redis. */
@@ -40,6 +43,9 @@ export class OutageSync {
   private readonly toEnd = new Map<string, End>();
   private readonly forgotten = new Set<string>();
   readonly tombstones = new Tombstones();
+  private readonly reads = new FieldReads();
+  /** Invalid fields at the last read of the outages hash. */
+  private invalidFields = 0;
   /** True while this code changes the router, so its own changes are not taken for the user's. */
   private applying = false;
 
@@ -169,11 +175,20 @@ export class OutageSync {
 
     const present = new Set<string>();
     const current = new Map<string, Applied>();
+    // Invalid fields left unwarned past the per-round share are warned about on later round
+    // trips while they are few; among many, the first round's summary said it once for all.
+    const drip = this.invalidFields <= DRIP_LIMIT;
+    this.invalidFields = 0;
     for (const [field, raw] of Object.entries(hash.value)) {
       present.add(field);
-      const read = readStoredOutage(raw);
+      const known = this.reads.get(field, raw);
+      const entry = known ?? this.reads.set(field, raw, readStoredOutage(raw));
+      const { read } = entry;
       if (!read.ok || read.value.id !== field) {
-        this.invalid(`${keys.outages} field`, field, read.ok ? 'id differs from its field' : read.problem, raw);
+        this.invalidFields++;
+        if (entry.warned) continue;
+        const problem = read.ok ? 'id differs from its field' : read.problem;
+        entry.warned = known && !drip ? true : this.invalid(`${keys.outages} field`, field, problem, raw);
         continue;
       }
       const stored = read.value;
@@ -189,6 +204,7 @@ export class OutageSync {
       }
       current.set(field, { stored, json: raw });
     }
+    this.reads.endRead();
 
     for (const [id, a] of [...this.applied]) {
       const now = current.get(id);
@@ -285,8 +301,9 @@ export class OutageSync {
     });
   }
 
-  private invalid(where: string, name: string, problem: string, raw = ''): void {
-    this.ctx.warn(
+  /** Whether the warning was given (now or before), rather than only counted in a summary. */
+  private invalid(where: string, name: string, problem: string, raw = ''): boolean {
+    return this.ctx.warn(
       'redis-invalid-value',
       `Invalid value in Redis at ${where} ${JSON.stringify(name.slice(0, 80))} (${problem.slice(0, 200)}); ignored`,
       { once: `${where}\u0000${name}\u0000${raw}` },

@@ -17,6 +17,11 @@ export interface RoundTripParts {
   readonly instanceId: string;
   readonly outages: OutageSync;
   readonly trips: TripSync;
+  /**
+   * True once the fleet is closed: a round trip queued while the client was connecting must not
+   * write the closed instance's liveness and trips back when the client connects.
+   */
+  readonly stopped?: () => boolean;
 }
 
 export interface RoundTripResult {
@@ -38,6 +43,7 @@ export async function roundTrip(parts: RoundTripParts, epochCandidate: string): 
   const { redis, keys, outages, trips } = parts;
   const sentAt = Date.now();
   const nowUs = await redisTimeUs(redis);
+  if (parts.stopped?.()) throw new Error('The fleet was closed during the round trip');
   const nowMs = Math.floor(nowUs / 1000);
   const skewMs = nowMs - Math.round((sentAt + Date.now()) / 2);
   const batch = new Batch(redis);

@@ -4,12 +4,15 @@
 // exactly what a router accepts: an id the router took can never fail to be read back.
 
 import * as z from 'zod/mini';
+import { ID } from '../catalog-schema.js';
 import { type Outage, type OutageInput, outageIdSchema, outageInputSchema, toMs } from '../outages.js';
 import { scopeProblem } from '../scopes.js';
 import { parseWith } from '../validate.js';
 import { NAME } from './keys.js';
 
-const catalogId = z.string().check(z.regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/));
+// The catalogue's own rule for operation and channel ids (no length bound there, so none here): a
+// route the router has must never be unreadable in a trip, or its votes would never count.
+const catalogId = z.string().check(z.regex(ID));
 export const instanceIdSchema = z.string().check(z.regex(NAME));
 /** A time as `declareOutage` takes it (the fleet writes epoch ms, older versions wrote ISO strings). */
 const time = z.nonoptional(outageInputSchema.shape.from);

@@ -29,6 +29,10 @@ export class Subscriber {
     this.connection.on('ready', this.subscribe);
     this.connection.on('close', this.onClose);
     if (this.connection.status === 'ready') this.subscribe();
+    // A client made with `lazyConnect` connects on its first command, and its duplicate would wait
+    // for one for ever: nothing is sent on it before it is ready. Failures reach `error` and
+    // ioredis's own retries.
+    else if (this.connection.status === 'wait') this.connection.connect().catch(() => {});
   }
 
   /** True once Redis confirmed the SUBSCRIBE, until the connection drops. */

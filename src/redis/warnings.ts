@@ -18,18 +18,20 @@ export class Warnings {
 
   constructor(private readonly emit: (warning: Warning) => void) {}
 
-  warn(code: string, message: string, options: { once?: string; error?: unknown } = {}): void {
+  /** Returns whether it was given (now or, for `once`, before), rather than only counted. */
+  warn(code: string, message: string, options: { once?: string; error?: unknown } = {}): boolean {
     const digest = options.once === undefined ? undefined : digestOf(`${code}\u0000${options.once}`);
-    if (digest !== undefined && this.given.has(digest)) return;
+    if (digest !== undefined && this.given.has(digest)) return true;
     const count = (this.counts.get(code) ?? 0) + 1;
     this.counts.set(code, count);
     // Counted in the summary, not given: it is given on a later round trip.
-    if (count > WARNINGS_PER_ROUND) return;
+    if (count > WARNINGS_PER_ROUND) return false;
     if (digest !== undefined) {
       if (this.given.size >= REMEMBERED) this.given.delete(this.given.values().next().value as string);
       this.given.add(digest);
     }
     this.emit(options.error === undefined ? { code, message } : { code, message, error: options.error });
+    return true;
   }
 
   /** At the end of each round trip: one summary per code that gave more than its share. */
