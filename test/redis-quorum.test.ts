@@ -336,10 +336,10 @@ describe.skipIf(!available)('fleet quorum against a real redis-server', () => {
 
     // The trip half's commands are refused, whatever form they take. A round trip that Redis
     // answers with an error reply fails whole, so no round syncs: wait for the refusals instead.
+    // Listened for before the refusal starts: a round trip of c's own may meet it first.
+    const first = next(c.fleet, 'warning', (w) => w.code === 'redis-unavailable');
     await admin.acl('SETUSER', 'quorum-c', '-eval', '-evalsha', '-zrange');
     try {
-      const refusal = () => next(c.fleet, 'warning', (w) => w.code === 'redis-unavailable');
-      const first = refusal();
       await admin.publish(key('changes'), 'test');
       await first;
       // Another refused round trip (announced after the first warning): still one warning for
