@@ -5,6 +5,7 @@ import {
   type BreakerOptions,
   type BreakerState,
   BucketRotation,
+  type ResolvedBreakerOptions,
   type RouteBreaker,
   resolveBreakerOptions,
 } from '../breaker.js';
@@ -12,7 +13,28 @@ import { createLazyBreaker } from './lazy-breaker.js';
 import { createOpossumRoute, internalsOf, opossumInternalsKnown } from './opossum-route.js';
 
 type Attempt = 'ok' | 'fail';
-type Factory = typeof createLazyBreaker;
+type Factory = (
+  name: string,
+  options: ResolvedBreakerOptions,
+  rotation: BucketRotation,
+  hooks: BreakerHooks<Attempt>,
+) => RouteBreaker<Attempt>;
+
+/** A lazy breaker whose owner hands out these hooks, and counts how often it was asked. */
+let asked = 0;
+const lazy: Factory = (name, options, r, hooks) =>
+  createLazyBreaker<Attempt, string>(
+    options,
+    r,
+    {
+      breakerName: (key) => {
+        asked++;
+        return key;
+      },
+      breakerHooks: () => hooks,
+    },
+    name,
+  );
 
 let rotation: BucketRotation;
 let breakers: RouteBreaker<Attempt>[];
@@ -37,7 +59,7 @@ afterEach(() => {
 
 function make(factory: Factory, options: BreakerOptions = {}, r: BucketRotation = rotation): RouteBreaker<Attempt> {
   const hooks: BreakerHooks<Attempt> = { action, isRejection: () => false, onState };
-  const b = factory<Attempt>(`route-${breakers.length}`, resolveBreakerOptions(options), r, hooks);
+  const b = factory(`route-${breakers.length}`, resolveBreakerOptions(options), r, hooks);
   breakers.push(b);
   return b;
 }
@@ -55,8 +77,8 @@ function promoted(b: RouteBreaker<Attempt>): boolean {
 }
 
 describe.each([
-  ['createOpossumRoute', createOpossumRoute as Factory],
-  ['createLazyBreaker', createLazyBreaker],
+  ['createOpossumRoute', createOpossumRoute],
+  ['createLazyBreaker', lazy],
 ])('%s: calls counted outside fire follow opossum', (_, factory) => {
   it('opens by opossum’s rule: volumeThreshold, then more than the threshold', () => {
     const b = make(factory);
@@ -129,9 +151,12 @@ describe.each([
 
 describe('createLazyBreaker', () => {
   it('is counters, not an opossum breaker, until its first failure', () => {
-    const b = make(createLazyBreaker);
+    asked = 0;
+    const b = make(lazy);
     counted(b, false, 100);
     expect(promoted(b)).toBe(false);
+    // Not even its name was made.
+    expect(asked).toBe(0);
     expect(b.stats).toEqual({ fires: 100, successes: 100, failures: 0 });
     expect([b.closed, b.opened, b.halfOpen, b.pendingClose, b.counting]).toEqual([true, false, false, false, true]);
     counted(b, true);
@@ -140,13 +165,26 @@ describe('createLazyBreaker', () => {
     expect(b.opened).toBe(false);
   });
 
+  it('forgets its counts as the window turns, with no opossum breaker to keep the rotation going', () => {
+    const b = make(lazy);
+    counted(b, false, 3);
+    vi.advanceTimersByTime(9_000);
+    counted(b, false, 2);
+    expect(b.stats).toEqual({ fires: 5, successes: 5, failures: 0 });
+    vi.advanceTimersByTime(1_000);
+    expect(b.stats).toEqual({ fires: 2, successes: 2, failures: 0 });
+    vi.advanceTimersByTime(60_000);
+    expect(b.stats).toEqual({ fires: 0, successes: 0, failures: 0 });
+    expect(promoted(b)).toBe(false);
+  });
+
   it('hands its successes to opossum, so they still weigh against the first failures', () => {
-    const b = make(createLazyBreaker);
+    const b = make(lazy);
     counted(b, false, 10);
     counted(b, true, 5);
     // 5 failures in 15: opossum keeps it closed.
     expect(b.opened).toBe(false);
-    const fresh = make(createLazyBreaker);
+    const fresh = make(lazy);
     counted(fresh, false, 10);
     vi.advanceTimersByTime(10_000);
     counted(fresh, true, 5);
@@ -155,7 +193,7 @@ describe('createLazyBreaker', () => {
   });
 
   it('keeps each count in the bucket it was made in, not all in the newest', () => {
-    const b = make(createLazyBreaker);
+    const b = make(lazy);
     counted(b, false, 6);
     vi.advanceTimersByTime(5_000);
     counted(b, true, 5);
@@ -168,7 +206,7 @@ describe('createLazyBreaker', () => {
   });
 
   it('counts a call that started before the first failure and ends after it', () => {
-    const b = make(createLazyBreaker);
+    const b = make(lazy);
     b.countFire();
     counted(b, true);
     b.countSettled(false);
@@ -176,7 +214,7 @@ describe('createLazyBreaker', () => {
   });
 
   it('fire makes the opossum breaker and runs the action through it', async () => {
-    const b = make(createLazyBreaker);
+    const b = make(lazy);
     await expect(b.fire('ok')).resolves.toBe('done');
     expect(promoted(b)).toBe(true);
     expect(b.stats).toEqual({ fires: 1, successes: 1, failures: 0 });
@@ -184,14 +222,16 @@ describe('createLazyBreaker', () => {
 
   it('keeps the one shared interval running while it counts, and leaves no timer after shutdown', () => {
     expect(vi.getTimerCount()).toBe(0);
-    const all = Array.from({ length: 50 }, () => make(createLazyBreaker));
-    expect(rotation.size).toBe(50);
+    const all = Array.from({ length: 50 }, () => make(lazy));
+    // One listener for all the lazy breakers, not one each.
+    expect(rotation.size).toBe(1);
     expect(vi.getTimerCount()).toBe(1);
     counted(all[0] as RouteBreaker<Attempt>, true, 5);
     expect(all[0]?.opened).toBe(true);
     // The rotation, and opossum's reset timer.
     expect(vi.getTimerCount()).toBe(2);
-    expect(rotation.size).toBe(50);
+    // The lazy ones' listener, and the opossum breaker's own.
+    expect(rotation.size).toBe(2);
     for (const b of all) b.shutdown();
     breakers = [];
     expect(rotation.size).toBe(0);
@@ -202,7 +242,7 @@ describe('createLazyBreaker', () => {
 describe('opossum internals', () => {
   it('are the ones read here, in the installed opossum', () => {
     expect(opossumInternalsKnown()).toBe(true);
-    const b = make(createOpossumRoute as Factory);
+    const b = make(createOpossumRoute);
     expect(b.counting).toBe(true);
   });
 
@@ -224,7 +264,7 @@ describe('opossum internals', () => {
       }
     }
     const foreign = new Foreign(1000);
-    const b = make(createOpossumRoute as Factory, {}, foreign);
+    const b = make(createOpossumRoute, {}, foreign);
     expect(b.counting).toBe(false);
     for (let i = 0; i < 5; i++) await b.fire('fail').catch(() => undefined);
     expect(b.opened).toBe(true);

@@ -4,6 +4,39 @@ import { createOpossumRoute, opossumInternalsKnown, seedWindow } from './opossum
 const NO_STATS = Object.freeze({ fires: 0, failures: 0, successes: 0 });
 
 /**
+ * Who a lazy breaker asks for its name and hooks when it becomes an opossum breaker: one object
+ * for all the breakers of a router, so a breaker that never fails holds no closure and no name.
+ */
+export interface LazyBreakerOwner<A, K> {
+  breakerName(key: K): string;
+  breakerHooks(key: K): BreakerHooks<A>;
+}
+
+/**
+ * Lazy breakers keep the shared rotation running (their rings read its tick) through one listener
+ * per rotation, counted, instead of a listener each.
+ */
+const memberships = new WeakMap<BucketRotation, { count: number; listener: () => void }>();
+
+function join(rotation: BucketRotation): void {
+  let membership = memberships.get(rotation);
+  if (!membership) {
+    membership = { count: 0, listener: () => {} };
+    memberships.set(rotation, membership);
+    rotation.on('rotate', membership.listener);
+    rotation.lazy(membership.listener);
+  }
+  membership.count++;
+}
+
+function leave(rotation: BucketRotation): void {
+  const membership = memberships.get(rotation);
+  if (!membership || --membership.count > 0) return;
+  memberships.delete(rotation);
+  rotation.removeListener('rotate', membership.listener);
+}
+
+/**
  * A breaker that is a few counters until its first failure, and an opossum breaker from then on.
  * A breaker that has only ever succeeded cannot be open or half-open, so until then all it needs
  * is what opossum would have counted: fires and successes per bucket of the shared rotation. The
@@ -11,24 +44,27 @@ const NO_STATS = Object.freeze({ fires: 0, failures: 0, successes: 0 });
  * failure: opening, half-opening and closing stay opossum's decisions. An office whose terminal
  * has never failed then costs a few hundred bytes instead of a whole `CircuitBreaker`.
  */
-class LazyBreaker<A> implements RouteBreaker<A> {
+class LazyBreaker<A, K> implements RouteBreaker<A> {
   /** Fires and successes per bucket, as [fires, successes] pairs in a ring indexed by tick. */
-  private counts: number[] | undefined;
+  declare private counts: number[] | undefined;
   /** The rotation tick the ring was last brought up to. */
-  private tick: number;
-  private inner: RouteBreaker<A> | undefined;
-  /** Keeps the shared rotation running while this breaker counts; never called (lazy). */
-  private readonly member = (): void => {};
+  declare private tick: number;
+  declare private inner: RouteBreaker<A> | undefined;
+  declare private readonly options: ResolvedBreakerOptions;
+  declare private readonly rotation: BucketRotation;
+  declare private readonly owner: LazyBreakerOwner<A, K>;
+  declare private readonly key: K;
 
-  constructor(
-    private readonly name: string,
-    private readonly options: ResolvedBreakerOptions,
-    private readonly rotation: BucketRotation,
-    private readonly hooks: BreakerHooks<A>,
-  ) {
+  // Plain assignments, not class fields: fields are defined one by one and then assigned again.
+  constructor(options: ResolvedBreakerOptions, rotation: BucketRotation, owner: LazyBreakerOwner<A, K>, key: K) {
+    this.counts = undefined;
     this.tick = rotation.tick;
-    rotation.on('rotate', this.member);
-    rotation.lazy(this.member);
+    this.inner = undefined;
+    this.options = options;
+    this.rotation = rotation;
+    this.owner = owner;
+    this.key = key;
+    join(rotation);
   }
 
   get counting(): boolean {
@@ -88,7 +124,7 @@ class LazyBreaker<A> implements RouteBreaker<A> {
 
   shutdown(): void {
     if (this.inner) this.inner.shutdown();
-    else this.rotation.removeListener('rotate', this.member);
+    else leave(this.rotation);
   }
 
   /** Index of the newest bucket's fires in the ring. */
@@ -120,7 +156,13 @@ class LazyBreaker<A> implements RouteBreaker<A> {
   /** Makes the opossum breaker, with what was counted so far in its window. */
   private promote(): RouteBreaker<A> {
     if (this.inner) return this.inner;
-    const inner = createOpossumRoute<A>(this.name, this.options, this.rotation, this.hooks);
+    const owner = this.owner;
+    const inner = createOpossumRoute<A>(
+      owner.breakerName(this.key),
+      this.options,
+      this.rotation,
+      owner.breakerHooks(this.key),
+    );
     const counts = this.ring();
     if (counts) {
       const buckets = this.options.rollingCountBuckets;
@@ -132,7 +174,7 @@ class LazyBreaker<A> implements RouteBreaker<A> {
       seedWindow(inner, newestFirst);
     }
     // After the opossum breaker joined the rotation, so its interval never stops in between.
-    this.rotation.removeListener('rotate', this.member);
+    leave(this.rotation);
     this.counts = undefined;
     this.inner = inner;
     return inner;
@@ -143,12 +185,14 @@ class LazyBreaker<A> implements RouteBreaker<A> {
  * The breaker a router gives a route or a scope: lazy while opossum's internals are the ones
  * `opossum-route.ts` expects, a plain opossum breaker (through `fire`) otherwise.
  */
-export function createLazyBreaker<A>(
-  name: string,
+export function createLazyBreaker<A, K>(
   options: ResolvedBreakerOptions,
   rotation: BucketRotation,
-  hooks: BreakerHooks<A>,
+  owner: LazyBreakerOwner<A, K>,
+  key: K,
 ): RouteBreaker<A> {
-  if (!opossumInternalsKnown()) return createOpossumRoute(name, options, rotation, hooks);
-  return new LazyBreaker(name, options, rotation, hooks);
+  if (!opossumInternalsKnown()) {
+    return createOpossumRoute(owner.breakerName(key), options, rotation, owner.breakerHooks(key));
+  }
+  return new LazyBreaker(options, rotation, owner, key);
 }
