@@ -137,6 +137,19 @@ describe.each([
     await trial.catch(() => undefined);
   });
 
+  it('a counted call cancelled by its caller changes no state', () => {
+    const b = make(factory, { resetTimeout: 1000 });
+    b.countFire();
+    (b as unknown as { countCancelled(): void }).countCancelled();
+    expect(b.closed).toBe(true);
+    counted(b, true, 5);
+    vi.advanceTimersByTime(1000);
+    b.countFire();
+    (b as unknown as { countCancelled(): void }).countCancelled();
+    expect(b.halfOpen).toBe(true);
+    expect(onState.mock.calls.map(([s]) => s)).toEqual(['open', 'half-open']);
+  });
+
   it('rotates old counts out of the window', () => {
     const b = make(factory);
     counted(b, true, 4);

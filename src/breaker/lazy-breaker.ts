@@ -122,6 +122,11 @@ class LazyBreaker<A, K> implements RouteBreaker<A> {
     (counts[this.newest() + 1] as number)++;
   }
 
+  /** A counted call cancelled by its caller proves nothing: no state changes. */
+  countCancelled(): void {
+    if (this.inner) (this.inner as { countCancelled?(): void }).countCancelled?.();
+  }
+
   shutdown(): void {
     if (this.inner) this.inner.shutdown();
     else leave(this.rotation);

@@ -189,6 +189,11 @@ class OpossumRoute<A> implements RouteBreaker<A> {
     bucket.latencyTimes.pop();
   }
 
+  /** A counted call cancelled by its caller proves nothing: no state changes. */
+  countCancelled(): void {
+    this.catchUp();
+  }
+
   shutdown(): void {
     this.cb.shutdown();
   }
