@@ -10,24 +10,26 @@ export interface BreakerOptions {
    * Enforced by the router, not by opossum: one shared timer per timeout value, not one per call.
    * @default 10_000
    */
-  timeout?: number | false;
+  timeout?: number | false | undefined;
   /** Failure percentage in the rolling window above which the breaker opens. @default 50 */
-  errorThresholdPercentage?: number;
+  errorThresholdPercentage?: number | undefined;
   /**
    * Calls in the window before the breaker may open. opossum's own default, 0, opens on the
    * very first failure.
    * @default 5
    */
-  volumeThreshold?: number;
+  volumeThreshold?: number | undefined;
   /** How long an open breaker waits before letting one trial call through (ms). @default 30_000 */
-  resetTimeout?: number;
+  resetTimeout?: number | undefined;
   /** Length of the rolling statistics window (ms). @default 10_000 */
-  rollingCountTimeout?: number;
+  rollingCountTimeout?: number | undefined;
   /** Buckets in the rolling window. @default 10 */
-  rollingCountBuckets?: number;
+  rollingCountBuckets?: number | undefined;
 }
 
-export type ResolvedBreakerOptions = Readonly<Required<Omit<BreakerOptions, 'timeout'>> & { timeout: number }>;
+export type ResolvedBreakerOptions = Readonly<
+  { [K in Exclude<keyof BreakerOptions, 'timeout'>]-?: Exclude<BreakerOptions[K], undefined> } & { timeout: number }
+>;
 
 const positive = z.number().check(z.positive('must be more than 0'));
 const breakerSchema = z.strictObject({
@@ -148,6 +150,8 @@ export interface RouteBreaker<A> {
    * closes a half-open breaker; a failure may open it, by opossum's own rule.
    */
   countSettled(failed: boolean): void;
+  /** A counted call cancelled by its caller: it proves nothing, so it changes no state. */
+  countCancelled(): void;
   shutdown(): void;
 }
 
@@ -259,6 +263,10 @@ class OpossumRoute<A> implements RouteBreaker<A> {
     }
     if (fires < cb.volumeThreshold && !halfOpen) return;
     if ((failures / fires) * 100 > this.threshold || halfOpen) cb.open();
+  }
+
+  countCancelled(): void {
+    this.catchUp();
   }
 
   shutdown(): void {

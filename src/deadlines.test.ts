@@ -215,3 +215,58 @@ describe('Deadlines', () => {
     expect(deadlines.pending()).toEqual([]);
   });
 });
+
+describe('Deadlines: memory follows the calls in flight', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  for (const timeout of [Number.POSITIVE_INFINITY, 60_000]) {
+    it(`holds no settled entry behind one still in flight (timeout ${timeout})`, () => {
+      const deadlines = new Deadlines();
+      const hanging = entry();
+      deadlines.add(timeout, hanging);
+      for (let i = 0; i < 10_000; i++) {
+        const e = entry();
+        deadlines.add(timeout, e);
+        deadlines.settle(timeout, e);
+      }
+      expect(deadlines.held).toBeLessThan(100);
+      // Those in flight are all kept, in order.
+      const later = [entry(), entry(), entry()];
+      for (const e of later) deadlines.add(timeout, e);
+      for (let i = 0; i < 1000; i++) {
+        const e = entry();
+        deadlines.add(timeout, e);
+        deadlines.settle(timeout, e);
+      }
+      expect(deadlines.pending()).toEqual([hanging, ...later]);
+      if (Number.isFinite(timeout)) {
+        vi.advanceTimersByTime(timeout);
+        for (const e of [hanging, ...later]) expect(e.expire).toHaveBeenCalledOnce();
+        expect(deadlines.held).toBe(0);
+      }
+      deadlines.clear();
+    });
+  }
+
+  it('an expiry that settles other entries (and compacts) expires each due entry once', () => {
+    const deadlines = new Deadlines();
+    const rest = Array.from({ length: 200 }, () => entry());
+    const first = entry();
+    first.expire.mockImplementation(() => {
+      for (const e of rest.slice(100)) deadlines.settle(1000, e);
+    });
+    deadlines.add(1000, first);
+    for (const e of rest) deadlines.add(1000, e);
+    vi.advanceTimersByTime(1000);
+    expect(first.expire).toHaveBeenCalledOnce();
+    for (const e of rest.slice(0, 100)) expect(e.expire).toHaveBeenCalledOnce();
+    for (const e of rest.slice(100)) expect(e.expire).not.toHaveBeenCalled();
+    expect(deadlines.held).toBe(0);
+    deadlines.clear();
+  });
+});

@@ -2,7 +2,9 @@
  * One timer per timeout value instead of one timer per call.
  *
  * Every call under the same timeout expires in the order it started, so the calls form a queue
- * and only its head needs a timer. Settled calls are dropped lazily. The timer is not cleared
+ * and only its head needs a timer. Settled calls are dropped at the head at once, and behind a
+ * call still in flight by compacting once they are half the queue: memory follows the calls in
+ * flight, whatever one slow (or, without a timeout, hanging) call holds up. The timer is not cleared
  * when the queue empties (that would cost a timer per call again); it fires once, finds nothing
  * due, and is re-armed only if something is waiting. It is unref'd while nothing is waiting, so
  * a finished program exits at once; the unref waits for the next turn of the event loop, since
@@ -40,6 +42,8 @@ class Queue {
   private items: (Deadline | undefined)[] = [];
   private head = 0;
   private tail = 0;
+  /** Entries in items[head..tail) not yet done. */
+  private live = 0;
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAt = 0;
   private armed = false;
@@ -51,6 +55,7 @@ class Queue {
   add(entry: Deadline): void {
     if (this.head === this.tail) this.head = this.tail = 0;
     this.items[this.tail++] = entry;
+    this.live++;
     // Without a timeout the queue only lists calls in flight, for dispose().
     if (!Number.isFinite(this.timeoutMs)) return;
     if (!this.timer) this.arm(entry.at);
@@ -61,10 +66,24 @@ class Queue {
     }
   }
 
-  /** Drops settled entries at the head so memory follows the calls in flight. */
+  /** Drops settled entries so memory follows the calls in flight. */
   settle(entry: Deadline): void {
     entry.done = true;
+    this.live--;
     if (this.items[this.head] === entry) this.dropDone();
+    else if (this.tail - this.head > 2 * this.live + 32) this.compact();
+  }
+
+  /** Entries held, settled or not: for tests of what the queue retains. */
+  get held(): number {
+    return this.tail - this.head;
+  }
+
+  /** Keeps only the entries in flight, in order: called once settled or spent ones are most of the queue. */
+  private compact(): void {
+    this.items = this.items.slice(this.head, this.tail).filter((e) => !e?.done);
+    this.head = 0;
+    this.tail = this.items.length;
   }
 
   pending(): Deadline[] {
@@ -77,17 +96,13 @@ class Queue {
     this.unrefQueued?.();
     this.unrefQueued = undefined;
     this.items = [];
-    this.head = this.tail = 0;
+    this.head = this.tail = this.live = 0;
   }
 
   private dropDone(): void {
     const items = this.items;
     while (this.head < this.tail && (items[this.head] as Deadline).done) items[this.head++] = undefined;
-    if (this.head > 1024 && this.head * 2 > this.tail) {
-      this.items = items.slice(this.head, this.tail);
-      this.tail -= this.head;
-      this.head = 0;
-    }
+    if (this.head > 1024 && this.head * 2 > this.tail) this.compact();
     if (this.head === this.tail && this.timer && this.armed && !this.unrefQueued) {
       this.unrefQueued = nextTurn(this.unrefIfIdle);
     }
@@ -111,13 +126,14 @@ class Queue {
     this.timer = undefined;
     // The timer firing proves its target has passed, even under fake timers that leave Date alone.
     const now = Math.max(Date.now(), this.timerAt);
-    const items = this.items;
+    // this.items read afresh each time: an expire() callback may settle entries and compact.
     while (this.head < this.tail) {
-      const entry = items[this.head] as Deadline;
+      const entry = this.items[this.head] as Deadline;
       if (!entry.done && entry.at > now) break;
-      items[this.head++] = undefined;
+      this.items[this.head++] = undefined;
       if (!entry.done) {
         entry.done = true;
+        this.live--;
         entry.expire();
       }
     }
@@ -164,6 +180,13 @@ export class Deadlines {
   /** Every call not yet settled, oldest first within each timeout. */
   pending(): Deadline[] {
     return [...this.queues.values()].flatMap((q) => q.pending());
+  }
+
+  /** Entries held across every timeout, settled or not: for tests of what the router retains. */
+  get held(): number {
+    let n = 0;
+    for (const q of this.queues.values()) n += q.held;
+    return n;
   }
 
   clear(): void {

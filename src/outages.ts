@@ -10,21 +10,21 @@ export type TimeInput = Date | string | number;
 /** What `declareOutage` takes. Channels, operations and systems combine as described below. */
 export interface OutageInput<Ch extends string = string, Op extends string = string> {
   /** Channels taken down. With `operations`, only those operations on these channels. */
-  channels?: readonly Ch[];
+  channels?: readonly Ch[] | undefined;
   /** Operations taken down: on the given channels, or on every channel when none is given. */
-  operations?: readonly Op[];
+  operations?: readonly Op[] | undefined;
   /** Shared systems (a channel's `dependsOn`): every channel that depends on one goes down. */
-  systems?: readonly string[];
+  systems?: readonly string[] | undefined;
   /** What the person is told, e.g. `{ fr: 'Les guichets sont en panne.', en: 'Counters are down.' }`. */
   reason: Text;
   /** @default 'outage' */
-  kind?: OutageKind;
+  kind?: OutageKind | undefined;
   /** When it starts: a Date, an ISO string or epoch ms. @default now */
-  from?: TimeInput;
+  from?: TimeInput | undefined;
   /** When it ends by itself; without it, it lasts until `endOutage`. */
-  until?: TimeInput;
+  until?: TimeInput | undefined;
   /** Your own id (e.g. from an incident tool); one is generated otherwise. */
-  id?: string;
+  id?: string | undefined;
 }
 
 export interface Outage<Ch extends string = string, Op extends string = string> {
@@ -119,7 +119,8 @@ export function parseOutage(catalog: AnyCatalog, input: unknown, now: number): O
     channels: Object.freeze([...new Set(o.channels ?? [])]),
     operations: Object.freeze([...new Set(o.operations ?? [])]),
     systems: Object.freeze([...new Set(o.systems ?? [])]),
-    reason: Object.freeze(typeof o.reason === 'string' ? o.reason : { ...o.reason }),
+    // zod types an optional key as `string | undefined`; a parsed text holds only strings.
+    reason: Object.freeze(typeof o.reason === 'string' ? o.reason : { ...o.reason }) as Text,
     from: new Date(from).toISOString(),
     ...(until === undefined ? {} : { until: new Date(until).toISOString() }),
     declaredAt: new Date(now).toISOString(),

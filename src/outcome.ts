@@ -46,18 +46,29 @@ export type ReferralCode =
   | 'cancelled';
 
 abstract class OutcomeBase<O extends string, Ch extends string> {
+  /**
+   * Private, so no copy carries it: `{...outcome}`, `structuredClone` and `JSON.stringify` see
+   * only the user-safe fields. The handler errors in it may hold internal details.
+   */
+  readonly #attempts: readonly Attempt<Ch>[];
+
   constructor(
     /** Set first so it comes first in logs and JSON. */
     readonly kind: 'served' | 'referred' | 'uncertain',
     readonly operation: O,
-    /** Every route considered, in order. Left out of the JSON form: it may hold internal errors. */
-    readonly attempts: readonly Attempt<Ch>[],
-  ) {}
+    attempts: readonly Attempt<Ch>[],
+  ) {
+    this.#attempts = attempts;
+  }
+
+  /** Every route considered, in order: for logs. Left out of every copy: it may hold internal errors. */
+  get attempts(): readonly Attempt<Ch>[] {
+    return this.#attempts;
+  }
 
   /** The user-safe form: everything but `attempts`. */
   toJSON(): Record<string, unknown> {
-    const { attempts: _attempts, ...rest } = this;
-    return rest;
+    return { ...this } as Record<string, unknown>;
   }
 }
 

@@ -8,7 +8,17 @@ import {
   type RouteBreaker,
   resolveBreakerOptions,
 } from './breaker.js';
-import type { AnyCatalog, Channel, ChannelIdOf, Operation, OperationIdOf, Route, RouteChannelOf } from './catalog.js';
+import { checkCallContext, describeValue } from './call-context.js';
+import {
+  type AnyCatalog,
+  type Channel,
+  type ChannelIdOf,
+  ensureCatalog,
+  type Operation,
+  type OperationIdOf,
+  type Route,
+  type RouteChannelOf,
+} from './catalog.js';
 import { type Deadline, Deadlines, MAX_DELAY } from './deadlines.js';
 import {
   CancelledError,
@@ -18,7 +28,6 @@ import {
   isNotExecutedError,
   RouterDisposedError,
   TimeoutError,
-  UnknownChannelError,
   UnknownOperationError,
 } from './errors.js';
 import type { RouterEvents } from './events.js';
@@ -35,10 +44,10 @@ import {
   type SkipReason,
   Uncertain,
 } from './outcome.js';
-import { type ResolvedScopeOptions, resolveScopeOptions, type ScopeOptions, scopeProblem } from './scopes.js';
-import { computeStatus, fingerprint, type RouteView, type Snapshot } from './snapshot.js';
+import { type ResolvedScopeOptions, resolveScopeOptions, type ScopeOptions } from './scopes.js';
+import { computeStatus, fingerprint, type RouteView, type Snapshot, sameStatus } from './snapshot.js';
 import { type StandardSchemaV1, validateSync } from './standard-schema.js';
-import { DEFAULT_LOCALE, isLocale, type Locale, localise } from './text.js';
+import { DEFAULT_LOCALE, type Locale, localise } from './text.js';
 import { isPlainObject } from './validate.js';
 
 /** Where "now" comes from for opening hours and outages. Timers stay the global ones. */
@@ -60,6 +69,8 @@ export interface HandlerContext<Op extends string = string, Ch extends string = 
   readonly locale: Locale;
   readonly amount: number | undefined;
   readonly user: Readonly<Record<string, unknown>> | undefined;
+  /** The call's scope (an office, a terminal), when it named one. */
+  readonly scope: string | undefined;
 }
 
 // biome-ignore lint/suspicious/noExplicitAny: a handler's input type is the caller's choice
@@ -92,17 +103,17 @@ export interface RouterOptions<
   /** From `defineCatalog`, `parseCatalog` or a preset. */
   catalog: C;
   /** `handlers[operation][channel]`: a route with a handler is automated, one without is a referral. */
-  handlers?: H;
+  handlers?: H | undefined;
   /** opossum's option names, with defaults fit for a service (see `BreakerOptions`). */
-  breaker?: BreakerOptions;
+  breaker?: BreakerOptions | undefined;
   /** @default { now: Date.now } */
-  clock?: Clock;
+  clock?: Clock | undefined;
   /** @default NotExecutedError → 'not-executed', anything else → 'failure' */
-  classify?: Classify;
+  classify?: Classify | undefined;
   /** An input schema per operation (zod, valibot… any Standard Schema), checked before anything runs. */
-  inputs?: S;
+  inputs?: S | undefined;
   /** Breakers per scope (e.g. per office) for calls that name one; see `ScopeOptions`. */
-  scopes?: ScopeOptions<ChannelIdOf<C>>;
+  scopes?: ScopeOptions<ChannelIdOf<C>> | undefined;
 }
 
 /** What a call says about the person and the request. */
@@ -119,24 +130,24 @@ export type RouteRefOf<C extends AnyCatalog> = {
 
 export interface CallContext<Ch extends string = string> {
   /** @default 'fr' */
-  locale?: Locale;
+  locale?: Locale | undefined;
   /** Sent to every handler of this call; one is generated when absent. */
-  idempotencyKey?: string;
+  idempotencyKey?: string | undefined;
   /** Cancels the call: it then ends as `uncertain` (if a non-idempotent handler ran) or `referred`. */
-  signal?: AbortSignal;
+  signal?: AbortSignal | undefined;
   /** Channels this person cannot use (no app, no phone): never tried, never offered. */
-  exclude?: readonly Ch[];
+  exclude?: readonly Ch[] | undefined;
   /** Checked against each route's limits. */
-  amount?: number;
+  amount?: number | undefined;
   /** Anything about the person the handlers need; passed through untouched. */
-  user?: Readonly<Record<string, unknown>>;
+  user?: Readonly<Record<string, unknown>> | undefined;
   /**
    * Where the call happens (an office, a terminal, a region): on scoped routes it gets a
    * breaker of its own, so one scope's failures do not stop the others. A non-empty string of
    * at most 200 characters.
    * @example { scope: 'office-75001' }
    */
-  scope?: string;
+  scope?: string | undefined;
 }
 
 /** What `plan` says: the decision `execute` would take now, without running anything. */
@@ -260,6 +271,8 @@ class Call {
   declare readonly amount: number | undefined;
   declare readonly user: Readonly<Record<string, unknown>> | undefined;
   declare readonly scope: string | undefined;
+  /** The caller's signal, checked: it cancels the call. */
+  declare signal: AbortSignal | undefined;
   declare cancelledBy: 'signal' | 'dispose' | undefined;
   declare current: AttemptRun | undefined;
   declare readonly op: OperationState;
@@ -288,6 +301,7 @@ class Call {
     this.amount = amount;
     this.user = user;
     this.scope = scope;
+    this.signal = undefined;
     this.cancelledBy = undefined;
     this.current = undefined;
     this.op = op;
@@ -324,6 +338,51 @@ class Call {
   }
 }
 
+/**
+ * What a handler gets as `ctx`: a frozen object, not the router's attempt record, so nothing of
+ * the router leaks through it. The fields that cost nothing are own data (`{...ctx}` and
+ * `structuredClone` copy them); `signal` and `idempotencyKey` are getters made on first read,
+ * since an AbortSignal costs microseconds in Node 20 and a UUID a third of a whole call, and
+ * most handlers need neither or one. `JSON.stringify(ctx)` gives every field but the signal.
+ */
+class Context implements HandlerContext {
+  declare readonly operation: string;
+  declare readonly channel: string;
+  declare readonly attempt: number;
+  declare readonly locale: Locale;
+  declare readonly amount: number | undefined;
+  declare readonly user: Readonly<Record<string, unknown>> | undefined;
+  declare readonly scope: string | undefined;
+  /** Private: no copy carries the router's internals. */
+  readonly #run: AttemptRun;
+
+  constructor(run: AttemptRun) {
+    const call = run.call;
+    this.#run = run;
+    this.operation = run.route.op.id;
+    this.channel = run.route.channel;
+    this.attempt = run.attempt;
+    this.locale = call.locale;
+    this.amount = call.amount;
+    this.user = call.user;
+    this.scope = call.scope;
+    Object.freeze(this);
+  }
+
+  get signal(): AbortSignal {
+    return this.#run.signal;
+  }
+
+  get idempotencyKey(): string {
+    return this.#run.call.idempotencyKey();
+  }
+
+  /** Plain data: every field but the signal. */
+  toJSON(): Record<string, unknown> {
+    return { ...(this as object), idempotencyKey: this.idempotencyKey };
+  }
+}
+
 const FIRED = 0;
 const COUNTED = 1;
 const STARTING = 2;
@@ -333,7 +392,7 @@ const STARTING = 2;
  * breaker the router runs it directly and counts it in opossum's window (`counted`); otherwise
  * (a half-open trial) opossum's `fire` runs it and watches the promise `start` returns.
  */
-class AttemptRun implements HandlerContext, Deadline {
+class AttemptRun implements Deadline {
   declare at: number;
   declare done: boolean;
   declare kind: Kind | undefined;
@@ -375,18 +434,6 @@ class AttemptRun implements HandlerContext, Deadline {
   get channel(): string {
     return this.route.channel;
   }
-  get locale(): Locale {
-    return this.call.locale;
-  }
-  get amount(): number | undefined {
-    return this.call.amount;
-  }
-  get user(): Readonly<Record<string, unknown>> | undefined {
-    return this.call.user;
-  }
-  get idempotencyKey(): string {
-    return this.call.idempotencyKey();
-  }
   /** Made on first read: most handlers that ignore it cost no AbortController. */
   get signal(): AbortSignal {
     let controller = this.abortState;
@@ -397,6 +444,11 @@ class AttemptRun implements HandlerContext, Deadline {
       this.abortState = controller;
     }
     return controller.signal;
+  }
+
+  /** Run by opossum's `fire`: a half-open breaker's trial. */
+  get trial(): boolean {
+    return this.mode === FIRED;
   }
 
   /** For opossum's `fire`. */
@@ -420,17 +472,22 @@ class AttemptRun implements HandlerContext, Deadline {
     this.router.deadlines.add(this.router.breakerOptions.timeout, this, this.startedAt);
     let result: unknown;
     try {
-      result = (this.route.handler as Handler)(this.call.input, this);
+      result = (this.route.handler as Handler)(this.call.input, new Context(this));
+      if (result !== null && (typeof result === 'object' || typeof result === 'function')) {
+        // Inside the try: a `then` getter or a `then` that throws is the handler failing, like a throw.
+        if (typeof (result as PromiseLike<unknown>).then === 'function') {
+          (result as PromiseLike<unknown>).then(
+            (value: unknown) => this.settled(true, value),
+            (error: unknown) => this.settled(false, error),
+          );
+          return;
+        }
+      }
     } catch (error) {
       this.settled(false, error);
       return;
     }
-    if (result !== null && typeof (result as PromiseLike<unknown>)?.then === 'function') {
-      (result as PromiseLike<unknown>).then(
-        (value) => this.settled(true, value),
-        (error) => this.settled(false, error),
-      );
-    } else this.settled(true, result);
+    this.settled(true, result);
   }
 
   /** The handler settled; ignored once the run timed out or was cancelled. */
@@ -464,8 +521,11 @@ class AttemptRun implements HandlerContext, Deadline {
       else this.fired?.reject(value);
       return;
     }
-    // What opossum's errorFilter would say: a rejection or a cancellation is not the route's fault.
-    this.breaker.countSettled(!ok && this.router.countsAgainst(value, this));
+    // A cancellation says nothing of the route: neither a success (which would close a breaker
+    // that half-opened meanwhile) nor a failure.
+    if (this.kind === 'cancelled') this.breaker.countCancelled();
+    // What opossum's errorFilter would say: a rejection is the operation's answer, not the route's fault.
+    else this.breaker.countSettled(!ok && this.router.countsAgainst(value, this));
     if (this.mode === STARTING) this.syncEnd = { ok, value };
     else this.router.resume(this, ok, value);
   }
@@ -489,7 +549,7 @@ class RouterImpl {
    * Events that may have a listener: set by on/once, cleared by off when the last one goes
    * (a spent `once` leaves it set, which only costs a look at the emitter).
    */
-  readonly listening: { [E in keyof RouterEvents]?: boolean } = {};
+  readonly listening: { [E in keyof RouterEvents]?: boolean } = Object.create(null);
   private readonly catalog: AnyCatalog;
   private readonly clock: Clock;
   private readonly classifyFn: Classify | undefined;
@@ -506,6 +566,7 @@ class RouterImpl {
   private nextOutageChange = Number.POSITIVE_INFINITY;
   private outageTimer: ReturnType<typeof setTimeout> | undefined;
   private disposed = false;
+  private clockWarned = false;
   private snapshot: Snapshot;
   private snapshotPrint: string;
   private dirty = false;
@@ -515,6 +576,7 @@ class RouterImpl {
   private version = 0;
   private readonly scopeOptions: ResolvedScopeOptions;
   private sweepTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly signalCalls = new WeakMap<AbortSignal, { calls: Set<Call>; onAbort: () => void }>();
 
   constructor(options: RouterOptions<AnyCatalog, Handlers<AnyCatalog>>) {
     if (!options || typeof options !== 'object') {
@@ -526,39 +588,42 @@ class RouterImpl {
         { path: 'catalog', message: 'expected a catalogue from defineCatalog, parseCatalog or a preset' },
       ]);
     }
-    this.catalog = catalog;
+    // A raw object that never went through defineCatalog or parseCatalog is validated here,
+    // so a route naming an unknown channel is a ConfigError now, not a TypeError later.
+    this.catalog = ensureCatalog(catalog);
     this.breakerOptions = resolveBreakerOptions(options.breaker);
     this.clock = options.clock ?? { now: Date.now };
-    if (typeof this.clock.now !== 'function') {
+    const first = typeof this.clock?.now === 'function' ? readClock(this.clock) : undefined;
+    if (first === undefined) {
       throw new ConfigError('router options', [
-        { path: 'clock.now', message: 'expected a function returning epoch ms' },
+        { path: 'clock.now', message: 'expected a function returning epoch ms (a finite number a Date can hold)' },
       ]);
     }
     this.classifyFn = options.classify;
-    this.scopeOptions = resolveScopeOptions(options.scopes, catalog);
+    this.scopeOptions = resolveScopeOptions(options.scopes, this.catalog);
     this.rotation = new BucketRotation(
       Math.max(1, Math.floor(this.breakerOptions.rollingCountTimeout / this.breakerOptions.rollingCountBuckets)),
     );
-    this.channelIds = Object.keys(catalog.channels);
+    this.channelIds = Object.keys(this.catalog.channels);
     const handlers = (options.handlers ?? {}) as Record<string, Record<string, unknown> | undefined>;
-    const issues = checkHandlers(catalog, handlers, options.inputs ?? {});
+    const issues = checkHandlers(this.catalog, handlers, options.inputs ?? {});
     if (issues.length) throw new ConfigError('router options', issues);
-    for (const [id, def] of Object.entries(catalog.operations) as [string, Operation][]) {
+    for (const [id, def] of Object.entries(this.catalog.operations) as [string, Operation][]) {
       const op: OperationState = {
         id,
         def,
         routes: [],
-        schema: (options.inputs as Record<string, StandardSchemaV1> | undefined)?.[id],
+        schema: ownValue(options.inputs as Record<string, StandardSchemaV1> | undefined, id),
         referrals: new Map(),
       };
       def.routes.forEach((route, index) => {
-        const handler = handlers[id]?.[route.channel] as Handler | undefined;
+        const handler = ownValue(ownValue(handlers, id), route.channel) as Handler | undefined;
         op.routes.push({
           op,
           index,
           channel: route.channel,
           def: route,
-          channelDef: catalog.channels[route.channel] as Channel,
+          channelDef: ownValue(this.catalog.channels as Record<string, Channel>, route.channel) as Channel,
           handler,
           automated: handler !== undefined,
           breaker: undefined,
@@ -578,8 +643,24 @@ class RouterImpl {
     }
     const status = computeStatus(this.statusInput());
     this.snapshotPrint = fingerprint(status);
-    this.snapshot = Object.freeze({ version: 1, at: new Date(this.clock.now()).toISOString(), ...status });
+    this.snapshot = Object.freeze({ version: 1, at: new Date(this.now()).toISOString(), ...status });
     this.notifiedVersion = 1;
+  }
+
+  /**
+   * The injected clock, checked: a clock that starts answering NaN, Infinity or a non-number
+   * (or throws) is a programmer error that must not turn into a RangeError in the middle of a
+   * call. The router warns once (`clock-invalid`) and reads Date.now instead until the clock
+   * answers sensibly again.
+   */
+  private now(): number {
+    const t = readClock(this.clock);
+    if (t !== undefined) return t;
+    if (!this.clockWarned) {
+      this.clockWarned = true;
+      this.warn('clock-invalid', 'The clock option returned something other than epoch ms; Date.now is used instead');
+    }
+    return Date.now();
   }
 
   // ---- execute ----------------------------------------------------------------------------
@@ -596,12 +677,50 @@ class RouterImpl {
       return Promise.reject(error);
     }
     this.refreshOutages();
-    const signal = ctx?.signal;
+    const signal = call.signal;
     if (!signal) return this.start(call);
-    if (signal.aborted) call.cancelledBy = 'signal';
-    const onAbort = () => call.cancel('signal');
-    signal.addEventListener('abort', onAbort, { once: true });
-    return this.start(call).finally(() => signal.removeEventListener('abort', onAbort));
+    if (call.cancelledBy) return this.start(call);
+    try {
+      this.watch(signal, call);
+    } catch (error) {
+      return Promise.reject(
+        new InvalidInputError(call.op.id, [
+          { path: 'ctx.signal', message: `addEventListener threw: ${describeValue(error)}` },
+        ]),
+      );
+    }
+    return this.start(call).finally(() => this.unwatch(signal, call));
+  }
+
+  /**
+   * One abort listener per signal, however many calls share it: a long-lived signal (a
+   * server's shutdown signal) on many concurrent calls would otherwise pass Node's listener
+   * limit and print a leak warning.
+   */
+  private watch(signal: AbortSignal, call: Call): void {
+    let watched = this.signalCalls.get(signal);
+    if (!watched) {
+      const calls = new Set<Call>();
+      const onAbort = () => {
+        this.signalCalls.delete(signal);
+        for (const c of calls) c.cancel('signal');
+      };
+      watched = { calls, onAbort };
+      signal.addEventListener('abort', onAbort, { once: true });
+      this.signalCalls.set(signal, watched);
+    }
+    watched.calls.add(call);
+  }
+
+  private unwatch(signal: AbortSignal, call: Call): void {
+    const watched = this.signalCalls.get(signal);
+    if (!watched?.calls.delete(call) || watched.calls.size > 0) return;
+    this.signalCalls.delete(signal);
+    try {
+      signal.removeEventListener('abort', watched.onAbort);
+    } catch {
+      // A signal that accepted a listener and refuses to drop it: the listener only finds an empty set.
+    }
   }
 
   private start(call: Call): Promise<Outcome> {
@@ -707,8 +826,11 @@ class RouterImpl {
   /** Whether a handler's error counts against its breaker (opossum's errorFilter, inverted). */
   countsAgainst(error: unknown, run: AttemptRun): boolean {
     const kind = this.classify(error, run);
-    // A rejection is the operation's answer, a cancellation the caller's: neither is the route's fault.
-    return kind !== 'rejection' && kind !== 'cancelled';
+    // A rejection is the operation's answer: not the route's fault. A cancellation is the
+    // caller's, but a half-open trial that opossum saw "succeed" would close the breaker on no
+    // evidence: a cancelled trial counts as failed, so the breaker opens again.
+    if (kind === 'cancelled') return run.trial;
+    return kind !== 'rejection';
   }
 
   private uncertain(op: OperationState, route: RouteState, call: Call, attempts: Attempt[], failed: Set<string>) {
@@ -739,7 +861,7 @@ class RouterImpl {
    * them afresh.
    */
   private referralParts(op: OperationState, call: Call, failed: Set<string> | undefined): ReferralParts {
-    const now = this.clock.now();
+    const now = this.now();
     let key: string | undefined;
     if (!call.exclude && call.amount === undefined && !call.cancelledBy && !this.scopeDownIn(op, call)) {
       // A scoped call sees its scope's breakers (none down here), not the routes' own.
@@ -849,7 +971,7 @@ class RouterImpl {
     if (this.unusableFor(route, call)) return call.exclude?.has(route.channel) ? 'excluded' : 'limit';
     if (route.blockedBy) return route.blockedBy.kind === 'maintenance' ? 'maintenance' : 'outage';
     // A closed office is not a failure: not tried, not counted, still offered with its hours.
-    if (route.channelDef.hours && !this.availabilityOf(route.channel, route.channelDef, this.clock.now()).openNow) {
+    if (route.channelDef.hours && !this.availabilityOf(route.channel, route.channelDef, this.now()).openNow) {
       return 'closed';
     }
     if (route.remoteDownSince !== undefined) return 'remote';
@@ -917,7 +1039,7 @@ class RouterImpl {
       return;
     }
     slot.halfOpenHeld = false;
-    const now = this.clock.now();
+    const now = this.now();
     const wasDown = slot.breakerDownSince !== undefined;
     if (state === 'closed') slot.breakerDownSince = undefined;
     else if (state === 'open') slot.breakerDownSince = slot.breakerDownSince ?? now;
@@ -1018,7 +1140,7 @@ class RouterImpl {
       const instructions = localise(route.def.instructions, call.locale);
       if (instructions !== undefined) alternative.instructions = instructions;
       if (ch.contact) alternative.contact = ch.contact;
-      alternative.status = channels[route.channel]?.status ?? 'operational';
+      alternative.status = ownValue(channels, route.channel)?.status ?? 'operational';
       alternative.openNow = hours.openNow;
       if (hours.opensAt !== undefined) alternative.opensAt = new Date(hours.opensAt).toISOString();
       if (hours.closesAt !== undefined) alternative.closesAt = new Date(hours.closesAt).toISOString();
@@ -1075,43 +1197,13 @@ class RouterImpl {
 
   private callOf(op: OperationState, ctx: CallContext | undefined, method: string): Call {
     if (ctx === undefined) return new Call(op, DEFAULT_LOCALE, undefined, undefined, undefined, undefined, undefined);
-    const issues: ConfigIssue[] = [];
-    if (typeof ctx !== 'object' || ctx === null) {
-      throw new InvalidInputError(op.id, [
-        { path: 'ctx', message: `expected an object as the third argument of ${method}` },
-      ]);
+    const c = checkCallContext(op.id, ctx, method, this.catalog.channels, this.channelIds);
+    const call = new Call(op, c.locale, c.exclude, c.amount, c.user, c.idempotencyKey, c.scope);
+    if (c.signal !== undefined) {
+      call.signal = c.signal;
+      if (c.aborted) call.cancelledBy = 'signal';
     }
-    if (ctx.locale !== undefined && !isLocale(ctx.locale)) {
-      issues.push({ path: 'ctx.locale', message: `expected 'fr' or 'en', got ${JSON.stringify(ctx.locale)}` });
-    }
-    if (
-      ctx.amount !== undefined &&
-      !(typeof ctx.amount === 'number' && Number.isFinite(ctx.amount) && ctx.amount >= 0)
-    ) {
-      issues.push({ path: 'ctx.amount', message: `expected a finite number ≥ 0, got ${String(ctx.amount)}` });
-    }
-    if (ctx.idempotencyKey !== undefined && (typeof ctx.idempotencyKey !== 'string' || ctx.idempotencyKey === '')) {
-      issues.push({ path: 'ctx.idempotencyKey', message: 'expected a non-empty string' });
-    }
-    let exclude: Set<string> | undefined;
-    if (ctx.exclude !== undefined) {
-      if (!Array.isArray(ctx.exclude))
-        issues.push({ path: 'ctx.exclude', message: 'expected an array of channel ids' });
-      else {
-        for (const ch of ctx.exclude) {
-          if (!Object.hasOwn(this.catalog.channels, ch))
-            throw new UnknownChannelError(String(ch), 'ctx.exclude', this.channelIds);
-        }
-        if (ctx.exclude.length) exclude = new Set(ctx.exclude);
-      }
-    }
-    const scope = ctx.scope;
-    if (scope !== undefined) {
-      const problem = scopeProblem(scope);
-      if (problem) issues.push({ path: 'ctx.scope', message: problem });
-    }
-    if (issues.length) throw new InvalidInputError(op.id, issues);
-    return new Call(op, ctx.locale ?? DEFAULT_LOCALE, exclude, ctx.amount, ctx.user, ctx.idempotencyKey, scope);
+    return call;
   }
 
   private validateInput(op: OperationState, input: unknown): unknown {
@@ -1124,7 +1216,7 @@ class RouterImpl {
 
   declareOutage(input: OutageInput): Outage {
     if (this.disposed) throw new RouterDisposedError('declareOutage');
-    const now = this.clock.now();
+    const now = this.now();
     const outage = parseOutage(this.catalog, input, now);
     if (this.outages.get(outage.id)) {
       throw new ConfigError('outage', [
@@ -1143,14 +1235,14 @@ class RouterImpl {
     if (!outage) return undefined;
     this.started.delete(id);
     this.emit('outage', { type: 'ended', outage, expired: false });
-    this.applyOutages(this.clock.now());
+    this.applyOutages(this.now());
     return outage;
   }
 
   /** Cheap on the hot path: recomputes only when an outage started or ended since last time. */
   private refreshOutages(): void {
     if (this.nextOutageChange !== Number.POSITIVE_INFINITY) {
-      const now = this.clock.now();
+      const now = this.now();
       if (now >= this.nextOutageChange) this.applyOutages(now);
     }
   }
@@ -1203,7 +1295,7 @@ class RouterImpl {
     const delay = Math.min(MAX_DELAY, Math.max(1, this.nextOutageChange - now));
     this.outageTimer = setTimeout(() => {
       this.outageTimer = undefined;
-      const at = this.clock.now();
+      const at = this.now();
       if (at >= this.nextOutageChange) this.applyOutages(at);
       else this.scheduleOutageTimer(at);
     }, delay);
@@ -1240,7 +1332,7 @@ class RouterImpl {
       }
     });
     if (issues.length) throw new ConfigError('setRemoteDown', issues);
-    const now = this.clock.now();
+    const now = this.now();
     let changed = false;
     for (const op of this.operations.values()) {
       for (const r of op.routes) {
@@ -1266,7 +1358,7 @@ class RouterImpl {
       channelIds: this.channelIds,
       operations: this.routeViews,
       channelOutage: this.channelOutage,
-      outages: this.outages.current(this.clock.now()),
+      outages: this.outages.current(this.now()),
       majorOutageShare: this.scopeOptions.majorOutageShare,
     };
   }
@@ -1302,11 +1394,11 @@ class RouterImpl {
       this.dirty = false;
       const status = computeStatus(this.statusInput());
       const print = fingerprint(status);
-      if (print !== this.snapshotPrint) {
+      if (!sameStatus(this.snapshot, this.snapshotPrint, status, print)) {
         this.snapshotPrint = print;
         this.snapshot = Object.freeze({
           version: this.snapshot.version + 1,
-          at: new Date(this.clock.now()).toISOString(),
+          at: new Date(this.now()).toISOString(),
           ...status,
         });
       }
@@ -1349,6 +1441,24 @@ class RouterImpl {
     this.listeners.clear();
     this.emitter.removeAllListeners();
   }
+}
+
+/** The largest instant a Date can hold, either side of 1970. */
+const MAX_TIME = 8.64e15;
+
+/** The clock's answer when it is epoch ms a Date can hold, else undefined. */
+function readClock(clock: Clock): number | undefined {
+  try {
+    const t = clock.now();
+    return typeof t === 'number' && t >= -MAX_TIME && t <= MAX_TIME ? t : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** A record's own value at a user-given key: never one inherited from Object.prototype. */
+function ownValue<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
+  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
 }
 
 function overLimit(route: Route, amount: number | undefined): boolean {

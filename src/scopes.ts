@@ -15,19 +15,19 @@ export interface ScopeOptions<Ch extends string = string> {
    * @default every channel
    * @example { channels: ['counter', 'postage-machine'] }
    */
-  channels?: readonly Ch[];
+  channels?: readonly Ch[] | undefined;
   /**
    * A channel is `major_outage` when more than this share of its live scopes (those with a
    * breaker) are down, `partial_outage` when some are.
    * @default 0.5
    */
-  majorOutageShare?: number;
+  majorOutageShare?: number | undefined;
   /**
    * A scope's breaker is dropped after this long without a call, once closed (ms). Keep it
    * longer than the breaker's window, or an idle scope forgets failures it would have counted.
    * @default 300_000
    */
-  idleEvictMs?: number;
+  idleEvictMs?: number | undefined;
 }
 
 export interface ResolvedScopeOptions {

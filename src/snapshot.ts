@@ -87,9 +87,10 @@ function fromOutage(outage: Outage): ChannelSnapshot {
 const OPERATIONAL: ChannelSnapshot = Object.freeze({ status: 'operational' });
 
 /** The statuses, without version or time: two equal contents mean nothing changed. */
-export function computeStatus(input: SnapshotInput): Pick<Snapshot, 'channels' | 'operations' | 'outages'> {
+export function computeStatus(input: SnapshotInput): Status {
   const perChannel = new Map<string, RouteView[]>();
-  const operations: Record<string, OperationSnapshot> = {};
+  // Null-prototype: ids are user-given, and `channels.constructor` must not answer for a channel.
+  const operations: Record<string, OperationSnapshot> = Object.create(null);
   for (const [op, routes] of input.operations) {
     const available: string[] = [];
     let firstUp = false;
@@ -115,7 +116,7 @@ export function computeStatus(input: SnapshotInput): Pick<Snapshot, 'channels' |
           : 'major_outage';
     operations[op] = Object.freeze({ status, available: Object.freeze(available) });
   }
-  const channels: Record<string, ChannelSnapshot> = {};
+  const channels: Record<string, ChannelSnapshot> = Object.create(null);
   for (const id of input.channelIds) {
     const outage = input.channelOutage.get(id);
     if (outage) {
@@ -161,7 +162,22 @@ export function computeStatus(input: SnapshotInput): Pick<Snapshot, 'channels' |
   return { channels, operations, outages: Object.freeze(input.outages.slice()) };
 }
 
-/** A compact fingerprint of a status, to tell a real change from a recomputation. */
-export function fingerprint(status: Pick<Snapshot, 'channels' | 'operations' | 'outages'>): string {
-  return JSON.stringify([status.channels, status.operations, status.outages.map((o) => o.id)]);
+export type Status = Pick<Snapshot, 'channels' | 'operations' | 'outages'>;
+
+/**
+ * A fingerprint of everything a status shows: the very object spread into the snapshot,
+ * serialised whole, so a field added to the snapshot can never be left out of change detection.
+ */
+export function fingerprint(status: Status): string {
+  return JSON.stringify(status);
+}
+
+/**
+ * Whether `next` shows nothing new over `previous`: the same fingerprint and the same outage
+ * objects (an outage ended and declared again with the same content is a new declaration, and
+ * a subscriber holding the old one must hear of it).
+ */
+export function sameStatus(previous: Status, previousPrint: string, next: Status, nextPrint: string): boolean {
+  if (previousPrint !== nextPrint || previous.outages.length !== next.outages.length) return false;
+  return previous.outages.every((o, i) => o === next.outages[i]);
 }

@@ -1,0 +1,73 @@
+// A consumer of the public API, type-checked with the strictest options users turn on
+// (strict, exactOptionalPropertyTypes, noUncheckedIndexedAccess): `npm run typecheck`.
+import {
+  type BreakerOptions,
+  type CallContext,
+  createRouter,
+  defineCatalog,
+  type HandlerContext,
+  type ScopeOptions,
+} from '../../src/index.js';
+
+const catalog = defineCatalog({
+  channels: {
+    app: { kind: 'digital', label: { fr: "l'appli", en: 'the app' } },
+    phone: { kind: 'phone', label: '3639', contact: { phone: '3639' } },
+  },
+  operations: {
+    transfer: { label: 'Virement', routes: [{ channel: 'app' }, { channel: 'phone' }] },
+  },
+});
+
+// Values a service naturally has as `T | undefined`: a header, an env var, an optional setting.
+declare const header: string | undefined;
+declare const signal: AbortSignal | undefined;
+declare const timeout: number | undefined;
+declare const user: Readonly<Record<string, unknown>> | undefined;
+declare const scope: string | undefined;
+
+const breaker: BreakerOptions = { timeout, volumeThreshold: undefined };
+const scopes: ScopeOptions<'app' | 'phone'> = { channels: undefined, idleEvictMs: timeout };
+
+const router = createRouter({
+  catalog,
+  handlers: {
+    transfer: {
+      app: async (order: { to: string }, ctx: HandlerContext) => {
+        const copy = { ...ctx };
+        const key: string = copy.idempotencyKey;
+        const s: AbortSignal = copy.signal;
+        return { id: `${order.to}-${key}-${s.aborted}-${ctx.attempt}-${ctx.scope ?? ''}` };
+      },
+    },
+  },
+  breaker,
+  scopes,
+  clock: undefined,
+  classify: undefined,
+});
+
+const ctx: CallContext<'app' | 'phone'> = {
+  idempotencyKey: header,
+  signal,
+  locale: header === undefined ? undefined : 'en',
+  user,
+  scope,
+  amount: timeout,
+  exclude: undefined,
+};
+
+export async function run(): Promise<string> {
+  const outcome = await router.execute('transfer', { to: 'FR76' }, ctx);
+  router.declareOutage({ channels: ['app'], reason: { fr: 'Panne', en: 'Down' }, until: undefined, id: header });
+  const plan = router.plan('transfer', { idempotencyKey: header });
+  const status = router.getSnapshot().channels.app.status;
+  switch (outcome.kind) {
+    case 'served':
+      return `${outcome.channel} ${String(outcome.value.id)} ${status} ${plan.willTry.length}`;
+    case 'referred':
+      return `${outcome.code} ${outcome.alternatives[0]?.label ?? ''} ${outcome.retryAfter ?? ''}`;
+    case 'uncertain':
+      return outcome.reference;
+  }
+}
