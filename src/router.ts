@@ -1,13 +1,8 @@
 import { EventEmitter } from 'eventemitter3';
-import {
-  type BreakerOptions,
-  type BreakerState,
-  BucketRotation,
-  createBreaker,
-  type ResolvedBreakerOptions,
-  type RouteBreaker,
-  resolveBreakerOptions,
-} from './breaker.js';
+import { createLazyBreaker, type LazyBreakerOwner } from './breaker/lazy-breaker.js';
+import { type BreakerOptions, type ResolvedBreakerOptions, resolveBreakerOptions } from './breaker/options.js';
+import { BucketRotation } from './breaker/rotation.js';
+import type { BreakerHooks, BreakerState, RouteBreaker } from './breaker/route-breaker.js';
 import {
   type AnyCatalog,
   type Channel,
@@ -196,6 +191,7 @@ interface Slot {
 /** One scope's breaker on a scoped route (e.g. one office's counter terminal). */
 interface ScopeSlot extends Slot {
   readonly scope: string;
+  readonly route: RouteState;
   /** Date.now of its last attempt: an idle, closed scope is evicted. */
   lastUsed: number;
 }
@@ -736,7 +732,7 @@ class RouterImpl {
         continue;
       }
       const slot = this.slotOf(route, call.scope, true);
-      const breaker = slot.breaker ?? this.breakerOf(route, slot);
+      const breaker = slot.breaker ?? this.breakerOf(slot);
       const run = new AttemptRun(this, route, breaker, call, ++call.runs);
       if ((slot as ScopeSlot).scope !== undefined) (slot as ScopeSlot).lastUsed = run.startedAt;
       if (!(breaker.counting && breaker.closed)) {
@@ -993,7 +989,7 @@ class RouterImpl {
     let slot = route.scopes?.get(scope);
     if (slot) return slot;
     if (!create) return CLOSED_SLOT;
-    slot = { scope, breaker: undefined, breakerDownSince: undefined, halfOpenHeld: false, lastUsed: 0 };
+    slot = { scope, route, breaker: undefined, breakerDownSince: undefined, halfOpenHeld: false, lastUsed: 0 };
     route.scopes ??= new Map();
     route.scopes.set(scope, slot);
     this.scheduleSweep();
@@ -1002,15 +998,35 @@ class RouterImpl {
     return slot;
   }
 
-  private breakerOf(route: RouteState, slot: Slot): RouteBreaker<AttemptRun> {
+  /** A breaker that is counters until its first failure: most scopes never fail. */
+  private breakerOf(slot: Slot): RouteBreaker<AttemptRun> {
+    slot.breaker = createLazyBreaker(
+      this.breakerOptions,
+      this.rotation,
+      this as LazyBreakerOwner<AttemptRun, Slot>,
+      slot,
+    );
+    return slot.breaker;
+  }
+
+  /** The route a slot belongs to: itself, or the route of a scope's slot. */
+  private routeOfSlot(slot: Slot): RouteState {
+    return (slot as ScopeSlot).scope === undefined ? (slot as RouteState) : (slot as ScopeSlot).route;
+  }
+
+  breakerName(slot: Slot): string {
+    const route = this.routeOfSlot(slot);
     const scope = (slot as ScopeSlot).scope;
-    const name = scope === undefined ? `${route.op.id}/${route.channel}` : `${route.op.id}/${route.channel}@${scope}`;
-    slot.breaker = createBreaker<AttemptRun>(name, this.breakerOptions, this.rotation, {
+    return scope === undefined ? `${route.op.id}/${route.channel}` : `${route.op.id}/${route.channel}@${scope}`;
+  }
+
+  breakerHooks(slot: Slot): BreakerHooks<AttemptRun> {
+    const route = this.routeOfSlot(slot);
+    return {
       action: (run) => run.start(),
       isRejection: (error, run) => !this.countsAgainst(error, run),
       onState: (state) => this.onBreakerState(route, state, slot),
-    });
-    return slot.breaker;
+    };
   }
 
   private onBreakerState(route: RouteState, state: BreakerState, slot: Slot = route): void {

@@ -1,16 +1,10 @@
 import CircuitBreaker from 'opossum';
 import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
-import {
-  type BreakerHooks,
-  type BreakerOptions,
-  type BreakerState,
-  BucketRotation,
-  type ResolvedBreakerOptions,
-  type RouteBreaker,
-  resolveBreakerOptions,
-} from '../breaker.js';
 import { createLazyBreaker } from './lazy-breaker.js';
 import { createOpossumRoute, internalsOf, opossumInternalsKnown } from './opossum-route.js';
+import { type BreakerOptions, type ResolvedBreakerOptions, resolveBreakerOptions } from './options.js';
+import { BucketRotation } from './rotation.js';
+import type { BreakerHooks, BreakerState, RouteBreaker } from './route-breaker.js';
 
 type Attempt = 'ok' | 'fail';
 type Factory = (

@@ -2,7 +2,9 @@
 // describes opossum 8, so the part used here is declared here; and the two internals read for
 // speed (the rolling window, its rotation) are checked once, with `fire` as the fallback.
 import OpossumModule from 'opossum';
-import { type BreakerHooks, BucketRotation, type ResolvedBreakerOptions, type RouteBreaker } from '../breaker.js';
+import type { ResolvedBreakerOptions } from './options.js';
+import { BucketRotation } from './rotation.js';
+import type { BreakerHooks, RouteBreaker } from './route-breaker.js';
 
 /** One bucket of opossum's rolling window (lib/status.js). */
 interface Bucket {
