@@ -3,6 +3,7 @@ import { createLazyBreaker, type LazyBreakerOwner } from './breaker/lazy-breaker
 import { type BreakerOptions, type ResolvedBreakerOptions, resolveBreakerOptions } from './breaker/options.js';
 import { BucketRotation } from './breaker/rotation.js';
 import type { BreakerHooks, BreakerState, RouteBreaker } from './breaker/route-breaker.js';
+import { checkCallContext, describeValue } from './call-context.js';
 import {
   type AnyCatalog,
   type Channel,
@@ -22,7 +23,6 @@ import {
   isNotExecutedError,
   RouterDisposedError,
   TimeoutError,
-  UnknownChannelError,
   UnknownOperationError,
 } from './errors.js';
 import type { RouterEvents } from './events.js';
@@ -39,10 +39,10 @@ import {
   type SkipReason,
   Uncertain,
 } from './outcome.js';
-import { type ResolvedScopeOptions, resolveScopeOptions, type ScopeOptions, scopeProblem } from './scopes.js';
+import { type ResolvedScopeOptions, resolveScopeOptions, type ScopeOptions } from './scopes.js';
 import { computeStatus, fingerprint, type RouteView, type Snapshot, sameStatus } from './snapshot.js';
 import { type StandardSchemaV1, validateSync } from './standard-schema.js';
-import { DEFAULT_LOCALE, isLocale, type Locale, localise } from './text.js';
+import { DEFAULT_LOCALE, type Locale, localise } from './text.js';
 import { isPlainObject } from './validate.js';
 
 /** Where "now" comes from for opening hours and outages. Timers stay the global ones. */
@@ -663,7 +663,7 @@ class RouterImpl {
     } catch (error) {
       return Promise.reject(
         new InvalidInputError(call.op.id, [
-          { path: 'ctx.signal', message: `addEventListener threw: ${describe(error)}` },
+          { path: 'ctx.signal', message: `addEventListener threw: ${describeValue(error)}` },
         ]),
       );
     }
@@ -1195,92 +1195,13 @@ class RouterImpl {
 
   private callOf(op: OperationState, ctx: CallContext | undefined, method: string): Call {
     if (ctx === undefined) return new Call(op, DEFAULT_LOCALE, undefined, undefined, undefined, undefined, undefined);
-    if (typeof ctx !== 'object' || ctx === null) {
-      throw new InvalidInputError(op.id, [
-        { path: 'ctx', message: `expected an object as the third argument of ${method}` },
-      ]);
-    }
-    let fields: CallFields;
-    try {
-      // Each field read once: a getter may answer differently the second time.
-      fields = {
-        locale: ctx.locale,
-        idempotencyKey: ctx.idempotencyKey,
-        signal: ctx.signal,
-        exclude: ctx.exclude,
-        amount: ctx.amount,
-        user: ctx.user,
-        scope: ctx.scope,
-      };
-    } catch {
-      fields = readEach(op.id, ctx);
-    }
-    const { locale, idempotencyKey, signal, amount, user, scope } = fields;
-    const issues: ConfigIssue[] = [];
-    if (locale !== undefined && !isLocale(locale)) {
-      issues.push({ path: 'ctx.locale', message: `expected 'fr' or 'en', got ${describe(locale)}` });
-    }
-    if (amount !== undefined && !(typeof amount === 'number' && Number.isFinite(amount) && amount >= 0)) {
-      issues.push({ path: 'ctx.amount', message: `expected a finite number ≥ 0, got ${describe(amount)}` });
-    }
-    if (idempotencyKey !== undefined && (typeof idempotencyKey !== 'string' || idempotencyKey === '')) {
-      issues.push({ path: 'ctx.idempotencyKey', message: 'expected a non-empty string' });
-    }
-    if (user !== undefined && (typeof user !== 'object' || user === null)) {
-      issues.push({ path: 'ctx.user', message: `expected an object, got ${describe(user)}` });
-    }
-    let aborted = false;
-    if (signal !== undefined) {
-      const state = signalState(signal);
-      if (state === undefined)
-        issues.push({ path: 'ctx.signal', message: `expected an AbortSignal, got ${describe(signal)}` });
-      else aborted = state;
-    }
-    const exclude = this.excludeOf(fields.exclude, issues);
-    if (scope !== undefined) {
-      const problem = scopeProblem(scope);
-      if (problem) issues.push({ path: 'ctx.scope', message: problem });
-    }
-    if (issues.length) throw new InvalidInputError(op.id, issues);
-    const call = new Call(
-      op,
-      (locale as Locale | undefined) ?? DEFAULT_LOCALE,
-      exclude,
-      amount as number | undefined,
-      user as Readonly<Record<string, unknown>> | undefined,
-      idempotencyKey as string | undefined,
-      scope as string | undefined,
-    );
-    if (signal !== undefined) {
-      call.signal = signal as AbortSignal;
-      if (aborted) call.cancelledBy = 'signal';
+    const c = checkCallContext(op.id, ctx, method, this.catalog.channels, this.channelIds);
+    const call = new Call(op, c.locale, c.exclude, c.amount, c.user, c.idempotencyKey, c.scope);
+    if (c.signal !== undefined) {
+      call.signal = c.signal;
+      if (c.aborted) call.cancelledBy = 'signal';
     }
     return call;
-  }
-
-  private excludeOf(exclude: unknown, issues: ConfigIssue[]): Set<string> | undefined {
-    if (exclude === undefined) return undefined;
-    let list: unknown[];
-    try {
-      if (!Array.isArray(exclude)) throw new TypeError('not an array');
-      // A copy, read once: a proxy or a getter cannot change it under us.
-      list = Array.from(exclude as unknown[]);
-    } catch {
-      issues.push({ path: 'ctx.exclude', message: 'expected an array of channel ids' });
-      return undefined;
-    }
-    let bad = false;
-    list.forEach((ch, i) => {
-      if (typeof ch !== 'string') {
-        bad = true;
-        issues.push({ path: `ctx.exclude[${i}]`, message: `expected a channel id, got ${describe(ch)}` });
-      }
-    });
-    if (bad) return undefined;
-    for (const ch of list as string[]) {
-      if (!Object.hasOwn(this.catalog.channels, ch)) throw new UnknownChannelError(ch, 'ctx.exclude', this.channelIds);
-    }
-    return list.length ? new Set(list as string[]) : undefined;
   }
 
   private validateInput(op: OperationState, input: unknown): unknown {
@@ -1531,65 +1452,6 @@ function readClock(clock: Clock): number | undefined {
   } catch {
     return undefined;
   }
-}
-
-/** What a call context holds, each field read once. */
-interface CallFields {
-  readonly locale: unknown;
-  readonly idempotencyKey: unknown;
-  readonly signal: unknown;
-  readonly exclude: unknown;
-  readonly amount: unknown;
-  readonly user: unknown;
-  readonly scope: unknown;
-}
-
-const CALL_FIELDS = ['locale', 'idempotencyKey', 'signal', 'exclude', 'amount', 'user', 'scope'] as const;
-
-/** The slow path, once some read threw: which fields could not be read, each with its path. */
-function readEach(operation: string, ctx: object): never {
-  try {
-    Reflect.getPrototypeOf(ctx);
-  } catch {
-    throw new InvalidInputError(operation, [{ path: 'ctx', message: 'could not be read (a revoked proxy?)' }]);
-  }
-  const issues: ConfigIssue[] = [];
-  for (const key of CALL_FIELDS) {
-    try {
-      void (ctx as Record<string, unknown>)[key];
-    } catch (error) {
-      issues.push({ path: `ctx.${key}`, message: `could not be read: ${describe(error)}` });
-    }
-  }
-  throw new InvalidInputError(operation, issues);
-}
-
-/** `aborted` of something shaped like an AbortSignal, or undefined when it is not one. */
-function signalState(value: unknown): boolean | undefined {
-  try {
-    if (typeof value !== 'object' || value === null) return undefined;
-    const s = value as AbortSignal;
-    if (typeof s.addEventListener !== 'function' || typeof s.removeEventListener !== 'function') return undefined;
-    const aborted = s.aborted;
-    return typeof aborted === 'boolean' ? aborted : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A value named in an error message, without calling anything of it. */
-function describe(value: unknown): string {
-  if (typeof value === 'string') return JSON.stringify(value.length > 60 ? `${value.slice(0, 60)}…` : value);
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (value === null) return 'null';
-  if (typeof value !== 'object') return typeof value;
-  try {
-    // instanceof and name may throw on a proxy or a hostile getter.
-    if (value instanceof Error && typeof value.name === 'string') return value.name;
-  } catch {
-    // fall through
-  }
-  return 'an object';
 }
 
 /** A record's own value at a user-given key: never one inherited from Object.prototype. */
