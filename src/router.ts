@@ -1,6 +1,6 @@
 import { EventEmitter } from 'eventemitter3';
 import { createLazyBreaker, type LazyBreakerOwner } from './breaker/lazy-breaker.js';
-import { type BreakerOptions, type ResolvedBreakerOptions, resolveBreakerOptions } from './breaker/options.js';
+import { type ResolvedBreakerOptions, resolveBreakerOptions } from './breaker/options.js';
 import { BucketRotation } from './breaker/rotation.js';
 import type { BreakerHooks, BreakerState, RouteBreaker } from './breaker/route-breaker.js';
 import { checkCallContext, describeValue } from './call-context.js';
@@ -26,8 +26,29 @@ import {
   UnknownOperationError,
 } from './errors.js';
 import type { RouterEvents } from './events.js';
+import {
+  checkHandlers,
+  type Handler,
+  type HandlerContext,
+  type Handlers,
+  type InputOf,
+  type ValueOf,
+} from './handlers.js';
 import { type Availability, availability } from './hours.js';
+import { ownValue } from './internal/own.js';
 import { messages } from './messages.js';
+import {
+  type CallContext,
+  type Classify,
+  type Clock,
+  type ErrorClass,
+  type Inputs,
+  type Plan,
+  type RouteRef,
+  type RouteRefOf,
+  type RouterOptions,
+  readClock,
+} from './options.js';
 import { type Outage, OutageBook, type OutageInput, outageChannels, parseOutage } from './outages.js';
 import {
   type Alternative,
@@ -39,143 +60,24 @@ import {
   type SkipReason,
   Uncertain,
 } from './outcome.js';
-import { type ResolvedScopeOptions, resolveScopeOptions, type ScopeOptions } from './scopes.js';
+import { type ResolvedScopeOptions, resolveScopeOptions } from './scopes.js';
 import { computeStatus, fingerprint, type RouteView, type Snapshot, sameStatus } from './snapshot.js';
 import { type StandardSchemaV1, validateSync } from './standard-schema.js';
 import { DEFAULT_LOCALE, type Locale, localise } from './text.js';
 import { isPlainObject } from './validate.js';
 
-/** Where "now" comes from for opening hours and outages. Timers stay the global ones. */
-export interface Clock {
-  /** Epoch ms. */
-  now(): number;
-}
-
-/** What the router passes to a handler, besides the input. */
-export interface HandlerContext<Op extends string = string, Ch extends string = string> {
-  /** Aborted on timeout, on the caller's signal and on `dispose()`: pass it to fetch. */
-  readonly signal: AbortSignal;
-  /** The caller's key, or one generated for this call: send it to the backend. */
-  readonly idempotencyKey: string;
-  readonly operation: Op;
-  readonly channel: Ch;
-  /** 1 for the first handler run in this call, 2 for the next after failover… */
-  readonly attempt: number;
-  readonly locale: Locale;
-  readonly amount: number | undefined;
-  readonly user: Readonly<Record<string, unknown>> | undefined;
-  /** The call's scope (an office, a terminal), when it named one. */
-  readonly scope: string | undefined;
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: a handler's input type is the caller's choice
-export type Handler<I = any, V = unknown> = (input: I, ctx: HandlerContext) => V | PromiseLike<V>;
-
-export type Handlers<C extends AnyCatalog> = {
-  readonly [O in OperationIdOf<C>]?: { readonly [Ch in RouteChannelOf<C, O>]?: Handler };
-};
-
-/**
- * How an error thrown by a handler is read:
- * - `'rejection'`: the operation's own answer (insufficient funds, a 4xx): does not count against
- *   the breaker, no failover, and `execute` rethrows it unchanged;
- * - `'not-executed'`: certainly did not happen: counts against the breaker, and even a
- *   non-idempotent operation fails over;
- * - `'failure'`: counts against the breaker; ambiguous for a non-idempotent operation.
- * Return `undefined` for the default (`NotExecutedError` → not-executed, anything else → failure).
- */
-export type ErrorClass = 'rejection' | 'not-executed' | 'failure';
-export type Classify = (error: unknown, where: { operation: string; channel: string }) => ErrorClass | undefined;
-
-/** An input schema per operation. */
-export type Inputs<C extends AnyCatalog> = { readonly [O in OperationIdOf<C>]?: StandardSchemaV1 };
-
-export interface RouterOptions<
-  C extends AnyCatalog,
-  H extends Handlers<C> = Handlers<C>,
-  S extends Inputs<C> = Inputs<C>,
-> {
-  /** From `defineCatalog`, `parseCatalog` or a preset. */
-  catalog: C;
-  /** `handlers[operation][channel]`: a route with a handler is automated, one without is a referral. */
-  handlers?: H | undefined;
-  /** opossum's option names, with defaults fit for a service (see `BreakerOptions`). */
-  breaker?: BreakerOptions | undefined;
-  /** @default { now: Date.now } */
-  clock?: Clock | undefined;
-  /** @default NotExecutedError → 'not-executed', anything else → 'failure' */
-  classify?: Classify | undefined;
-  /** An input schema per operation (zod, valibot… any Standard Schema), checked before anything runs. */
-  inputs?: S | undefined;
-  /** Breakers per scope (e.g. per office) for calls that name one; see `ScopeOptions`. */
-  scopes?: ScopeOptions<ChannelIdOf<C>> | undefined;
-}
-
-/** What a call says about the person and the request. */
-/** One route: an operation on a channel. */
-export interface RouteRef<Op extends string = string, Ch extends string = string> {
-  readonly operation: Op;
-  readonly channel: Ch;
-}
-
-/** A route of this catalogue: the channel must be one of the operation's routes. */
-export type RouteRefOf<C extends AnyCatalog> = {
-  [O in OperationIdOf<C>]: RouteRef<O, RouteChannelOf<C, O>>;
-}[OperationIdOf<C>];
-
-export interface CallContext<Ch extends string = string> {
-  /** @default 'fr' */
-  locale?: Locale | undefined;
-  /** Sent to every handler of this call; one is generated when absent. */
-  idempotencyKey?: string | undefined;
-  /** Cancels the call: it then ends as `uncertain` (if a non-idempotent handler ran) or `referred`. */
-  signal?: AbortSignal | undefined;
-  /** Channels this person cannot use (no app, no phone): never tried, never offered. */
-  exclude?: readonly Ch[] | undefined;
-  /** Checked against each route's limits. */
-  amount?: number | undefined;
-  /** Anything about the person the handlers need; passed through untouched. */
-  user?: Readonly<Record<string, unknown>> | undefined;
-  /**
-   * Where the call happens (an office, a terminal, a region): on scoped routes it gets a
-   * breaker of its own, so one scope's failures do not stop the others. A non-empty string of
-   * at most 200 characters.
-   * @example { scope: 'office-75001' }
-   */
-  scope?: string | undefined;
-}
-
-/** What `plan` says: the decision `execute` would take now, without running anything. */
-export interface Plan<Op extends string = string, Ch extends string = string> {
-  readonly operation: Op;
-  /** Automated routes that would be tried, in order. Empty: the person must be referred. */
-  readonly willTry: readonly Ch[];
-  readonly skipped: readonly { readonly channel: Ch; readonly why: SkipReason }[];
-  /** What the person would be offered if nothing automated served. */
-  readonly alternatives: readonly Alternative<Ch>[];
-  /** When nothing would be tried: why, as `execute` would say it. */
-  readonly code?: ReferralCode;
-  readonly reason?: string;
-  readonly retryAfter?: string;
-}
-
-// biome-ignore lint/suspicious/noExplicitAny: inference helpers over the caller's handler types
-type AnyFn = (...args: any[]) => any;
-type Values<T> = T[keyof T];
-type HandlersOf<H, O> = O extends keyof H ? NonNullable<H[O]> : never;
-type InputFromHandlers<M> = [M] extends [never]
-  ? unknown
-  : Values<{ [K in keyof M]-?: NonNullable<M[K]> extends (input: infer I, ...rest: never[]) => unknown ? I : never }>;
-type ValueFromHandlers<M> = [M] extends [never]
-  ? unknown
-  : Values<{ [K in keyof M]-?: NonNullable<M[K]> extends AnyFn ? Awaited<ReturnType<NonNullable<M[K]>>> : never }>;
-type Fallback<T> = [T] extends [never] ? unknown : T;
-export type InputOf<C extends AnyCatalog, H, O extends OperationIdOf<C>, S> = O extends keyof S
-  ? NonNullable<S[O]> extends StandardSchemaV1<infer I, unknown>
-    ? I
-    : unknown
-  : Fallback<InputFromHandlers<HandlersOf<H, O>>>;
-export type ValueOf<H, O> = Fallback<ValueFromHandlers<HandlersOf<H, O>>>;
+export type { Handler, HandlerContext, Handlers, InputOf, ValueOf } from './handlers.js';
+export type {
+  CallContext,
+  Classify,
+  Clock,
+  ErrorClass,
+  Inputs,
+  Plan,
+  RouteRef,
+  RouteRefOf,
+  RouterOptions,
+} from './options.js';
 
 type Kind = ErrorClass | 'timeout' | 'cancelled';
 
@@ -1441,24 +1343,6 @@ class RouterImpl {
   }
 }
 
-/** The largest instant a Date can hold, either side of 1970. */
-const MAX_TIME = 8.64e15;
-
-/** The clock's answer when it is epoch ms a Date can hold, else undefined. */
-function readClock(clock: Clock): number | undefined {
-  try {
-    const t = clock.now();
-    return typeof t === 'number' && t >= -MAX_TIME && t <= MAX_TIME ? t : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-/** A record's own value at a user-given key: never one inherited from Object.prototype. */
-function ownValue<T>(record: Readonly<Record<string, T>> | undefined, key: string): T | undefined {
-  return record !== undefined && Object.hasOwn(record, key) ? record[key] : undefined;
-}
-
 function overLimit(route: Route, amount: number | undefined): boolean {
   const limits = route.limits;
   if (!limits || amount === undefined) return false;
@@ -1466,53 +1350,6 @@ function overLimit(route: Route, amount: number | undefined): boolean {
     (limits.maxAmount !== undefined && amount > limits.maxAmount) ||
     (limits.minAmount !== undefined && amount < limits.minAmount)
   );
-}
-
-function checkHandlers(
-  catalog: AnyCatalog,
-  handlers: Record<string, Record<string, unknown> | undefined>,
-  inputs: object,
-): ConfigIssue[] {
-  const issues: ConfigIssue[] = [];
-  if (typeof handlers !== 'object' || handlers === null) return [{ path: 'handlers', message: 'expected an object' }];
-  const operations = catalog.operations as Record<string, Operation>;
-  for (const [opId, map] of Object.entries(handlers)) {
-    const op = Object.hasOwn(operations, opId) ? operations[opId] : undefined;
-    if (!op) {
-      issues.push({
-        path: `handlers.${opId}`,
-        message: `unknown operation \`${opId}\`; known operations: ${Object.keys(operations).join(', ')}`,
-      });
-      continue;
-    }
-    if (map === undefined) continue;
-    if (typeof map !== 'object' || map === null) {
-      issues.push({ path: `handlers.${opId}`, message: 'expected an object of channel → handler' });
-      continue;
-    }
-    const routeChannels = op.routes.map((r) => r.channel);
-    for (const [ch, fn] of Object.entries(map)) {
-      if (!routeChannels.includes(ch)) {
-        issues.push({
-          path: `handlers.${opId}.${ch}`,
-          message: `\`${opId}\` has no route on channel \`${ch}\`; its routes: ${routeChannels.join(', ')}`,
-        });
-      } else if (fn !== undefined && typeof fn !== 'function') {
-        issues.push({
-          path: `handlers.${opId}.${ch}`,
-          message: `expected a function, got ${fn === null ? 'null' : typeof fn}`,
-        });
-      }
-    }
-  }
-  for (const [opId, schema] of Object.entries(inputs)) {
-    if (!Object.hasOwn(operations, opId))
-      issues.push({ path: `inputs.${opId}`, message: `unknown operation \`${opId}\`` });
-    else if (schema !== undefined && typeof (schema as StandardSchemaV1)?.['~standard']?.validate !== 'function') {
-      issues.push({ path: `inputs.${opId}`, message: 'expected a Standard Schema (zod, valibot, arktype…)' });
-    }
-  }
-  return issues;
 }
 
 /** The router's public face, typed by its catalogue and handlers. */
