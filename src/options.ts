@@ -1,9 +1,16 @@
 // What createRouter, execute and plan accept, as the caller writes it.
-import type { BreakerOptions } from './breaker/options.js';
-import type { AnyCatalog, ChannelIdOf, OperationIdOf, RouteChannelOf } from './catalog.js';
-import type { Handlers } from './handlers.js';
-import type { Alternative, ReferralCode, SkipReason } from './outcome.js';
-import type { ScopeOptions } from './scopes.js';
+import { type BreakerOptions, type ResolvedBreakerOptions, resolveBreakerOptions } from './breaker/options.js';
+import {
+  type AnyCatalog,
+  type ChannelIdOf,
+  ensureCatalog,
+  type OperationIdOf,
+  type RouteChannelOf,
+} from './catalog.js';
+import { ConfigError } from './errors.js';
+import { checkHandlers, type Handlers } from './handlers.js';
+import type { Alternative, Attempt, ReferralCode, SkipReason } from './outcome.js';
+import { type ResolvedScopeOptions, resolveScopeOptions, type ScopeOptions } from './scopes.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 import type { Locale } from './text.js';
 
@@ -22,7 +29,7 @@ export interface Clock {
  * - `'failure'`: counts against the breaker; ambiguous for a non-idempotent operation.
  * Return `undefined` for the default (`NotExecutedError` → not-executed, anything else → failure).
  */
-export type ErrorClass = 'rejection' | 'not-executed' | 'failure';
+export type ErrorClass = Extract<Attempt['result'], 'rejection' | 'not-executed' | 'failure'>;
 export type Classify = (error: unknown, where: { operation: string; channel: string }) => ErrorClass | undefined;
 
 /** An input schema per operation. */
@@ -107,4 +114,45 @@ export function readClock(clock: Clock): number | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** The router's options, checked and completed; the caller's object is never changed. */
+export interface ResolvedRouterOptions {
+  readonly catalog: AnyCatalog;
+  readonly handlers: Record<string, Record<string, unknown> | undefined>;
+  readonly inputs: Record<string, StandardSchemaV1> | undefined;
+  readonly breaker: ResolvedBreakerOptions;
+  readonly clock: Clock;
+  readonly classify: Classify | undefined;
+  readonly scopes: ResolvedScopeOptions;
+}
+
+/** Throws `ConfigError` listing every problem with the options. */
+export function resolveRouterOptions(options: RouterOptions<AnyCatalog, Handlers<AnyCatalog>>): ResolvedRouterOptions {
+  if (!options || typeof options !== 'object') {
+    throw new ConfigError('router options', [{ path: '', message: 'expected an object with a `catalog`' }]);
+  }
+  const raw = options.catalog;
+  if (!raw || typeof raw !== 'object' || !raw.channels || !raw.operations) {
+    throw new ConfigError('router options', [
+      { path: 'catalog', message: 'expected a catalogue from defineCatalog, parseCatalog or a preset' },
+    ]);
+  }
+  // A raw object that never went through defineCatalog or parseCatalog is validated here,
+  // so a route naming an unknown channel is a ConfigError now, not a TypeError later.
+  const catalog = ensureCatalog(raw);
+  const breaker = resolveBreakerOptions(options.breaker);
+  const clock = options.clock ?? { now: Date.now };
+  const first = typeof clock?.now === 'function' ? readClock(clock) : undefined;
+  if (first === undefined) {
+    throw new ConfigError('router options', [
+      { path: 'clock.now', message: 'expected a function returning epoch ms (a finite number a Date can hold)' },
+    ]);
+  }
+  const scopes = resolveScopeOptions(options.scopes, catalog);
+  const handlers = (options.handlers ?? {}) as Record<string, Record<string, unknown> | undefined>;
+  const issues = checkHandlers(catalog, handlers, options.inputs ?? {});
+  if (issues.length) throw new ConfigError('router options', issues);
+  const inputs = options.inputs as Record<string, StandardSchemaV1> | undefined;
+  return { catalog, handlers, inputs, breaker, clock, classify: options.classify, scopes };
 }

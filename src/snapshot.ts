@@ -1,3 +1,4 @@
+import { isDown } from './engine/down.js';
 import type { Outage } from './outages.js';
 import type { Text } from './text.js';
 
@@ -71,8 +72,9 @@ export interface SnapshotInput {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function isDown(route: RouteView): boolean {
-  return route.blockedBy !== undefined || route.breakerDownSince !== undefined || route.remoteDownSince !== undefined;
+/** Down by the route's own breaker, an outage or another source. */
+function routeDown(route: RouteView): boolean {
+  return isDown(route, route.breakerDownSince);
 }
 
 function fromOutage(outage: Outage): ChannelSnapshot {
@@ -102,7 +104,7 @@ export function computeStatus(input: SnapshotInput): Status {
         perChannel.set(route.channel, list);
       }
       list.push(route);
-      if (isDown(route)) return;
+      if (routeDown(route)) return;
       available.push(route.channel);
       if (i === 0) firstUp = true;
       if (route.automated) automatedUp = true;
@@ -124,7 +126,7 @@ export function computeStatus(input: SnapshotInput): Status {
       continue;
     }
     const routes = perChannel.get(id) ?? [];
-    const down = routes.filter(isDown);
+    const down = routes.filter(routeDown);
     let scopesLive = 0;
     let scopesDown = 0;
     let scopesSince = Number.POSITIVE_INFINITY;

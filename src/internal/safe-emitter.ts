@@ -1,0 +1,81 @@
+// Events and subscribers whose listeners cannot break the emitter: a listener that throws must
+// not take a call's outcome (or a fleet's round) with it; its error becomes a `warning`.
+import { EventEmitter } from 'eventemitter3';
+
+/** Events with one argument each, `warning` among them (an interface of listener types). */
+type EventMap = { warning(warning: never): void };
+// biome-ignore lint/suspicious/noExplicitAny: any listener's argument
+type Arg<Events, E extends keyof Events> = Events[E] extends (arg: infer A) => any ? A : never;
+type Listener = (...args: unknown[]) => void;
+
+/** What `warn` emits. */
+export interface WarningOf {
+  readonly code: string;
+  readonly message: string;
+  readonly error?: unknown;
+}
+
+export class SafeEmitter<Events extends EventMap> {
+  private readonly emitter = new EventEmitter();
+  /**
+   * Events that may have a listener: set by on/once, cleared by off when the last one goes (a
+   * spent `once` leaves it set, which only costs a look at the emitter). Most events have no
+   * listener on a hot path: `has` skips the emitter's work and the building of the argument.
+   */
+  private readonly listening: { [E in keyof Events]?: boolean } = Object.create(null);
+
+  constructor(private readonly label = '') {}
+
+  has(event: keyof Events): boolean {
+    return this.listening[event] === true;
+  }
+
+  emit<E extends keyof Events>(event: E, arg: Arg<Events, E>): void {
+    if (!this.listening[event]) return;
+    try {
+      this.emitter.emit(event as string, arg);
+    } catch (error) {
+      if (event !== 'warning')
+        this.warn('listener-threw', `A listener of the ${this.label}\`${String(event)}\` event threw`, error);
+    }
+  }
+
+  /** A `warning` event; one thrown by a warning listener is dropped. */
+  warn(code: string, message: string, error?: unknown): void {
+    const warning: WarningOf = error === undefined ? { code, message } : { code, message, error };
+    this.emit('warning', warning as Arg<Events, 'warning'>);
+  }
+
+  on<E extends keyof Events>(event: E, listener: Events[E]): void {
+    this.emitter.on(event as string, listener as unknown as Listener);
+    this.listening[event] = true;
+  }
+
+  off<E extends keyof Events>(event: E, listener: Events[E]): void {
+    this.emitter.off(event as string, listener as unknown as Listener);
+    this.listening[event] = this.emitter.listenerCount(event as string) > 0;
+  }
+
+  once<E extends keyof Events>(event: E, listener: Events[E]): void {
+    this.emitter.once(event as string, listener as unknown as Listener);
+    this.listening[event] = true;
+  }
+
+  clear(): void {
+    this.emitter.removeAllListeners();
+  }
+}
+
+/**
+ * Calls each subscriber (a copy of the set: one may unsubscribe another), each on its own: one
+ * that throws is reported and the next ones still run.
+ */
+export function notifyAll(listeners: Iterable<() => void>, onError: (error: unknown) => void): void {
+  for (const listener of [...listeners]) {
+    try {
+      listener();
+    } catch (error) {
+      onError(error);
+    }
+  }
+}
