@@ -8,7 +8,7 @@ import { SafeEmitter } from '../internal/safe-emitter.js';
 import { type CallContext, type Plan, type ResolvedRouterOptions, type RouteRef, readClock } from '../options.js';
 import type { Outage, OutageInput } from '../outages.js';
 import type { Outcome } from '../outcome.js';
-import type { RouteView, Snapshot, SnapshotInput } from '../snapshot.js';
+import { channelSnapshot, type RouteView, type Snapshot, type SnapshotInput } from '../snapshot.js';
 import { type StandardSchemaV1, validateSync } from '../standard-schema.js';
 import type { AttemptRun } from './attempt.js';
 import { Breakers } from './breakers.js';
@@ -20,7 +20,7 @@ import { Referrals } from './referral.js';
 import { setRemoteDown } from './remote-down.js';
 import { OpeningHours } from './route-checks.js';
 import { SignalWatch } from './signals.js';
-import { buildOperations, type Channels, type OperationState } from './state.js';
+import { buildOperations, type OperationState } from './state.js';
 import { StatusStore } from './status-store.js';
 
 export class Engine {
@@ -39,6 +39,8 @@ export class Engine {
   private readonly channelIds: string[];
   /** Each operation's routes, as the snapshot reads them. */
   private readonly routeViews = new Map<string, readonly RouteView[]>();
+  /** Each channel's routes, whichever operation they serve: a channel's status reads them. */
+  private readonly routesByChannel = new Map<string, RouteView[]>();
   private readonly outages: OutageState;
   private readonly store: StatusStore;
   private readonly executor: Executor;
@@ -51,7 +53,14 @@ export class Engine {
     this.classify = options.classify;
     this.channelIds = Object.keys(this.catalog.channels);
     this.operations = buildOperations(this.catalog, options.handlers, options.inputs, options.scopes);
-    for (const [id, op] of this.operations) this.routeViews.set(id, op.routes);
+    for (const [id, op] of this.operations) {
+      this.routeViews.set(id, op.routes);
+      for (const route of op.routes) {
+        const list = this.routesByChannel.get(route.channel);
+        if (list) list.push(route);
+        else this.routesByChannel.set(route.channel, [route]);
+      }
+    }
     const engine = this;
     const invalidate = () => this.store.invalidate();
     this.breakers = new Breakers(options.breaker, options.scopes, {
@@ -86,8 +95,13 @@ export class Engine {
         resetTimeout: options.breaker.resetTimeout,
         now: () => this.now(),
         version: () => this.store.version,
-        // Read first: it may apply outages and bump the version.
-        channels: () => this.store.get().channels as Channels,
+        refreshOutages: () => this.outages.refresh(),
+        channelStatus: (channel) =>
+          channelSnapshot(
+            this.routesByChannel.get(channel) ?? [],
+            this.outages.channelOutage.get(channel),
+            options.scopes.majorOutageShare,
+          ).status,
       },
       this.hours,
     );

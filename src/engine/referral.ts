@@ -1,12 +1,12 @@
 // What a person is told when nothing automated served: the code, the story, the alternatives
 // and when to try again. The same for every call in the same state, so kept per operation
 // until the state changes (its version) or an opening hour passes.
-import { ownValue } from '../internal/own.js';
 import { messages } from '../messages.js';
 import { type Alternative, type Attempt, type ReferralCode, Referred } from '../outcome.js';
+import type { ChannelStatus } from '../snapshot.js';
 import { type Locale, localise } from '../text.js';
 import { type CallView, downFor, type OpeningHours, scopeDownIn, slotFor, unusableFor } from './route-checks.js';
-import type { Channels, OperationState, ReferralParts } from './state.js';
+import type { OperationState, ReferralParts } from './state.js';
 
 /** What a referral reads of a call. */
 export interface ReferralCall extends CallView {
@@ -20,8 +20,10 @@ export interface ReferralHost {
   now(): number;
   /** The state's version: parts computed in an older one are stale. */
   version(): number;
-  /** The snapshot's channels (their status is shown with each alternative). */
-  channels(): Channels;
+  /** Applies outages that started or ended since: the story must tell the current one. */
+  refreshOutages(): void;
+  /** A channel's status as the snapshot shows it, computed for that channel alone. */
+  channelStatus(channel: string): ChannelStatus;
 }
 
 export class Referrals {
@@ -53,9 +55,10 @@ export class Referrals {
       if (cached && cached.version === this.host.version() && now >= cached.from && now < cached.until) return cached;
     }
     // Read first: it may recompute outages and bump the version.
-    const channels = this.host.channels();
+    // First: it may apply outages and bump the version.
+    this.host.refreshOutages();
     const { code, reason } = this.why(op, call, failed, now);
-    const alternatives = this.alternatives(op, call, failed, now, channels);
+    const alternatives = this.alternatives(op, call, failed, now);
     const retryAfter = this.retryAfter(op, call, now);
     let until = Number.POSITIVE_INFINITY;
     for (const r of op.routes) {
@@ -141,7 +144,6 @@ export class Referrals {
     call: ReferralCall,
     failed: Set<string> | undefined,
     now: number,
-    channels: Channels,
   ): readonly Alternative[] {
     const open: Alternative[] = [];
     const closed: Alternative[] = [];
@@ -159,7 +161,7 @@ export class Referrals {
       const instructions = localise(route.def.instructions, call.locale);
       if (instructions !== undefined) alternative.instructions = instructions;
       if (ch.contact) alternative.contact = ch.contact;
-      alternative.status = ownValue(channels, route.channel)?.status ?? 'operational';
+      alternative.status = this.host.channelStatus(route.channel);
       alternative.openNow = hours.openNow;
       if (hours.opensAt !== undefined) alternative.opensAt = new Date(hours.opensAt).toISOString();
       if (hours.closesAt !== undefined) alternative.closesAt = new Date(hours.closesAt).toISOString();

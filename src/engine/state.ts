@@ -62,9 +62,6 @@ export interface OperationState {
   readonly referrals: Map<string, ReferralParts>;
 }
 
-/** The snapshot's channels, as far as an alternative reads them. */
-export type Channels = Record<string, { status: Alternative['status'] }>;
-
 /** What a referral tells the person: the same for every call in the same state. */
 export interface ReferralParts {
   readonly code: ReferralCode;
