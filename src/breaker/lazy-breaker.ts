@@ -1,4 +1,4 @@
-import { createOpossumRoute, opossumInternalsKnown, seedWindow } from './opossum-route.js';
+import { createOpossumRoute, seedWindow } from './opossum-route.js';
 import type { ResolvedBreakerOptions } from './options.js';
 import type { BucketRotation } from './rotation.js';
 import type { BreakerHooks, RouteBreaker } from './route-breaker.js';
@@ -165,8 +165,9 @@ class LazyBreaker<A, K> implements RouteBreaker<A> {
 }
 
 /**
- * The breaker a router gives a route or a scope: lazy while opossum's internals are the ones
- * `opossum-route.ts` expects, a plain opossum breaker (through `fire`) otherwise.
+ * The breaker a router gives a route or a scope. Were opossum's internals not the ones
+ * `opossum-route.ts` expects, the opossum breaker it becomes goes through `fire` (the counts made
+ * before its first failure are then lost: it can only open sooner).
  */
 export function createLazyBreaker<A, K>(
   options: ResolvedBreakerOptions,
@@ -174,8 +175,5 @@ export function createLazyBreaker<A, K>(
   owner: LazyBreakerOwner<A, K>,
   key: K,
 ): RouteBreaker<A> {
-  if (!opossumInternalsKnown()) {
-    return createOpossumRoute(owner.breakerName(key), options, rotation, owner.breakerHooks(key));
-  }
   return new LazyBreaker(options, rotation, owner, key);
 }

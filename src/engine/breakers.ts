@@ -19,14 +19,15 @@ export interface BreakersHost {
 }
 
 export class Breakers implements LazyBreakerOwner<AttemptRun, Slot> {
-  private readonly rotation: BucketRotation;
-  private sweepTimer: ReturnType<typeof setTimeout> | undefined;
+  declare private readonly rotation: BucketRotation;
+  declare private sweepTimer: ReturnType<typeof setTimeout> | undefined;
 
   constructor(
     private readonly options: ResolvedBreakerOptions,
     private readonly scopeOptions: ResolvedScopeOptions,
     private readonly host: BreakersHost,
   ) {
+    this.sweepTimer = undefined;
     this.rotation = new BucketRotation(
       Math.max(1, Math.floor(options.rollingCountTimeout / options.rollingCountBuckets)),
     );

@@ -4,52 +4,57 @@ import type { AnyCatalog, Channel } from '../catalog.js';
 import { Deadlines } from '../deadlines.js';
 import { InvalidInputError, RouterDisposedError, UnknownOperationError } from '../errors.js';
 import type { RouterEvents } from '../events.js';
-import { SafeEmitter } from '../internal/safe-emitter.js';
+import { type Arg, SafeEmitter } from '../internal/safe-emitter.js';
 import { type CallContext, type Plan, type ResolvedRouterOptions, type RouteRef, readClock } from '../options.js';
 import type { Outage, OutageInput } from '../outages.js';
 import type { Outcome } from '../outcome.js';
-import { channelSnapshot, type RouteView, type Snapshot, type SnapshotInput } from '../snapshot.js';
+import { type ChannelStatus, channelSnapshot, type RouteView, type Snapshot, type SnapshotInput } from '../snapshot.js';
 import { type StandardSchemaV1, validateSync } from '../standard-schema.js';
 import type { AttemptRun } from './attempt.js';
-import { Breakers } from './breakers.js';
+import { Breakers, type BreakersHost } from './breakers.js';
 import { type Call, parseCall } from './call.js';
-import { Executor } from './execute.js';
-import { OutageState } from './outage-state.js';
+import { type ExecuteHost, Executor } from './execute.js';
+import { type OutageHost, OutageState } from './outage-state.js';
 import { planCall } from './plan.js';
-import { Referrals } from './referral.js';
+import { type ReferralHost, Referrals } from './referral.js';
 import { setRemoteDown } from './remote-down.js';
 import { OpeningHours } from './route-checks.js';
 import { SignalWatch } from './signals.js';
-import { buildOperations, type OperationState } from './state.js';
-import { StatusStore } from './status-store.js';
+import { buildOperations, type OperationState, type RouteState } from './state.js';
+import { StatusStore, type StatusStoreHost } from './status-store.js';
 
-export class Engine {
+/**
+ * The engine is each part's host: the parts see it only through the interface each declares.
+ */
+export class Engine implements BreakersHost, OutageHost, StatusStoreHost, ReferralHost, ExecuteHost {
   readonly events = new SafeEmitter<RouterEvents>();
-  readonly catalog: AnyCatalog;
+  declare readonly catalog: AnyCatalog;
   readonly deadlines = new Deadlines();
-  readonly operations: ReadonlyMap<string, OperationState>;
+  declare readonly operations: ReadonlyMap<string, OperationState>;
   readonly hours = new OpeningHours();
   readonly signals = new SignalWatch();
-  readonly breakers: Breakers;
-  readonly referrals: Referrals;
-  readonly timeout: number;
-  readonly classify: ResolvedRouterOptions['classify'];
+  declare readonly breakers: Breakers;
+  declare readonly referrals: Referrals;
+  declare readonly timeout: number;
+  declare readonly resetTimeout: number;
+  declare readonly classify: ResolvedRouterOptions['classify'];
   disposed = false;
-  private readonly options: ResolvedRouterOptions;
-  private readonly channelIds: string[];
+  declare private readonly options: ResolvedRouterOptions;
+  declare private readonly channelIds: string[];
   /** Each operation's routes, as the snapshot reads them. */
   private readonly routeViews = new Map<string, readonly RouteView[]>();
   /** Each channel's routes, whichever operation they serve: a channel's status reads them. */
   private readonly routesByChannel = new Map<string, RouteView[]>();
-  private readonly outages: OutageState;
-  private readonly store: StatusStore;
-  private readonly executor: Executor;
+  declare private readonly outages: OutageState;
+  declare private readonly store: StatusStore;
+  declare private readonly executor: Executor;
   private clockWarned = false;
 
   constructor(options: ResolvedRouterOptions) {
     this.options = options;
     this.catalog = options.catalog;
     this.timeout = options.breaker.timeout;
+    this.resetTimeout = options.breaker.resetTimeout;
     this.classify = options.classify;
     this.channelIds = Object.keys(this.catalog.channels);
     this.operations = buildOperations(this.catalog, options.handlers, options.inputs, options.scopes);
@@ -61,50 +66,10 @@ export class Engine {
         else this.routesByChannel.set(route.channel, [route]);
       }
     }
-    const engine = this;
-    const invalidate = () => this.store.invalidate();
-    this.breakers = new Breakers(options.breaker, options.scopes, {
-      operations: this.operations,
-      get disposed() {
-        return engine.disposed;
-      },
-      now: () => this.now(),
-      emit: (event, arg) => this.events.emit(event, arg),
-      invalidate,
-    });
-    this.outages = new OutageState({
-      catalog: this.catalog,
-      operations: this.operations,
-      get disposed() {
-        return engine.disposed;
-      },
-      now: () => this.now(),
-      emit: (event, arg) => this.events.emit(event, arg),
-      releaseHeld: (route) => this.breakers.releaseHeld(route),
-      invalidate,
-    });
-    this.store = new StatusStore({
-      now: () => this.now(),
-      statusInput: () => this.statusInput(),
-      beforeRead: () => this.outages.refresh(),
-      onSnapshot: (snapshot) => this.events.emit('snapshot', snapshot),
-      onListenerError: (error) => this.events.warn('listener-threw', 'A snapshot listener threw', error),
-    });
-    this.referrals = new Referrals(
-      {
-        resetTimeout: options.breaker.resetTimeout,
-        now: () => this.now(),
-        version: () => this.store.version,
-        refreshOutages: () => this.outages.refresh(),
-        channelStatus: (channel) =>
-          channelSnapshot(
-            this.routesByChannel.get(channel) ?? [],
-            this.outages.channelOutage.get(channel),
-            options.scopes.majorOutageShare,
-          ).status,
-      },
-      this.hours,
-    );
+    this.breakers = new Breakers(options.breaker, options.scopes, this);
+    this.outages = new OutageState(this);
+    this.store = new StatusStore(this);
+    this.referrals = new Referrals(this, this.hours);
     this.executor = new Executor(this);
   }
 
@@ -168,7 +133,43 @@ export class Engine {
     if (setRemoteDown(this.operations, source, routes, this.now())) this.store.invalidate();
   }
 
-  private statusInput(): SnapshotInput {
+  // ---- what the parts ask of their host ----------------------------------------------------
+
+  emit<E extends keyof RouterEvents>(event: E, arg: Arg<RouterEvents, E>): void {
+    this.events.emit(event, arg);
+  }
+
+  invalidate(): void {
+    this.store.invalidate();
+  }
+
+  version(): number {
+    return this.store.version;
+  }
+
+  beforeRead(): void {
+    this.outages.refresh();
+  }
+
+  releaseHeld(route: RouteState): void {
+    this.breakers.releaseHeld(route);
+  }
+
+  onSnapshot(snapshot: Snapshot): void {
+    this.events.emit('snapshot', snapshot);
+  }
+
+  onListenerError(error: unknown): void {
+    this.events.warn('listener-threw', 'A snapshot listener threw', error);
+  }
+
+  channelStatus(channel: string): ChannelStatus {
+    const routes = this.routesByChannel.get(channel) ?? [];
+    return channelSnapshot(routes, this.outages.channelOutage.get(channel), this.options.scopes.majorOutageShare)
+      .status;
+  }
+
+  statusInput(): SnapshotInput {
     return {
       channelIds: this.channelIds,
       operations: this.routeViews,

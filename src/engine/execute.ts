@@ -42,9 +42,9 @@ export interface ExecuteHost {
 }
 
 export class Executor implements AttemptHost {
-  readonly deadlines: Deadlines;
-  readonly timeout: number;
-  private readonly now: () => number;
+  declare readonly deadlines: Deadlines;
+  declare readonly timeout: number;
+  declare private readonly now: () => number;
 
   constructor(private readonly host: ExecuteHost) {
     this.deadlines = host.deadlines;

@@ -24,9 +24,11 @@ export class OutageState {
   readonly channelOutage = new Map<string, Outage>();
   private readonly started = new Set<string>();
   private nextOutageChange = Number.POSITIVE_INFINITY;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  declare private timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly host: OutageHost) {}
+  constructor(private readonly host: OutageHost) {
+    this.timer = undefined;
+  }
 
   declare(input: OutageInput): Outage {
     if (this.host.disposed) throw new RouterDisposedError('declareOutage');

@@ -5,7 +5,7 @@ import { EventEmitter } from 'eventemitter3';
 /** Events with one argument each, `warning` among them (an interface of listener types). */
 type EventMap = { warning(warning: never): void };
 // biome-ignore lint/suspicious/noExplicitAny: any listener's argument
-type Arg<Events, E extends keyof Events> = Events[E] extends (arg: infer A) => any ? A : never;
+export type Arg<Events, E extends keyof Events> = Events[E] extends (arg: infer A) => any ? A : never;
 type Listener = (...args: unknown[]) => void;
 
 /** What `warn` emits. */
