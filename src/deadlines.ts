@@ -79,16 +79,11 @@ class Queue {
     return this.tail - this.head;
   }
 
-  /** Keeps only the entries in flight, in order: called once settled ones are most of the queue. */
+  /** Keeps only the entries in flight, in order: called once settled or spent ones are most of the queue. */
   private compact(): void {
-    const kept: (Deadline | undefined)[] = [];
-    for (let i = this.head; i < this.tail; i++) {
-      const entry = this.items[i] as Deadline;
-      if (!entry.done) kept.push(entry);
-    }
-    this.items = kept;
+    this.items = this.items.slice(this.head, this.tail).filter((e) => !e?.done);
     this.head = 0;
-    this.tail = kept.length;
+    this.tail = this.items.length;
   }
 
   pending(): Deadline[] {
@@ -107,11 +102,7 @@ class Queue {
   private dropDone(): void {
     const items = this.items;
     while (this.head < this.tail && (items[this.head] as Deadline).done) items[this.head++] = undefined;
-    if (this.head > 1024 && this.head * 2 > this.tail) {
-      this.items = items.slice(this.head, this.tail);
-      this.tail -= this.head;
-      this.head = 0;
-    }
+    if (this.head > 1024 && this.head * 2 > this.tail) this.compact();
     if (this.head === this.tail && this.timer && this.armed && !this.unrefQueued) {
       this.unrefQueued = nextTurn(this.unrefIfIdle);
     }

@@ -38,27 +38,13 @@ export interface AttemptRoute {
 }
 
 /**
- * What a handler gets: plain data, frozen, so it spreads and serialises. The signal and the key
- * are own getters, read on demand: a handler that ignores them costs no AbortController and no
- * UUID. The getters are shared (an object literal with getters makes two closures and a shape of
- * its own per call, about 1 µs and garbage), and the run they read is private: no copy has it.
+ * What a handler gets as `ctx`: a frozen object, not the engine's attempt record, so nothing of
+ * the engine leaks through it. The fields that cost nothing are own data (`{...ctx}` and
+ * `structuredClone` copy them); `signal` and `idempotencyKey` are getters made on first read,
+ * since an AbortSignal costs microseconds in Node 20 and a UUID a third of a whole call, and
+ * most handlers need neither or one. `JSON.stringify(ctx)` gives every field but the signal.
  */
-class Context {
-  readonly #run: AttemptRun;
-  static readonly #accessors = {
-    signal: {
-      get(this: Context) {
-        return this.#run.signal;
-      },
-      enumerable: true,
-    },
-    idempotencyKey: {
-      get(this: Context) {
-        return this.#run.call.idempotencyKey();
-      },
-      enumerable: true,
-    },
-  };
+class Context implements HandlerContext {
   declare readonly operation: string;
   declare readonly channel: string;
   declare readonly attempt: number;
@@ -66,21 +52,33 @@ class Context {
   declare readonly amount: number | undefined;
   declare readonly user: Readonly<Record<string, unknown>> | undefined;
   declare readonly scope: string | undefined;
+  /** Private: no copy carries the engine's internals. */
+  readonly #run: AttemptRun;
 
   constructor(run: AttemptRun) {
-    this.#run = run;
-    // Accessors first: the shape is then the same for every context.
-    Object.defineProperty(this, 'signal', Context.#accessors.signal);
-    Object.defineProperty(this, 'idempotencyKey', Context.#accessors.idempotencyKey);
     const call = run.call;
-    (this as { operation: string }).operation = run.route.op.id;
-    (this as { channel: string }).channel = run.route.channel;
-    (this as { attempt: number }).attempt = run.attempt;
-    (this as { locale: Locale }).locale = call.locale;
-    (this as { amount: number | undefined }).amount = call.amount;
-    (this as { user: unknown }).user = call.user;
-    (this as { scope: string | undefined }).scope = call.scope;
+    this.#run = run;
+    this.operation = run.route.op.id;
+    this.channel = run.route.channel;
+    this.attempt = run.attempt;
+    this.locale = call.locale;
+    this.amount = call.amount;
+    this.user = call.user;
+    this.scope = call.scope;
     Object.freeze(this);
+  }
+
+  get signal(): AbortSignal {
+    return this.#run.signal;
+  }
+
+  get idempotencyKey(): string {
+    return this.#run.call.idempotencyKey();
+  }
+
+  /** Plain data: every field but the signal. */
+  toJSON(): Record<string, unknown> {
+    return { ...(this as object), idempotencyKey: this.idempotencyKey };
   }
 }
 
@@ -169,13 +167,11 @@ export class AttemptRun implements Deadline {
     this.host.deadlines.add(this.host.timeout, this, this.startedAt);
     let result: unknown;
     try {
-      result = (this.route.handler as Handler)(this.call.input, new Context(this) as unknown as HandlerContext);
+      result = (this.route.handler as Handler)(this.call.input, new Context(this));
       if (result !== null && (typeof result === 'object' || typeof result === 'function')) {
-        // Read once: a `then` getter or a `then` that throws is the handler failing, like a throw.
-        const then = (result as PromiseLike<unknown>).then;
-        if (typeof then === 'function') {
-          then.call(
-            result,
+        // Inside the try: a `then` getter or a `then` that throws is the handler failing, like a throw.
+        if (typeof (result as PromiseLike<unknown>).then === 'function') {
+          (result as PromiseLike<unknown>).then(
             (value: unknown) => this.settled(true, value),
             (error: unknown) => this.settled(false, error),
           );
