@@ -77,8 +77,9 @@ export function createRouter<
   const S extends Inputs<C> = Record<never, never>,
 >(options: RouterOptions<C, H, S>): Router<C, H, S> {
   const impl = new Engine(resolveRouterOptions(options as unknown as RouterOptions<AnyCatalog, Handlers<AnyCatalog>>));
+  const executor = impl.executor;
   const router = {
-    execute: (operation: string, input: unknown, ctx?: CallContext) => impl.execute(operation, input, ctx),
+    execute: (operation: string, input: unknown, ctx?: CallContext) => executor.execute(operation, input, ctx),
     plan: (operation: string, ctx?: CallContext) => impl.plan(operation, ctx),
     getSnapshot: impl.getSnapshot,
     subscribe: impl.subscribe,

@@ -47,7 +47,8 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
   private readonly routesByChannel = new Map<string, RouteView[]>();
   declare private readonly outages: OutageState;
   declare private readonly store: StatusStore;
-  declare private readonly executor: Executor;
+  /** execute's own part: `router.execute` calls it directly. */
+  declare readonly executor: Executor;
   private clockWarned = false;
 
   constructor(options: ResolvedRouterOptions) {
@@ -90,10 +91,6 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
       );
     }
     return Date.now();
-  }
-
-  execute(operation: string, input: unknown, ctx: CallContext | undefined): Promise<Outcome> {
-    return this.executor.execute(operation, input, ctx);
   }
 
   plan(operation: string, ctx: CallContext | undefined): Plan {

@@ -58,7 +58,7 @@ export class Executor implements AttemptHost {
     try {
       if (host.disposed) throw new RouterDisposedError('execute');
       call = host.parse(operation, ctx, 'execute');
-      call.input = host.validate(call.op, input);
+      call.input = call.op.schema ? host.validate(call.op, input) : input;
     } catch (error) {
       // Programmer errors reject like everything else a promise-returning call does.
       return Promise.reject(error);
@@ -162,9 +162,9 @@ export class Executor implements AttemptHost {
     if (ok) {
       const attempt: Attempt = { channel: route.channel, result: 'success', durationMs: Date.now() - run.startedAt };
       const attempts = call.record(attempt);
-      if (events.has('attempt')) events.emit('attempt', { operation: op.id, attempt });
+      if (events.listening.attempt) events.emit('attempt', { operation: op.id, attempt });
       const outcome = new Served(op.id, route.channel, value, route.index !== 0, attempts);
-      if (events.has('served')) events.emit('served', outcome);
+      if (events.listening.served) events.emit('served', outcome);
       return outcome;
     }
     // Refused by opossum before it ran (another trial took the half-open slot): a failure.
@@ -172,7 +172,7 @@ export class Executor implements AttemptHost {
     const result = run.result;
     const attempt: Attempt = { channel: route.channel, result, durationMs: Date.now() - run.startedAt, error: value };
     const attempts = call.record(attempt);
-    if (events.has('attempt')) events.emit('attempt', { operation: op.id, attempt });
+    if (events.listening.attempt) events.emit('attempt', { operation: op.id, attempt });
     if (result === 'rejection') throw value;
     call.failed ??= new Set();
     call.failed.add(route.channel);

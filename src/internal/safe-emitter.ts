@@ -20,15 +20,11 @@ export class SafeEmitter<Events extends EventMap> {
   /**
    * Events that may have a listener: set by on/once, cleared by off when the last one goes (a
    * spent `once` leaves it set, which only costs a look at the emitter). Most events have no
-   * listener on a hot path: `has` skips the emitter's work and the building of the argument.
+   * listener on a hot path: reading it first skips the emitter's work and the building of the argument.
    */
-  private readonly listening: { [E in keyof Events]?: boolean } = Object.create(null);
+  readonly listening: { readonly [E in keyof Events]?: boolean } = Object.create(null);
 
   constructor(private readonly label = '') {}
-
-  has(event: keyof Events): boolean {
-    return this.listening[event] === true;
-  }
 
   emit<E extends keyof Events>(event: E, arg: Arg<Events, E>): void {
     if (!this.listening[event]) return;
@@ -48,17 +44,17 @@ export class SafeEmitter<Events extends EventMap> {
 
   on<E extends keyof Events>(event: E, listener: Events[E]): void {
     this.emitter.on(event as string, listener as unknown as Listener);
-    this.listening[event] = true;
+    (this.listening as { [E in keyof Events]?: boolean })[event] = true;
   }
 
   off<E extends keyof Events>(event: E, listener: Events[E]): void {
     this.emitter.off(event as string, listener as unknown as Listener);
-    this.listening[event] = this.emitter.listenerCount(event as string) > 0;
+    (this.listening as { [E in keyof Events]?: boolean })[event] = this.emitter.listenerCount(event as string) > 0;
   }
 
   once<E extends keyof Events>(event: E, listener: Events[E]): void {
     this.emitter.once(event as string, listener as unknown as Listener);
-    this.listening[event] = true;
+    (this.listening as { [E in keyof Events]?: boolean })[event] = true;
   }
 
   clear(): void {
