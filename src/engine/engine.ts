@@ -7,7 +7,6 @@ import type { RouterEvents } from '../events.js';
 import { type Arg, SafeEmitter } from '../internal/safe-emitter.js';
 import { type CallContext, type Plan, type ResolvedRouterOptions, type RouteRef, readClock } from '../options.js';
 import type { Outage, OutageInput } from '../outages.js';
-import type { Outcome } from '../outcome.js';
 import { type ChannelStatus, channelSnapshot, type RouteView, type Snapshot, type SnapshotInput } from '../snapshot.js';
 import { type StandardSchemaV1, validateSync } from '../standard-schema.js';
 import type { AttemptRun } from './attempt.js';
