@@ -2,7 +2,7 @@
 // only when read after one (and kept when it shows nothing new), subscribers told once per real
 // change, in a microtask.
 import { ConfigError } from '../errors.js';
-import { notifyAll } from '../internal/safe-emitter.js';
+import { callEach } from '../internal/safe-emitter.js';
 import { computeStatus, fingerprint, type Snapshot, type SnapshotInput, sameStatus } from '../snapshot.js';
 
 export interface StatusStoreHost {
@@ -51,7 +51,7 @@ export class StatusStore {
     if (snapshot.version === this.notifiedVersion) return;
     this.notifiedVersion = snapshot.version;
     this.host.onSnapshot(snapshot);
-    notifyAll(this.listeners, (error) => this.host.onListenerError(error));
+    callEach(this.listeners, (error) => this.host.onListenerError(error));
   };
 
   /** The current snapshot: the same object until something it shows changes. Bound. */

@@ -63,15 +63,22 @@ export class SafeEmitter<Events extends EventMap> {
 }
 
 /**
- * Calls each subscriber (a copy of the set: one may unsubscribe another), each on its own: one
- * that throws is reported and the next ones still run.
+ * Calls every listener even when one throws: a subscriber's bug must not stop the others, nor
+ * the code that notified them (a call's outcome, a `close()`). Each error goes to `onThrow`
+ * (the router and the status client turn it into a `warning`); one thrown by `onThrow` itself is
+ * dropped, as a throwing `warning` listener is.
  */
-export function notifyAll(listeners: Iterable<() => void>, onError: (error: unknown) => void): void {
+export function callEach(listeners: Iterable<() => void>, onThrow: (error: unknown) => void): void {
+  // A copy: a listener may unsubscribe itself or another one while being called.
   for (const listener of [...listeners]) {
     try {
       listener();
     } catch (error) {
-      onError(error);
+      try {
+        onThrow(error);
+      } catch {
+        // nowhere left to report it
+      }
     }
   }
 }
