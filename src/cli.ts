@@ -3,7 +3,7 @@
  * The `secours` command.
  *
  *   secours simulate <name|file.json> [--seed N] [--format text|json|html] [--out FILE]
- *   secours validate <catalogue.json>
+ *   secours validate <catalogue.json | scenario.json> [--scenario]
  *
  * Exit codes: 0 done, 1 the input has problems (each printed with its path), 2 wrong usage or
  * a file that cannot be read or written.
@@ -12,20 +12,24 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseCatalog } from './catalog.js';
 import { ConfigError, issueLines } from './errors.js';
+import { parseScenario } from './testing/scenario.js';
+import { issueCount } from './validate.js';
 
 const USAGE = `Usage:
   secours simulate <name|file.json> [--seed N] [--format text|json|html] [--out FILE]
       Replays a scenario in virtual time and prints its report (to FILE with --out).
       Named scenarios: counters-2018-04-09, transfers-2022-09-15, ddos-2025-12, laposte-fr-2024-02-06
-  secours validate <catalogue.json>
-      Checks a catalogue and prints every problem with its path.
+  secours validate <catalogue.json | scenario.json> [--scenario]
+      Checks a catalogue, or a scenario (told by --scenario, its $schema or its shape), and
+      prints every problem with its path.
   secours --help
 `;
 
 class UsageError extends Error {}
 
 function problems(what: string, error: ConfigError): string {
-  return `${what}: ${error.issues.length} problem${error.issues.length === 1 ? '' : 's'}\n${issueLines(error.issues)}\n`;
+  const count = issueCount(error.issues);
+  return `${what}: ${count} problem${count === 1 ? '' : 's'}\n${issueLines(error.issues)}\n`;
 }
 
 function read(file: string): string {
@@ -37,13 +41,51 @@ function read(file: string): string {
 }
 
 function validate(args: string[]): number {
-  const { positionals } = parseArgs({ args, allowPositionals: true, options: {} });
+  const { positionals, values } = parseArgs({
+    args,
+    allowPositionals: true,
+    options: { scenario: { type: 'boolean' } },
+  });
   const [file, extra] = positionals;
-  if (!file || extra !== undefined) throw new UsageError('validate takes one catalogue file');
+  if (!file || extra !== undefined) throw new UsageError('validate takes one catalogue or scenario file');
+  if (values.scenario || isScenarioFile(file)) return validateScenario(file);
   try {
     const catalog = parseCatalog(read(file));
     process.stdout.write(
       `✔ ${file}: ${Object.keys(catalog.channels).length} channels, ${Object.keys(catalog.operations).length} operations\n`,
+    );
+    return 0;
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    process.stdout.write(problems(file, error));
+    return 1;
+  }
+}
+
+/**
+ * A scenario rather than a catalogue: its `$schema` names the scenario schema, or it has a
+ * timeline or traffic and no channels. Text that is not JSON goes to the catalogue check, which
+ * says why.
+ */
+function isScenarioFile(file: string): boolean {
+  let value: unknown;
+  try {
+    value = JSON.parse(read(file));
+  } catch (error) {
+    if (error instanceof UsageError) throw error;
+    return false;
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+  const schema = Object.hasOwn(value, '$schema') ? (value as { $schema: unknown }).$schema : undefined;
+  if (typeof schema === 'string') return /scenario(\.schema)?\.json$/.test(schema);
+  return (Object.hasOwn(value, 'timeline') || Object.hasOwn(value, 'traffic')) && !Object.hasOwn(value, 'channels');
+}
+
+function validateScenario(file: string): number {
+  try {
+    const s = parseScenario(read(file));
+    process.stdout.write(
+      `✔ ${file}: scenario ${s.name}, catalogue ${s.catalogName}, ${s.timeline.length} events, ${Object.keys(s.traffic.perMinute).length} operations with traffic\n`,
     );
     return 0;
   } catch (error) {

@@ -1,7 +1,7 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { hours3631 } from '../test/helpers/hours.js';
-import type { Hours } from './catalog.js';
-import { availability, parseInterval } from './hours.js';
+import { availability, type Hours, parseInterval } from './hours.js';
 
 const at = (iso: string) => Date.parse(iso);
 
@@ -239,6 +239,136 @@ describe('availability', () => {
         openNow: false,
         opensAt: at('2026-03-09T13:00:00Z'),
       });
+    });
+  });
+});
+
+describe('intervals that touch', () => {
+  it('closes at the end of the run, not where one interval meets the next', () => {
+    const hours: Hours = { timeZone: 'Europe/Paris', weekly: { mon: ['08:00-12:00', '12:00-18:00'] } };
+    // Monday 15 June 2026, 10:00 CEST: open until 18:00 CEST.
+    expect(availability(hours, at('2026-06-15T08:00:00Z'))).toEqual({
+      openNow: true,
+      closesAt: at('2026-06-15T16:00:00Z'),
+    });
+  });
+
+  it('follows a chain across midnight to its end, and opens at the start of the next run after a gap', () => {
+    const hours: Hours = {
+      timeZone: 'Europe/Paris',
+      weekly: { mon: ['18:00-20:00', '20:00-24:00'], tue: ['00:00-02:00', '02:00-03:00', '09:00-10:00'] },
+    };
+    // Monday 15 June 2026, 19:00 CEST: open until Tuesday 03:00 CEST.
+    expect(availability(hours, at('2026-06-15T17:00:00Z'))).toEqual({
+      openNow: true,
+      closesAt: at('2026-06-16T01:00:00Z'),
+    });
+    // Tuesday 04:00 CEST: closed, opens at 09:00, not at one of the bounds inside the run.
+    expect(availability(hours, at('2026-06-16T02:00:00Z'))).toEqual({
+      openNow: false,
+      opensAt: at('2026-06-16T07:00:00Z'),
+    });
+  });
+});
+
+describe('around a daylight-saving change', () => {
+  const DAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
+  // Bounds inside and around the hour that is skipped or repeated, so the intervals start, end
+  // or touch in it.
+  const minute = fc.constantFrom(0, 60, 90, 120, 130, 150, 165, 180, 200, 240, 600, 1440);
+  const day = fc
+    .uniqueArray(minute, { maxLength: 6 })
+    .map((bounds) => bounds.sort((a, b) => a - b))
+    .map((bounds) => {
+      const out: string[] = [];
+      for (let i = 0; i + 1 < bounds.length; i += 2)
+        out.push(`${hhmm(bounds[i] as number)}-${hhmm(bounds[i + 1] as number)}`);
+      return out;
+    });
+  const hhmm = (m: number) => `${String(Math.floor(m / 60)).padStart(2, '0')}:${String(m % 60).padStart(2, '0')}`;
+  // Changes in 2024-2027: Paris and New York change in March and in October/November, Sydney in
+  // April and October (https://www.timeanddate.com/time/dst/).
+  const changes: Record<string, string[]> = {
+    'Europe/Paris': [
+      '2024-03-31T01:00Z',
+      '2024-10-27T01:00Z',
+      '2025-03-30T01:00Z',
+      '2025-10-26T01:00Z',
+      '2026-03-29T01:00Z',
+      '2026-10-25T01:00Z',
+      '2027-03-28T01:00Z',
+      '2027-10-31T01:00Z',
+    ],
+    'America/New_York': [
+      '2024-03-10T07:00Z',
+      '2024-11-03T06:00Z',
+      '2025-03-09T07:00Z',
+      '2025-11-02T06:00Z',
+      '2026-03-08T07:00Z',
+      '2026-11-01T06:00Z',
+      '2027-03-14T07:00Z',
+      '2027-11-07T06:00Z',
+    ],
+    'Australia/Sydney': [
+      '2024-04-06T16:00Z',
+      '2024-10-05T16:00Z',
+      '2025-04-05T16:00Z',
+      '2025-10-04T16:00Z',
+      '2026-04-04T16:00Z',
+      '2026-10-03T16:00Z',
+      '2027-04-03T16:00Z',
+      '2027-10-02T16:00Z',
+    ],
+  };
+  const world = fc.constantFrom(...Object.keys(changes)).chain((timeZone) =>
+    fc.record({
+      timeZone: fc.constant(timeZone),
+      weekly: fc.record(Object.fromEntries(DAYS.map((d) => [d, day])) as Record<(typeof DAYS)[number], typeof day>),
+      change: fc.constantFrom(...(changes[timeZone] as string[])).map(Date.parse),
+      // Up to a day and a half either side of the change, to the second.
+      shift: fc.integer({ min: -36 * 3600, max: 36 * 3600 }).map((s) => s * 1000),
+      fraction: fc.double({ min: 0, max: 1, noNaN: true }),
+    }),
+  );
+
+  it('says when it opens or closes, and the state holds until then and changes exactly there', () => {
+    fc.assert(
+      fc.property(world, ({ timeZone, weekly, change, shift, fraction }) => {
+        const hours: Hours = { timeZone, weekly };
+        const t = change + shift;
+        const now = availability(hours, t);
+        const next = now.openNow ? now.closesAt : now.opensAt;
+        expect(now.openNow ? now.opensAt : now.closesAt).toBeUndefined();
+        if (next === undefined) return;
+        expect(next).toBeGreaterThan(t);
+        // Just before the change it is as now; at the change it is the other way.
+        expect(availability(hours, next - 1).openNow).toBe(now.openNow);
+        expect(availability(hours, next).openNow).toBe(!now.openNow);
+        // Anywhere in between it is as now, and says the same change.
+        const u = t + Math.floor((next - 1 - t) * fraction);
+        const between = availability(hours, u);
+        expect({ u, openNow: between.openNow }).toEqual({ u, openNow: now.openNow });
+        expect(now.openNow ? between.closesAt : between.opensAt).toBe(next);
+      }),
+      { numRuns: 400 },
+    );
+  });
+
+  it('opens when the clock jumps over the start of an interval in the spring gap', () => {
+    const hours: Hours = { timeZone: 'Europe/Paris', weekly: { sun: ['02:30-05:00'] } };
+    // Sunday 29 March 2026, 01:30 CET: at 02:00 CET the clock reads 03:00 CEST, inside the interval.
+    expect(availability(hours, at('2026-03-29T00:30:00Z'))).toEqual({
+      openNow: false,
+      opensAt: at('2026-03-29T01:00:00Z'),
+    });
+  });
+
+  it('opens again when the clock goes back into an interval in the autumn overlap', () => {
+    const hours: Hours = { timeZone: 'Europe/Paris', weekly: { sun: ['01:30-02:30'] } };
+    // Sunday 25 October 2026, 02:45 CEST: closed; at 03:00 CEST the clock reads 02:00 CET, open again.
+    expect(availability(hours, at('2026-10-25T00:45:00Z'))).toEqual({
+      openNow: false,
+      opensAt: at('2026-10-25T01:00:00Z'),
     });
   });
 });

@@ -6,10 +6,13 @@ export const DEFAULT_LOCALE: Locale = 'fr';
 /** A user-facing text: the same for every locale, or one per locale (at least one). */
 export type Text = string | Readonly<Partial<Record<Locale, string>>>;
 
-/** The text in `locale`, else in the other locale: a person gets words rather than nothing. */
+/**
+ * The text in `locale`, else in the other locale: a person gets words rather than nothing.
+ * Own properties only: a locale named `constructor` must not find `Object.prototype.constructor`.
+ */
 export function localise(text: Text | undefined, locale: Locale): string | undefined {
   if (text === undefined || typeof text === 'string') return text;
-  return text[locale] ?? text[locale === 'fr' ? 'en' : 'fr'];
+  return (Object.hasOwn(text, locale) ? text[locale] : undefined) ?? text.fr ?? text.en;
 }
 
 export function isLocale(value: unknown): value is Locale {

@@ -1,14 +1,68 @@
 import type * as z from 'zod/mini';
-import { ConfigError, type ConfigIssue } from './errors.js';
+import { isPlainObject, walkBounded } from './depth-guard.js';
 
-/** JSON text parsed, anything else as it is: `subject` names it in the `ConfigError` for bad text. */
-export function fromJsonText(input: unknown, subject: string): unknown {
-  if (typeof input !== 'string') return input;
-  try {
-    return JSON.parse(input);
-  } catch (error) {
-    throw new ConfigError(subject, [{ path: '', message: `not valid JSON: ${(error as Error).message}` }]);
+export { isPlainObject };
+
+import { ConfigError, type ConfigIssue } from './errors.js';
+import { shortList as knownList } from './short-list.js';
+
+/** How many problems a `ConfigError` lists; the rest are counted in one last line. */
+export const MAX_ISSUES = 20;
+
+/** The summary lines `capIssues` wrote, with how many issues each stands for. */
+const omitted = new WeakMap<ConfigIssue, number>();
+
+/**
+ * The first `MAX_ISSUES` issues and one line that counts the others (`unlisted` more were never
+ * turned into issues), so 100,000 bad entries give a short error. Lists already capped can be
+ * joined and capped again: their summary lines are counted, not listed.
+ */
+export function capIssues(issues: readonly ConfigIssue[], unlisted = 0): ConfigIssue[] {
+  const listed: ConfigIssue[] = [];
+  let more = unlisted;
+  for (const issue of issues) {
+    const count = omitted.get(issue);
+    if (count !== undefined) more += count;
+    else if (listed.length < MAX_ISSUES) listed.push(issue);
+    else more++;
   }
+  if (more === 0) return listed;
+  const summary = { path: '', message: `… and ${more} more problems` };
+  omitted.set(summary, more);
+  return [...listed, summary];
+}
+
+/** How many problems `issues` stands for, counting those a summary line of `capIssues` left out. */
+export function issueCount(issues: readonly ConfigIssue[]): number {
+  let count = 0;
+  for (const issue of issues) count += omitted.get(issue) ?? 1;
+  return count;
+}
+
+/**
+ * The one bound every parse goes through, before zod (which recurses) sees the value: at most
+ * `MAX_DEPTH` levels and `MAX_NODES` values (see depth-guard.ts). Undefined when within them.
+ */
+export function shapeIssue(value: unknown, prefix: readonly PropertyKey[] = []): ConfigIssue | undefined {
+  return walkBounded(value, (keys) => formatPath([...prefix, ...keys]));
+}
+
+/**
+ * JSON text parsed, anything else as it is, within the bounds of `shapeIssue`: `subject` names it
+ * in the `ConfigError` for bad text or a value too deep or too large.
+ */
+export function fromJsonText(input: unknown, subject: string): unknown {
+  let value = input;
+  if (typeof input === 'string') {
+    try {
+      value = JSON.parse(input);
+    } catch (error) {
+      throw new ConfigError(subject, [{ path: '', message: `not valid JSON: ${(error as Error).message}` }]);
+    }
+  }
+  const issue = shapeIssue(value);
+  if (issue) throw new ConfigError(subject, [issue]);
+  return value;
 }
 
 /** `operations.transfer.routes[1].channel` from a path array. */
@@ -66,7 +120,7 @@ function errorMap(issue: Issue): string | undefined {
     case 'invalid_format':
       return `expected ${issue.format === 'date' ? 'a date as YYYY-MM-DD' : `a valid ${issue.format}`}`;
     case 'unrecognized_keys':
-      return `unknown field${issue.keys?.length === 1 ? '' : 's'}: ${(issue.keys ?? []).map((k) => `"${k}"`).join(', ')}`;
+      return `unknown field${issue.keys?.length === 1 ? '' : 's'}: ${knownList((issue.keys ?? []).map((k) => `"${k}"`))}`;
     case 'invalid_union':
       return `${typeOf(issue.input)} ${JSON.stringify(issue.input)?.slice(0, 40) ?? ''} matches none of the allowed forms`;
     default:
@@ -74,57 +128,45 @@ function errorMap(issue: Issue): string | undefined {
   }
 }
 
-/** Parses with zod and turns its issues into ours, paths prefixed. */
+/**
+ * Parses with zod and turns its issues into ours, paths prefixed, at most `MAX_ISSUES` of them
+ * (and a count of the rest). A value too deep or too large for `shapeIssue` never reaches zod.
+ */
 export function parseWith<S extends z.ZodMiniType>(
   schema: S,
   input: unknown,
   prefix: readonly PropertyKey[] = [],
 ): { data: z.infer<S>; issues: [] } | { data: undefined; issues: ConfigIssue[] } {
+  const tooBig = shapeIssue(input, prefix);
+  if (tooBig) return { data: undefined, issues: [tooBig] };
   const parsed = schema.safeParse(input, { error: errorMap });
   if (parsed.success) return { data: parsed.data, issues: [] };
-  return {
-    data: undefined,
-    issues: parsed.error.issues.map((i) => ({ path: formatPath([...prefix, ...i.path]), message: i.message })),
-  };
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
-  const proto = Object.getPrototypeOf(value);
-  return proto === Object.prototype || proto === null;
+  const issues = parsed.error.issues;
+  const shown = issues
+    .slice(0, MAX_ISSUES)
+    .map((i) => ({ path: formatPath([...prefix, ...i.path]), message: i.message }));
+  return { data: undefined, issues: capIssues(shown, issues.length - shown.length) };
 }
 
 /**
  * Finds what a schema cannot see because zod reads properties through the prototype and skips
  * `__proto__` keys: objects whose prototype was replaced (a `{ __proto__: … }` literal) and
- * own `__proto__` keys (from JSON.parse). Either could smuggle in values nobody wrote.
+ * own `__proto__` keys (from JSON.parse). Either could smuggle in values nobody wrote. Walks
+ * within the bounds of `shapeIssue` and stops quietly past them: `parseWith` reports those.
  */
-export function unsafeObjects(value: unknown, path: PropertyKey[] = [], out: ConfigIssue[] = []): ConfigIssue[] {
-  if (typeof value !== 'object' || value === null) return out;
-  if (Array.isArray(value)) {
-    if (Object.getPrototypeOf(value) !== Array.prototype) {
-      out.push({ path: formatPath(path), message: 'must be a plain array' });
+export function unsafeObjects(value: unknown, path: readonly PropertyKey[] = []): ConfigIssue[] {
+  const out: ConfigIssue[] = [];
+  walkBounded(value, formatPath, (object, pathOf) => {
+    const at = (...keys: PropertyKey[]) => formatPath([...path, ...pathOf(), ...keys]);
+    if (Array.isArray(object)) {
+      if (Object.getPrototypeOf(object) !== Array.prototype) out.push({ path: at(), message: 'must be a plain array' });
+    } else if (!isPlainObject(object)) {
+      if (!(object instanceof Date)) {
+        out.push({ path: at(), message: 'must be a plain object (was its prototype changed by a `__proto__` key?)' });
+      }
+    } else if (Object.hasOwn(object, '__proto__')) {
+      out.push({ path: at('__proto__'), message: 'a `__proto__` key is not allowed' });
     }
-    value.forEach((v, i) => {
-      unsafeObjects(v, [...path, i], out);
-    });
-    return out;
-  }
-  if (!isPlainObject(value)) {
-    if (!(value instanceof Date)) {
-      out.push({
-        path: formatPath(path),
-        message: 'must be a plain object (was its prototype changed by a `__proto__` key?)',
-      });
-    }
-    return out;
-  }
-  for (const key of Object.keys(value)) {
-    if (key === '__proto__') {
-      out.push({ path: formatPath([...path, key]), message: 'a `__proto__` key is not allowed' });
-      continue;
-    }
-    unsafeObjects(value[key], [...path, key], out);
-  }
+  });
   return out;
 }

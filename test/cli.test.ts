@@ -92,7 +92,8 @@ describe('secours simulate', () => {
     const run = await secours('simulate', 'transfers-2022-09-15');
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^secours simulate — Online transfers/);
-    expect(run.stdout).toMatch(/\n {2}transfer +\d+ +\d+ +\d+ +\d+ +0 +\d+\.\d %\n/);
+    // requests, first route, first closed, degraded, referred, uncertain (none), open alternative
+    expect(run.stdout).toMatch(/\n {2}transfer +\d+ +\d+ +\d+ +\d+ +\d+ +0 +\d+\.\d %\n/);
   });
 
   it('replays a scenario file, and lists every problem of a bad one with its path', async () => {
@@ -162,5 +163,43 @@ describe('secours validate', () => {
         '',
       ].join('\n'),
     );
+  });
+
+  it('refuses a catalogue nested 5,000 levels deep with the path, exit 1 and no stack', async () => {
+    const deep = `${'{"a":'.repeat(5_000)}"x"${'}'.repeat(5_000)}`;
+    writeFileSync(join(dir, 'deep.json'), `{"channels":{"app":{"kind":"digital","label":${deep}}},"operations":{}}`);
+    const run = await secours('validate', 'deep.json');
+    expect(run).toEqual({
+      code: 1,
+      stdout: 'deep.json: 1 problem\n  ✖ nested more than 64 levels deep → at channels.app.label.a.a.a.a.a…\n',
+      stderr: '',
+    });
+  });
+
+  it('lists the first 20 of 15,000 problems and counts the rest', async () => {
+    const channels = Object.fromEntries(
+      Array.from({ length: 15_000 }, (_, i) => [`c${i}`, { kind: 'fax', label: 'x' }]),
+    );
+    writeFileSync(join(dir, 'many.json'), JSON.stringify({ channels, operations: {} }));
+    const run = await secours('validate', 'many.json');
+    expect(run.code).toBe(1);
+    expect(run.stderr).toBe('');
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines[0]).toBe('many.json: 15000 problems');
+    expect(lines).toHaveLength(22);
+    expect(lines[21]).toBe('  ✖ … and 14980 more problems');
+  });
+
+  it('refuses a catalogue with more values than the bound, exit 1 and no stack', async () => {
+    const channels = Object.fromEntries(
+      Array.from({ length: 100_000 }, (_, i) => [`c${i}`, { kind: 'fax', label: 'x' }]),
+    );
+    writeFileSync(join(dir, 'huge.json'), JSON.stringify({ channels, operations: {} }));
+    const run = await secours('validate', 'huge.json');
+    expect(run).toEqual({
+      code: 1,
+      stdout: 'huge.json: 1 problem\n  ✖ too large: more than 100000 values → at channels\n',
+      stderr: '',
+    });
   });
 });

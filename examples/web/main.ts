@@ -17,6 +17,7 @@ import {
 } from '../../src/index.js';
 import { laPoste } from '../../src/presets/la-poste.js';
 import { hhmm, openingHours } from '../demo/opening-hours-text.js';
+import { type BannerModel, bannerModel } from './banner.js';
 
 type Op = keyof typeof laPoste.operations;
 const OPERATIONS = Object.keys(laPoste.operations) as Op[];
@@ -35,7 +36,11 @@ const T = {
     try: 'Essayer',
     trying: 'En cours…',
     degraded: 'Service perturbé',
-    degradedChannels: 'Fonctionnent par un autre moyen en ce moment :',
+    notWorking: 'Ne fonctionne pas en ce moment :',
+    stillWorking: 'Se fait encore :',
+    allUsual: 'Toutes les démarches se font encore comme d’habitude.',
+    nowhere: 'nulle part pour le moment',
+    colon: ' : ',
     cannot: (op: string) => `« ${op} » ne peut pas se faire par le moyen habituel en ce moment.`,
     goTo: 'Le plus simple maintenant :',
     live: 'En direct',
@@ -72,7 +77,11 @@ const T = {
     try: 'Try it',
     trying: 'Working…',
     degraded: 'Service disruption',
-    degradedChannels: 'Working another way right now:',
+    notWorking: 'Not working right now:',
+    stillWorking: 'Can still be done:',
+    allUsual: 'Every task can still be done the usual way.',
+    nowhere: 'nowhere right now',
+    colon: ': ',
     cannot: (op: string) => `“${op}” cannot be done the usual way right now.`,
     goTo: 'Easiest now:',
     live: 'Live',
@@ -282,6 +291,51 @@ function card(op: Op, snapshot: Snapshot | undefined, plan: ReturnType<typeof pl
   );
 }
 
+/** What does not work, and where each task that cannot be done the usual way still can. */
+function bannerLists(model: BannerModel): HTMLElement[] {
+  const t = T[locale];
+  if (!model.notWorking.length) return [];
+  const names = (ids: readonly string[], name: (id: string) => string) => ids.map(name).join(', ');
+  return [
+    h(
+      'div',
+      { class: 'not-working' },
+      h('p', { class: 'banner-head' }, t.notWorking),
+      h(
+        'ul',
+        {},
+        ...model.notWorking.map((n) =>
+          h(
+            'li',
+            { 'data-channel': n.channel, 'data-operations': n.operations.join(' ') },
+            h('strong', {}, label(n.channel)),
+            n.operations.length ? `${t.colon}${names(n.operations, (op) => opLabel(op as Op))}` : '',
+          ),
+        ),
+      ),
+    ),
+    model.stillWorking.length
+      ? h(
+          'div',
+          { class: 'still-working' },
+          h('p', { class: 'banner-head' }, t.stillWorking),
+          h(
+            'ul',
+            {},
+            ...model.stillWorking.map((w) =>
+              h(
+                'li',
+                { 'data-operation': w.operation, 'data-channels': w.channels.join(' ') },
+                h('strong', {}, opLabel(w.operation as Op)),
+                `${t.colon}${w.channels.length ? names(w.channels, label) : t.nowhere}`,
+              ),
+            ),
+          ),
+        )
+      : h('p', { class: 'still-working' }, t.allUsual),
+  ];
+}
+
 function render() {
   const t = T[locale];
   const state: StatusState<Snapshot> = status.getSnapshot();
@@ -324,13 +378,13 @@ function render() {
   // Banners: status for what is degraded, alert when the chosen task cannot be done as usual.
   const at = now();
   const active = (snapshot?.outages ?? []).filter((o) => Date.parse(o.from) <= at);
-  const downChannels = Object.entries(snapshot?.channels ?? {})
-    .filter(([, c]) => (c as { status: ChannelStatus }).status !== 'operational')
-    .map(([id]) => id);
+  const model = bannerModel(snapshot, laPoste, demo?.scene?.exclude);
   const status$ = $('banner-status');
-  const statusSig = `${locale}|${active.map((o) => o.id).join(',')}|${downChannels.join(',')}`;
+  // Which snapshot the banner speaks for: read by tests, not aloud.
+  status$.dataset.version = String(snapshot?.version ?? '');
+  const statusSig = `${locale}|${active.map((o) => o.id).join(',')}|${JSON.stringify(model)}`;
   say(status$, statusSig, () => {
-    if (!active.length && !downChannels.length) return [];
+    if (!active.length && !model.notWorking.length) return [];
     const other: Locale = locale === 'fr' ? 'en' : 'fr';
     const reasons = active.map((o) => {
       // The other language too, when the operator wrote both: a person may read either.
@@ -344,10 +398,8 @@ function render() {
     });
     return [
       h('p', { class: 'banner-title' }, `⚠ ${t.degraded} · ${locale === 'fr' ? T.en.degraded : T.fr.degraded}`),
-      reasons.length ? h('ul', {}, ...reasons) : '',
-      !reasons.length && downChannels.length
-        ? h('p', {}, `${t.degradedChannels} ${downChannels.map(label).join(', ')}`)
-        : '',
+      reasons.length ? h('ul', { class: 'reasons' }, ...reasons) : '',
+      ...bannerLists(model),
     ];
   });
 

@@ -223,7 +223,14 @@ const scene2022Fri: Scene = {
   ],
 };
 
-export const SCENES: readonly Scene[] = [scene2018, scene2022Thu, scene2022Fri];
+/**
+ * The server plays a scene's beats in array order, up to the current instant: out of time
+ * order, a later beat would hold back the earlier ones behind it (the 2018 customers waited
+ * for the 10:30 declaration). Sorted here, stably: beats of one instant keep their order.
+ */
+const inTimeOrder = (scene: Scene): Scene => ({ ...scene, beats: [...scene.beats].sort((a, b) => a.at - b.at) });
+
+export const SCENES: readonly Scene[] = [scene2018, scene2022Thu, scene2022Fri].map(inTimeOrder);
 
 /** Virtual time: `speed` times real time from an anchor, moved by jumps between scenes. */
 export class DemoClock {

@@ -41,6 +41,11 @@ export interface DemoServer {
   readonly server: Server;
   readonly router: ReturnType<typeof buildRouter>;
   readonly clock: DemoClock;
+  /**
+   * Moves the replay forward to `at` (in a later scene, or later in this one), running every
+   * beat on the way as if time had passed: a test or a presenter can stop at one moment.
+   */
+  seek(at: number): void;
   close(): Promise<void>;
 }
 
@@ -162,7 +167,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
   const world: World = { counterDown: false, onlineBankingDown: false };
   const router = buildRouter(world, clock.now);
   const status = statusHandler(router);
-  const admin = adminHandler(router, { token });
+  const admin = adminHandler(router, { token, path: '/api/admin/outages' });
 
   // ── The scenes ───────────────────────────────────────────────────────────────────────────
   let scene: Scene | undefined = replay ? first : undefined;
@@ -223,6 +228,13 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     // Reading the snapshot applies outages that started or expired in virtual time.
     router.getSnapshot();
     if (now >= scene.to) enter(SCENES[(SCENES.indexOf(scene) + 1) % SCENES.length] as Scene);
+  };
+  const seek = (at: number) => {
+    const target = SCENES.find((s) => s.from <= at && at < s.to);
+    if (!target) throw new RangeError(`no scene at ${new Date(at).toISOString()}`);
+    if (target !== scene || at < clock.now()) enter(target);
+    clock.jump(at);
+    tick();
   };
   const ticker = setInterval(tick, 100);
   const demoPing = setInterval(publish, 5_000);
@@ -288,6 +300,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     server,
     router,
     clock,
+    seek,
     close: () => {
       closing ??= new Promise<void>((done) => {
         clearInterval(ticker);

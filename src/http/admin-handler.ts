@@ -2,7 +2,7 @@
  * The operator's endpoint: declare an outage, end one. Behind a bearer token, with the body
  * validated by the same zod schema and catalogue checks as `router.declareOutage`.
  */
-import { ConfigError, isSecoursError } from '../errors.js';
+import { ConfigError, type ConfigIssue, isSecoursError } from '../errors.js';
 import type { Outage, OutageInput } from '../outages.js';
 import type { Snapshot } from '../snapshot.js';
 import { readJson } from './body.js';
@@ -21,9 +21,58 @@ export interface AdminHandlerOptions {
   token: string;
   /** @default 16_384 */
   maxBodyBytes?: number;
+  /**
+   * Where the handler is mounted, as the client sees it: `POST <path>` declares,
+   * `DELETE <path>/<id>` ends. Other paths get `404`.
+   * @default '/admin/outages'
+   */
+  path?: string;
 }
 
 const MIN_TOKEN = 16;
+/** Issues listed in a 400 at most: a body with 100,000 mistakes gets a bounded answer. */
+const MAX_ISSUES = 100;
+
+/** Errors that mean the body was wrong, not the server: answered 400 with their issues. */
+const CLIENT_ERRORS: ReadonlySet<string> = new Set([
+  'ERR_SECOURS_CONFIG',
+  'ERR_SECOURS_INVALID_INPUT',
+  'ERR_SECOURS_UNKNOWN_CHANNEL',
+  'ERR_SECOURS_UNKNOWN_OPERATION',
+]);
+
+type Target =
+  | { readonly kind: 'collection' }
+  | { readonly kind: 'item'; readonly id: string }
+  | { readonly kind: 'none' };
+
+/**
+ * What a request path names, below `base`. The URL parser has already resolved `.` and `..`
+ * (also as `%2e`); one trailing slash is allowed; an empty or extra segment names nothing.
+ */
+function target(pathname: string, base: string): Target | { readonly kind: 'bad' } {
+  if (!pathname.startsWith(base)) return { kind: 'none' };
+  let rest = pathname.slice(base.length);
+  if (rest !== '' && !rest.startsWith('/')) return { kind: 'none' };
+  if (rest.endsWith('/')) rest = rest.slice(0, -1);
+  if (rest === '') return { kind: 'collection' };
+  const segment = rest.slice(1);
+  if (segment === '' || segment.includes('/')) return { kind: 'none' };
+  try {
+    const id = decodeURIComponent(segment);
+    return id === '' ? { kind: 'bad' } : { kind: 'item', id };
+  } catch {
+    return { kind: 'bad' };
+  }
+}
+
+function basePath(value: unknown): string {
+  if (value === undefined) return '/admin/outages';
+  if (typeof value !== 'string' || !value.startsWith('/') || /[?#]/.test(value)) {
+    throw configError('path', `expected an absolute path such as '/admin/outages', got ${JSON.stringify(value)}`);
+  }
+  return value.replace(/\/+$/, '');
+}
 
 function configError(path: string, message: string): ConfigError {
   return new ConfigError('adminHandler options', [{ path, message }]);
@@ -59,6 +108,7 @@ export function adminHandler(
   if (!Number.isInteger(limit) || limit <= 0) {
     throw configError('maxBodyBytes', `expected a positive integer, got ${String(limit)}`);
   }
+  const base = basePath(options.path);
 
   const authorised = (request: Request) => {
     const header = request.headers.get('authorization') ?? '';
@@ -67,47 +117,54 @@ export function adminHandler(
     return sameSecret(match?.[1] ?? '', token) && match !== null;
   };
 
-  const declare = async (request: Request): Promise<Response> => {
+  const declare = async (request: Request, pathname: string): Promise<Response> => {
     const body = await readJson(request, limit);
     if (!body.ok) {
-      const title = { 400: 'Bad Request', 413: 'Content Too Large', 415: 'Unsupported Media Type' }[body.status];
+      const title =
+        body.status === 413 ? 'Content Too Large' : body.status === 415 ? 'Unsupported Media Type' : 'Bad Request';
       return errorResponse(body.status, title, body.detail);
     }
-    const id = (body.value as { id?: unknown } | null)?.id;
+    const value = body.value;
+    const id =
+      typeof value === 'object' && value !== null && Object.hasOwn(value, 'id')
+        ? (value as { id: unknown }).id
+        : undefined;
     if (typeof id === 'string' && router.getSnapshot().outages.some((o) => o.id === id)) {
       return errorResponse(409, 'Conflict', `an outage with id \`${id}\` is already declared`);
     }
+    let outage: Outage;
     try {
-      const outage = router.declareOutage(body.value as OutageInput);
-      const location = `${new URL(request.url).pathname.replace(/\/+$/, '')}/${encodeURIComponent(outage.id)}`;
-      return json(201, outage, { location });
+      outage = router.declareOutage(value as OutageInput);
     } catch (error) {
-      if (isSecoursError(error) && error.code === 'ERR_SECOURS_CONFIG') {
-        const issues = (error as ConfigError).issues;
-        return errorResponse(
-          400,
-          'Bad Request',
-          `the outage is invalid (${issues.length} problem${issues.length === 1 ? '' : 's'})`,
-          { type: `${PROBLEM_TYPE_BASE}invalid-body`, issues },
-        );
-      }
-      throw error;
+      if (!isSecoursError(error) || !CLIENT_ERRORS.has(error.code)) throw error;
+      const all: readonly ConfigIssue[] = (error as { issues?: readonly ConfigIssue[] }).issues ?? [
+        { path: '', message: error.message },
+      ];
+      const listed = all.length > MAX_ISSUES ? ` (the first ${MAX_ISSUES} listed)` : '';
+      return errorResponse(
+        400,
+        'Bad Request',
+        `the outage is invalid (${all.length} problem${all.length === 1 ? '' : 's'}${listed})`,
+        { type: `${PROBLEM_TYPE_BASE}invalid-body`, issues: all.slice(0, MAX_ISSUES) },
+      );
     }
+    return json(201, outage, { location: `${pathname.replace(/\/+$/, '')}/${encodeURIComponent(outage.id)}` });
   };
 
-  const end = (request: Request): Response => {
-    const segment = new URL(request.url).pathname.split('/').filter(Boolean).pop();
-    let id: string | undefined;
-    try {
-      id = segment === undefined ? undefined : decodeURIComponent(segment);
-    } catch {
-      id = undefined;
-    }
-    if (!id) return errorResponse(400, 'Bad Request', 'name the outage to end: DELETE …/<id>');
+  const end = (id: string): Response => {
     const outage = router.endOutage(id);
     if (!outage) return errorResponse(404, 'Not Found', `no outage with id \`${id}\` is declared`);
     return json(200, outage);
   };
+
+  const notAllowed = (method: string, allow: string) =>
+    errorResponse(
+      405,
+      'Method Not Allowed',
+      `${method} is not allowed here; use ${allow.replace(', ', ' or ')}`,
+      {},
+      { allow },
+    );
 
   return async (request: Request): Promise<Response> => {
     if (!authorised(request)) {
@@ -121,16 +178,20 @@ export function adminHandler(
         },
       );
     }
-    if (request.method === 'POST') return declare(request);
-    if (request.method === 'DELETE') return end(request);
-    return errorResponse(
-      405,
-      'Method Not Allowed',
-      `${request.method} is not allowed here; use POST or DELETE`,
-      {},
-      {
-        allow: 'POST, DELETE',
-      },
-    );
+    const { pathname } = new URL(request.url);
+    const named = target(pathname, base);
+    if (named.kind === 'none') {
+      return errorResponse(404, 'Not Found', `nothing here: outages are declared at ${base} and ended at ${base}/<id>`);
+    }
+    if (named.kind === 'bad') return errorResponse(400, 'Bad Request', 'the outage id in the path is not valid');
+    if (named.kind === 'collection') {
+      if (request.method === 'POST') return declare(request, pathname);
+      if (request.method === 'DELETE') {
+        return errorResponse(400, 'Bad Request', `name the outage to end: DELETE ${base}/<id>`);
+      }
+      return notAllowed(request.method, 'POST, DELETE');
+    }
+    if (request.method === 'DELETE') return end(named.id);
+    return notAllowed(request.method, 'DELETE');
   };
 }

@@ -17,7 +17,14 @@ export async function readJson(request: Request, limit: number): Promise<BodyRes
   const chunks: Uint8Array[] = [];
   let size = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    let next: ReadableStreamReadResult<Uint8Array>;
+    try {
+      next = await reader.read();
+    } catch {
+      // The client went away or sent a malformed body: nothing of it is usable.
+      return { ok: false, status: 400, detail: 'the body could not be read to its end' };
+    }
+    const { done, value } = next;
     if (done) break;
     size += value.byteLength;
     if (size > limit) {

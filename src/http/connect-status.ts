@@ -53,9 +53,11 @@ export function connectStatus(
     applied = snapshot;
     const down: RouteRef[] = [];
     for (const [operation, def] of Object.entries(router.catalog.operations)) {
-      const remote = (snapshot.operations as Record<string, { available: readonly string[] } | undefined>)[operation];
-      // An operation the feed does not know about: it says nothing of it.
-      if (!remote) continue;
+      const operations = snapshot.operations as Record<string, { available?: unknown } | undefined>;
+      // An operation the feed does not know about (an own key only: `toString` is not one it
+      // knows) says nothing of it.
+      const remote = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
+      if (!remote || !Array.isArray(remote.available)) continue;
       const available = new Set(remote.available);
       for (const route of def.routes)
         if (!available.has(route.channel)) down.push({ operation, channel: route.channel });

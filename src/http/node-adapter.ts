@@ -1,8 +1,15 @@
 /**
  * `secours/http/node`: serves the Fetch handlers of `secours/http` from `node:http`, so the same
  * handlers mount in Express, Fastify (through its raw request) or a bare server. Node only.
+ *
+ * Nothing a client sends may end the process or make it hold memory: a body is read only as the
+ * handler reads it (`pullBody`), an answer sent before the body was read closes the connection
+ * rather than reading the rest, and every failure becomes an answer or a destroyed socket.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { pullBody } from './node-body.js';
+import { closeAfterAnswer } from './node-linger.js';
+import { PROBLEM_JSON } from './problem.js';
 
 export type FetchHandler = (request: Request) => Promise<Response>;
 
@@ -16,15 +23,7 @@ export interface NodeListenerOptions {
 /** Express's `next`, when mounted there: errors thrown by the handler go to it. */
 type Next = (error?: unknown) => void;
 
-/** Requests whose body the handler stopped reading. */
-const abandoned = new WeakSet<IncomingMessage>();
-
 function toRequest(req: IncomingMessage, res: ServerResponse, fallbackHost: string): Request {
-  const controller = new AbortController();
-  // 'close' on the response fires when it ends or when the client goes away; only the latter aborts.
-  res.on('close', () => {
-    if (!res.writableFinished) controller.abort();
-  });
   const headers = new Headers();
   for (const [name, value] of Object.entries(req.headers)) {
     if (value === undefined) continue;
@@ -36,6 +35,7 @@ function toRequest(req: IncomingMessage, res: ServerResponse, fallbackHost: stri
   const path = (req as { originalUrl?: string }).originalUrl ?? req.url ?? '/';
   const url = new URL(path, `${proto}://${req.headers.host ?? fallbackHost}`);
   const method = req.method ?? 'GET';
+  const controller = new AbortController();
   const init: RequestInit & { duplex?: 'half' } = { method, headers, signal: controller.signal };
   if (method !== 'GET' && method !== 'HEAD') {
     const parsed = (req as { body?: unknown }).body;
@@ -48,34 +48,52 @@ function toRequest(req: IncomingMessage, res: ServerResponse, fallbackHost: stri
             ? new Uint8Array(parsed)
             : JSON.stringify(parsed);
     } else {
-      init.body = new ReadableStream<Uint8Array>({
-        start(c) {
-          req.on('data', (chunk: Buffer) => c.enqueue(new Uint8Array(chunk.buffer, chunk.byteOffset, chunk.length)));
-          req.on('end', () => c.close());
-          req.on('error', (error) => c.error(error));
-        },
-        cancel() {
-          // The handler has read enough (a body past its limit): stop buffering, and close the
-          // connection once the answer is sent rather than reading the rest.
-          abandoned.add(req);
-          req.removeAllListeners('data');
-          req.resume();
-        },
-      });
+      init.body = pullBody(req);
       init.duplex = 'half';
     }
   }
-  return new Request(url, init);
+  const request = new Request(url, init);
+  // 'close' on the response fires when it ends or when the client goes away; only the latter aborts.
+  res.on('close', () => {
+    if (!res.writableFinished) controller.abort();
+  });
+  return request;
+}
+
+/**
+ * An answer sent while the client may still be sending its body closes the connection, so the
+ * rest is neither queued nor read (`closeAfterAnswer` lets the client read the answer first).
+ */
+function closeIfUnread(req: IncomingMessage, res: ServerResponse, headers: Record<string, string | string[]>): void {
+  if (req.complete) return;
+  headers.connection = 'close';
+  closeAfterAnswer(req, res);
+}
+
+function bare(req: IncomingMessage, res: ServerResponse, status: 400 | 500, title: string, detail?: string): void {
+  if (res.headersSent || res.destroyed) {
+    res.destroy();
+    return;
+  }
+  const headers: Record<string, string | string[]> = { 'content-type': PROBLEM_JSON, 'cache-control': 'no-store' };
+  closeIfUnread(req, res, headers);
+  res.writeHead(status, headers);
+  res.end(JSON.stringify({ type: 'about:blank', title, status, ...(detail ? { detail } : {}) }));
 }
 
 async function write(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
-  const headers: Record<string, string | string[]> = {};
-  if (abandoned.has(req) && !req.readableEnded) headers.connection = 'close';
+  if (res.destroyed) {
+    await response.body?.cancel().catch(() => {});
+    return;
+  }
+  // Null prototype: a header named `__proto__` is a header, not the object's prototype.
+  const headers: Record<string, string | string[]> = Object.create(null);
   response.headers.forEach((value, name) => {
     if (name !== 'set-cookie') headers[name] = value;
   });
   const cookies = response.headers.getSetCookie();
   if (cookies.length) headers['set-cookie'] = cookies;
+  closeIfUnread(req, res, headers);
   res.writeHead(response.status, headers);
   if (!response.body) {
     res.end();
@@ -85,6 +103,16 @@ async function write(req: IncomingMessage, res: ServerResponse, response: Respon
   res.flushHeaders();
   res.socket?.setNoDelay(true);
   const reader = response.body.getReader();
+  // A body that errors (an event stream dropped as too slow) must end the connection at once,
+  // even while a write waits for a client that stopped reading: ending it cleanly would wait for
+  // that client to read the final chunk, i.e. hold the socket until the peer leaves.
+  let failed = false;
+  const failure = reader.closed.then(
+    () => {},
+    () => {
+      failed = true;
+    },
+  );
   const stop = () => {
     reader.cancel().catch(() => {});
   };
@@ -94,21 +122,27 @@ async function write(req: IncomingMessage, res: ServerResponse, response: Respon
       const { done, value } = await reader.read();
       if (done) break;
       if (!res.write(value)) {
-        await new Promise<void>((resolve) => {
-          const go = () => {
-            res.off('drain', go);
-            res.off('close', go);
-            resolve();
-          };
-          res.on('drain', go);
-          res.on('close', go);
-        });
+        await Promise.race([
+          failure,
+          new Promise<void>((resolve) => {
+            const go = () => {
+              res.off('drain', go);
+              res.off('close', go);
+              resolve();
+            };
+            res.on('drain', go);
+            res.on('close', go);
+          }),
+        ]);
       }
-      if (res.destroyed) break;
+      if (res.destroyed || failed) break;
     }
+  } catch {
+    failed = true;
   } finally {
     res.off('close', stop);
-    if (!res.destroyed) res.end();
+    if (failed) res.destroy();
+    else if (!res.destroyed) res.end();
   }
 }
 
@@ -130,20 +164,21 @@ export function toNodeListener(
     try {
       request = toRequest(req, res, host);
     } catch {
-      res.writeHead(400, { 'content-type': 'application/problem+json' });
-      res.end(JSON.stringify({ type: 'about:blank', title: 'Bad Request', status: 400, detail: 'malformed request' }));
+      bare(req, res, 400, 'Bad Request', 'malformed request');
       return;
     }
-    handler(request)
+    // A listener must never throw nor reject unhandled: whatever fails here ends as an answer.
+    Promise.resolve()
+      .then(() => handler(request))
       .then((response) => write(req, res, response))
       .catch((error: unknown) => {
         if (next) return next(error);
-        if (!res.headersSent) {
-          // Nothing internal in the answer: the error stays with the server's own logging.
-          res.writeHead(500, { 'content-type': 'application/problem+json' });
-          res.end(JSON.stringify({ type: 'about:blank', title: 'Internal Server Error', status: 500 }));
-        } else res.destroy();
+        // Nothing internal in the answer: the error stays with the server's own logging.
+        bare(req, res, 500, 'Internal Server Error');
         options.onError?.(error);
+      })
+      .catch(() => {
+        res.destroy();
       });
   };
 }

@@ -66,6 +66,16 @@ function checkOutcome(outcome: unknown): asserts outcome is Referred | Uncertain
       },
     ]);
   }
+  const code = (outcome as { code?: unknown }).code;
+  // An own key only: `constructor` or `__proto__` would find Object.prototype's members.
+  if (kind === 'referred' && (typeof code !== 'string' || code === 'uncertain' || !Object.hasOwn(TITLES, code))) {
+    throw new ConfigError('problem details', [
+      {
+        path: 'outcome.code',
+        message: `expected a referral code (${Object.keys(TITLES).join(', ')}), got ${JSON.stringify(code)}`,
+      },
+    ]);
+  }
 }
 
 /**

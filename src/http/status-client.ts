@@ -4,6 +4,8 @@
  * date: the stream dropped, or nothing (not even a heartbeat) came for `staleAfterMs`.
  */
 import { ConfigError } from '../errors.js';
+import type { Warning } from '../events.js';
+import { callEach } from '../internal/safe-emitter.js';
 import type { Snapshot } from '../snapshot.js';
 
 export type Connection = 'connecting' | 'open' | 'reconnecting' | 'closed';
@@ -34,6 +36,11 @@ export interface StatusClientOptions {
   EventSource?: EventSourceLike;
   /** @default { withCredentials: false } */
   withCredentials?: boolean;
+  /**
+   * Hears what went wrong and was recovered from, as the router's `warning` event does: a
+   * subscriber that threw (`listener-threw`; the others were still called). @default none
+   */
+  onWarning?: (warning: Warning) => void;
 }
 
 /** The part of the WHATWG EventSource the client uses. */
@@ -119,7 +126,9 @@ export function createStatusClient<S extends Snapshot = Snapshot>(
     const merged: Record<string, unknown> = { ...state, ...next };
     if (next.connection !== undefined && next.connection !== 'reconnecting') delete merged.retryAt;
     state = Object.freeze(merged) as unknown as StatusState<S>;
-    for (const listener of [...listeners]) listener();
+    callEach(listeners, (error) =>
+      options.onWarning?.({ code: 'listener-threw', message: 'A status client subscriber threw', error }),
+    );
   };
 
   const clearTimers = () => {

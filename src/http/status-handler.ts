@@ -125,7 +125,7 @@ export function statusHandler(router: StatusSource, options: StatusHandlerOption
     const { controller } = stream;
     // desiredSize counts queued events (the default strategy counts chunks), so this bounds memory.
     if ((controller.desiredSize ?? 0) <= -maxQueued) {
-      end(stream);
+      tooSlow(stream);
       return;
     }
     try {
@@ -156,6 +156,21 @@ export function statusHandler(router: StatusSource, options: StatusHandlerOption
     drop(stream);
     try {
       stream.controller.close();
+    } catch {
+      // the reader cancelled first
+    }
+  };
+
+  /**
+   * Drops a stream whose client stopped reading. Errored, not closed: a clean end would wait for
+   * that client to read the rest, holding its socket until the peer leaves; an errored body makes
+   * the server (toNodeListener, Deno, Bun) cut the connection at once.
+   */
+  const tooSlow = (stream: Stream) => {
+    if (!streams.has(stream)) return;
+    drop(stream);
+    try {
+      stream.controller.error(new Error('the client stopped reading the event stream'));
     } catch {
       // the reader cancelled first
     }
@@ -192,9 +207,13 @@ export function statusHandler(router: StatusSource, options: StatusHandlerOption
       },
       { highWaterMark: 1 },
     );
-    request.signal?.addEventListener('abort', () => {
-      if (stream) end(stream);
-    });
+    request.signal?.addEventListener(
+      'abort',
+      () => {
+        if (stream) end(stream);
+      },
+      { once: true },
+    );
     return new Response(body, {
       status: 200,
       headers: {

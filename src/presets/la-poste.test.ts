@@ -173,7 +173,7 @@ describe('la-poste preset', () => {
     expect(routesOf('balance')).toEqual(['app', 'web', 'counter', 'phone-3639']);
   });
 
-  it('leaves out what the facts file marks unknown ("?")', () => {
+  it('leaves out what no public source settles (unknown)', () => {
     expect(routesOf('transfer')).not.toContain('atm');
     expect(routesOf('registered-mail-pickup')).not.toContain('app');
     expect(routesOf('parcel-pickup')).not.toContain('phone-3631');

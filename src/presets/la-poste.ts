@@ -2,10 +2,11 @@
  * La Poste / La Banque Postale: every channel a person can use, and every operation, in French
  * and English.
  *
- * The facts (which channel can do what, phone lines, limits) come from the project's facts file
- * (LA-POSTE-FACTS.md). What no official page confirmed is kept but named in `unverified`, with a
- * `notes` text or a comment saying why. Cells marked "?" (unknown) in that file are left out of
- * the routes, with a comment where they would have been.
+ * The facts (which channel can do what, phone lines, limits) come from La Poste's and La Banque
+ * Postale's public pages (https://www.laposte.fr, https://www.labanquepostale.fr) and the press.
+ * What no official page confirmed is kept but named in `unverified`, with a `notes` text or a
+ * comment saying why. What no source settles ("unknown") is left out of the routes, with a
+ * comment where it would have been.
  *
  * Routes are in the order a person would be offered them: the first route is the normal way.
  * For what people do at the post office (stamps, postage, pickups, deposits) that is the counter,
@@ -234,7 +235,7 @@ export const laPoste = defineCatalog({
   operations: {
     transfer: {
       label: { fr: 'Virement', en: 'Bank transfer' },
-      // No `atm` route: "?" in the facts file.
+      // No `atm` route: no public source says it can.
       routes: [
         {
           channel: 'app',
@@ -333,7 +334,7 @@ export const laPoste = defineCatalog({
           },
         },
         {
-          // "~" in the facts file: only some offices have a deposit machine.
+          // Limited: only some offices have a deposit machine.
           channel: 'atm',
           instructions: {
             fr: 'Seuls certains bureaux de poste ont un automate de dépôt : vérifiez sur place, puis suivez les étapes avec votre carte.',
@@ -346,7 +347,7 @@ export const laPoste = defineCatalog({
             fr: 'Déposez vos espèces dans une agence postale communale ou un relais poste commerçant : 500 € maximum sur 7 jours.',
             en: 'Deposit your cash at a village post agency or partner shop: up to €500 per 7 days.',
           },
-          // Per 7 days in the facts file; the window cannot be expressed in `limits`.
+          // Per 7 days; the window cannot be expressed in `limits`.
           limits: { maxAmount: 500 },
         },
       ],
@@ -448,7 +449,7 @@ export const laPoste = defineCatalog({
           },
         },
         {
-          // "~" in the facts file: stamps only, no parcels or registered mail.
+          // Limited: stamps only, no parcels or registered mail.
           channel: 'tobacconist',
           instructions: {
             fr: 'Au bureau de tabac, achetez des timbres puis postez la lettre dans une boîte aux lettres. Ni colis ni recommandé.',
@@ -460,7 +461,7 @@ export const laPoste = defineCatalog({
 
     'registered-mail-pickup': {
       label: { fr: "Retrait d'un recommandé", en: 'Picking up registered mail' },
-      // No `app` route: "?" in the facts file.
+      // No `app` route: no public source says it can.
       routes: [
         {
           channel: 'counter',
@@ -477,7 +478,7 @@ export const laPoste = defineCatalog({
           },
         },
         {
-          // "~" in the facts file: not a pickup, but a new delivery, another office or a proxy.
+          // Limited: not a pickup, but a new delivery, another office or a proxy.
           channel: 'web',
           instructions: {
             fr: "Sur laposte.fr, avec le numéro de l'avis de passage, demandez une nouvelle livraison, choisissez un autre bureau ou donnez procuration (environ 3 jours).",
@@ -485,7 +486,7 @@ export const laPoste = defineCatalog({
           },
         },
         {
-          // "~" in the facts file: a new delivery only.
+          // Limited: a new delivery only.
           channel: 'phone-3631',
           instructions: {
             fr: "Appelez le 3631 (depuis l'étranger : +33 810 821 821) avec le numéro de l'avis de passage et demandez une nouvelle livraison.",
@@ -497,7 +498,7 @@ export const laPoste = defineCatalog({
 
     'parcel-pickup': {
       label: { fr: "Retrait d'un colis", en: 'Picking up a parcel' },
-      // No `phone-3631` route: "?" in the facts file.
+      // No `phone-3631` route: no public source says it can.
       routes: [
         {
           channel: 'counter',
@@ -514,7 +515,7 @@ export const laPoste = defineCatalog({
           },
         },
         {
-          // "~" in the facts file: reschedule, not pick up.
+          // Limited: reschedule, not pick up.
           channel: 'web',
           instructions: {
             fr: 'Sur laposte.fr, avec le numéro de suivi, reprogrammez la livraison (autre date ou autre lieu).',
@@ -522,7 +523,7 @@ export const laPoste = defineCatalog({
           },
         },
         {
-          // "~" in the facts file: reschedule, not pick up.
+          // Limited: reschedule, not pick up.
           channel: 'app',
           instructions: {
             fr: "Dans l'appli La Poste, avec le numéro de suivi, reprogrammez la livraison (autre date ou autre lieu).",
@@ -579,7 +580,7 @@ export const laPoste = defineCatalog({
       label: { fr: 'Consulter son solde', en: 'Checking your balance' },
       // Reading a balance changes nothing: safe to retry.
       idempotent: true,
-      // No `atm` or `other-bank-atm` route: "?" in the facts file.
+      // No `atm` or `other-bank-atm` route: no public source says it can.
       routes: [
         {
           channel: 'app',
@@ -603,7 +604,7 @@ export const laPoste = defineCatalog({
           },
         },
         {
-          // "~" in the facts file.
+          // Limited.
           channel: 'phone-3639',
           instructions: {
             fr: "Appelez le 3639 (depuis l'étranger : +33 1 45 45 36 39) et demandez votre solde.",

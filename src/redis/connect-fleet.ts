@@ -151,8 +151,8 @@ class FleetImpl implements FleetContext, Fleet {
     this.outages = new OutageSync(this);
     this.trips = new TripSync(this, {
       quorum: this.options.quorum,
-      window: this.options.window,
-      instanceTtl: 3 * this.options.heartbeat,
+      windowMs: this.options.window,
+      heartbeatMs: this.options.heartbeat,
     });
     router.on('outage', this.outages.onRouterOutage);
     router.on('breaker', this.trips.onRouterBreaker);
@@ -216,7 +216,8 @@ class FleetImpl implements FleetContext, Fleet {
     // Deferred, so a breaker event or a declaration returns at once to the code that caused it.
     setImmediate(() => {
       this.scheduled = false;
-      void this.loop();
+      // A round asked for just before close() would write this instance's liveness back.
+      if (!this.closed) void this.loop();
     });
   }
 
@@ -277,10 +278,8 @@ class FleetImpl implements FleetContext, Fleet {
     const batch = new Batch(this.redis);
     const sentAt = Date.now();
     const now = sentAt + this.skew;
-    const changes = this.outages.collectWrites(batch, now) + this.trips.collectWrites(batch, this.skew);
-    batch.add((p) => p.zadd(keys.instances, now, this.instanceId));
-    batch.add((p) => p.zremrangebyscore(keys.trips, '-inf', now - options.window));
-    batch.add((p) => p.zremrangebyscore(keys.instances, '-inf', now - 3 * options.heartbeat));
+    // The trips' command also renews this instance's liveness and prunes, in Redis time.
+    const changes = this.outages.collectWrites(batch, now) + this.trips.collect(batch);
     batch.add((p) => p.zremrangebyscore(keys.ended, '-inf', now - TOMBSTONE_TTL));
     if (changes > 0) batch.add((p) => p.publish(keys.channel, this.instanceId));
     batch.add((p) => p.set(keys.epoch, this.epochCandidate, 'NX'));
@@ -288,8 +287,6 @@ class FleetImpl implements FleetContext, Fleet {
     let time: Reply = { value: undefined };
     let outages: Reply = { value: undefined };
     let ended: Reply = { value: undefined };
-    let trips: Reply = { value: undefined };
-    let instances: Reply = { value: undefined };
     batch.add(
       (p) => p.get(keys.epoch),
       (r) => {
@@ -312,18 +309,6 @@ class FleetImpl implements FleetContext, Fleet {
       (p) => p.zrange(keys.ended, '0', '-1'),
       (r) => {
         ended = r;
-      },
-    );
-    batch.add(
-      (p) => p.zrange(keys.trips, '0', '-1', 'WITHSCORES'),
-      (r) => {
-        trips = r;
-      },
-    );
-    batch.add(
-      (p) => p.zrange(keys.instances, '0', '-1', 'WITHSCORES'),
-      (r) => {
-        instances = r;
       },
     );
 
@@ -360,7 +345,7 @@ class FleetImpl implements FleetContext, Fleet {
     }
     try {
       this.outages.apply(outages, ended, serverNow, lostData);
-      this.trips.apply(trips, instances, serverNow);
+      this.trips.apply();
     } catch (error) {
       // A router that refuses what the fleet says must not stop the fleet from syncing.
       this.warn('fleet-apply-failed', 'Applying the fleet’s state to the router failed', { error });
@@ -389,7 +374,7 @@ class FleetImpl implements FleetContext, Fleet {
       // Best effort: leaving at once spares the others three heartbeats of counting this one.
       let timeout: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
-        this.redis.zrem(this.keys.instances, this.instanceId).catch(() => undefined),
+        this.trips.leave(this.redis).catch(() => undefined),
         new Promise((resolve) => {
           timeout = setTimeout(resolve, this.options.slowAfter);
         }),

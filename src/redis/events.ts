@@ -11,8 +11,13 @@ export interface FleetOutageEvent {
 }
 
 export interface FleetRoutesEvent {
-  /** Routes the fleet's quorum says are down, with who saw them open. */
+  /** Routes the fleet's quorum of live instances says are down, with who saw them open. */
   readonly down: readonly RouteDown[];
+  /**
+   * Scopes of routes (an office's counter…) a quorum of live instances saw open by that scope's
+   * breaker. Reported only: a scope's votes never take the route down for other scopes.
+   */
+  readonly scopes: readonly RouteDown[];
   /** The quorum in force and the instances alive when it was decided. */
   readonly quorum: number;
   readonly liveInstances: number;

@@ -4,6 +4,7 @@
 import * as z from 'zod/mini';
 import { textSchema } from '../catalog.js';
 import { type Outage, outageIdSchema } from '../outages.js';
+import { scopeProblem } from '../scopes.js';
 import { parseWith } from '../validate.js';
 import { NAME } from './keys.js';
 
@@ -26,8 +27,13 @@ export const storedOutageSchema = z.strictObject({
 });
 export type StoredOutage = z.infer<typeof storedOutageSchema>;
 
-/** A member of the trips set: who saw which route's breaker open. */
-export const tripMemberSchema = z.tuple([catalogId, catalogId, instanceIdSchema]);
+const scopeSchema = z.string().check(z.refine((s) => scopeProblem(s) === undefined, 'not a scope'));
+
+/** A member of the trips set: who saw which route's breaker open (with its scope, for a scope's breaker). */
+export const tripMemberSchema = z.union([
+  z.tuple([catalogId, catalogId, instanceIdSchema]),
+  z.tuple([catalogId, catalogId, instanceIdSchema, scopeSchema]),
+]);
 
 /** Scores come back from Redis as strings. */
 const score = z.string().check(z.regex(/^-?\d+(\.\d+)?$/));

@@ -1,4 +1,4 @@
-import type { Counts, FailureReport, ScenarioReport } from './report.js';
+import type { ClosedSpan, Counts, FailureReport, ScenarioReport } from './report.js';
 
 /** Clock times in the scenario's zone; with the day when the scenario spans several days. */
 export function clock(report: ScenarioReport): (iso: string, seconds?: boolean) => string {
@@ -47,11 +47,12 @@ export function metaLine(report: ScenarioReport, at: (iso: string) => string): s
   return `${s.name} · catalogue ${s.catalog} · ${at(s.start)} to ${at(s.end)} ${s.timeZone} (${s.start.slice(0, 10)}) · buckets of ${s.bucketMinutes} min · seed ${s.seed}`;
 }
 
-/** The six numbers of a row of counts, the same in the text and the HTML tables. */
+/** The seven numbers of a row of counts, the same in the text and the HTML tables. */
 export function countCells(c: Counts): (string | number)[] {
   return [
     c.requests,
     c.servedFirstRoute,
+    c.servedFirstClosed,
     c.servedDegraded,
     c.referred,
     c.uncertain,
@@ -79,6 +80,11 @@ export function failureLine(f: FailureReport, at: (iso: string, seconds?: boolea
   return parts.join('; ');
 }
 
+/** "08:00–09:00, 12:00–14:00": when a channel was simply closed. */
+export function closedLine(spans: readonly ClosedSpan[], at: (iso: string) => string): string {
+  return spans.map((x) => `${at(x.from)}–${at(x.to)}`).join(', ');
+}
+
 function row(cells: (string | number)[], widths: number[]): string {
   return cells
     .map((c, i) => (i === 0 ? String(c).padEnd(widths[i] as number) : String(c).padStart(widths[i] as number)))
@@ -86,7 +92,7 @@ function row(cells: (string | number)[], widths: number[]): string {
     .trimEnd();
 }
 
-const HEAD = ['', 'requests', 'first route', 'degraded', 'referred', 'uncertain', 'open alt.'];
+const HEAD = ['', 'requests', 'first route', 'first closed', 'degraded', 'referred', 'uncertain', 'open alt.'];
 
 /** The report as plain text, for a terminal or a CI log. */
 export function formatText(report: ScenarioReport): string {
@@ -104,7 +110,7 @@ export function formatText(report: ScenarioReport): string {
   const notServed = a.referred + a.uncertain;
   out.push('', 'Overall');
   out.push(
-    `  ${a.requests} requests: ${a.servedFirstRoute} served on the first route (${percent(a.servedFirstRoute, a.requests)}), ${a.servedDegraded} served degraded (${percent(a.servedDegraded, a.requests)}), ${a.referred} referred (${percent(a.referred, a.requests)}), ${a.uncertain} uncertain (${percent(a.uncertain, a.requests)})`,
+    `  ${a.requests} requests: ${a.servedFirstRoute} served on the first route (${percent(a.servedFirstRoute, a.requests)}), ${a.servedFirstClosed} served elsewhere while the first route was closed (${percent(a.servedFirstClosed, a.requests)}), ${a.servedDegraded} served degraded (${percent(a.servedDegraded, a.requests)}), ${a.referred} referred (${percent(a.referred, a.requests)}), ${a.uncertain} uncertain (${percent(a.uncertain, a.requests)})`,
   );
   out.push(
     `  given at least one open alternative: ${a.withOpenAlternative} of the ${notServed} people not served (${percent(a.withOpenAlternative, notServed)})`,
@@ -112,7 +118,7 @@ export function formatText(report: ScenarioReport): string {
 
   const opNames = Object.keys(report.operations);
   const w1 = Math.max(24, ...opNames.map((n) => n.length));
-  const widths = [w1, 8, 11, 8, 8, 9, 9];
+  const widths = [w1, 8, 11, 12, 8, 8, 9, 9];
   out.push('', 'Per operation');
   out.push(`  ${row(HEAD, widths)}`);
   for (const op of opNames) out.push(`  ${row([op, ...countCells(report.operations[op] as Counts)], widths)}`);
@@ -136,5 +142,8 @@ export function formatText(report: ScenarioReport): string {
     if (list.length <= 1) continue;
     out.push(`  ${ch}: ${list.map((x) => `${at(x.at, true)} ${x.status}`).join(' → ')}`);
   }
+  const closed = Object.entries(report.closed ?? {});
+  if (closed.length) out.push('', 'Closed (opening hours, not a failure)');
+  for (const [ch, spans] of closed) out.push(`  ${ch}: ${closedLine(spans, at)}`);
   return `${out.join('\n')}\n`;
 }

@@ -25,6 +25,7 @@ export {
 export { createRandom, type Random } from './random.js';
 export {
   type Bucket,
+  type ClosedSpan,
   type Counts,
   type FailureReport,
   formatJson,

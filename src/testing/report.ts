@@ -1,3 +1,5 @@
+import type { Hours } from '../catalog.js';
+import { availability } from '../hours.js';
 import type { ReferralCode } from '../outcome.js';
 import type { ChannelStatus } from '../snapshot.js';
 
@@ -6,8 +8,10 @@ export interface Counts {
   requests: number;
   /** Served by the operation's first route. */
   servedFirstRoute: number;
-  /** Served by another automated route. */
+  /** Served by another automated route, the first being down, excluded or over its limits. */
   servedDegraded: number;
+  /** Served by another route because the first was closed (opening hours): not a failure. */
+  servedFirstClosed: number;
   referred: number;
   uncertain: number;
   /** Referred or uncertain, and offered at least one alternative open at that moment. */
@@ -79,7 +83,36 @@ export interface ScenarioReport {
   failures: FailureReport[];
   /** Each channel's status over time, as the router's snapshot said it: changes only. */
   channels: Record<string, { at: string; status: ChannelStatus }[]>;
+  /**
+   * When each channel with opening hours was closed during the scenario (ISO 8601 spans): a
+   * closed office is not a failure, and the snapshot's status does not say it.
+   */
+  closed: Record<string, ClosedSpan[]>;
   timeline: TimelineMark[];
+}
+
+export interface ClosedSpan {
+  /** ISO 8601. */
+  from: string;
+  to: string;
+}
+
+/**
+ * The spans of [start, end) during which `hours` say closed. Bounded: hours change at most a
+ * few times a day, and a span that never reopens ends the walk.
+ */
+export function closedSpans(hours: Hours | undefined, start: number, end: number): ClosedSpan[] {
+  if (!hours) return [];
+  const spans: ClosedSpan[] = [];
+  let t = start;
+  for (let i = 0; t < end && i < 10_000; i++) {
+    const a = availability(hours, t);
+    const next = Math.min(end, (a.openNow ? a.closesAt : a.opensAt) ?? end);
+    if (!a.openNow) spans.push({ from: new Date(t).toISOString(), to: new Date(next).toISOString() });
+    // A change in the past or now would not move on: a minute later at least.
+    t = next > t ? next : t + 60_000;
+  }
+  return spans;
 }
 
 export function emptyCounts(): Counts {
@@ -87,6 +120,7 @@ export function emptyCounts(): Counts {
     requests: 0,
     servedFirstRoute: 0,
     servedDegraded: 0,
+    servedFirstClosed: 0,
     referred: 0,
     uncertain: 0,
     withOpenAlternative: 0,
@@ -100,6 +134,8 @@ export function emptyCounts(): Counts {
 export interface Tally {
   kind: 'served' | 'referred' | 'uncertain';
   degraded: boolean;
+  /** Served elsewhere only because the first route was closed. */
+  firstClosed: boolean;
   channel: string | undefined;
   offered: readonly string[];
   openAlternative: boolean;
@@ -109,8 +145,9 @@ export interface Tally {
 export function add(counts: Counts, t: Tally): void {
   counts.requests++;
   if (t.kind === 'served') {
-    if (t.degraded) counts.servedDegraded++;
-    else counts.servedFirstRoute++;
+    if (!t.degraded) counts.servedFirstRoute++;
+    else if (t.firstClosed) counts.servedFirstClosed++;
+    else counts.servedDegraded++;
     if (t.channel) counts.servedBy[t.channel] = (counts.servedBy[t.channel] ?? 0) + 1;
     return;
   }

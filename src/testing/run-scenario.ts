@@ -10,6 +10,7 @@ import {
   add,
   type Bucket,
   type Counts,
+  closedSpans,
   emptyCounts,
   type FailureReport,
   type ScenarioReport,
@@ -240,10 +241,15 @@ export async function runScenario(input: unknown, options: RunScenarioOptions = 
       openFailure({ target: name, kind: 'chaos', what: e.do, channels: [e.channel] }, e.operation, [e.channel]);
     };
 
+    const firstChannel = (op: string) =>
+      (catalog.operations[op] as { routes: readonly { channel: string }[] }).routes[0]?.channel;
     const record = (step: Extract<Step, { order: 1 }>, outcome: Outcome) => {
+      const first = outcome.attempts[0];
       const t: Tally = {
         kind: outcome.kind,
         degraded: outcome.kind === 'served' && outcome.degraded,
+        firstClosed:
+          first?.result === 'skipped' && first.why === 'closed' && first.channel === firstChannel(step.operation),
         channel: outcome.kind === 'served' ? outcome.channel : undefined,
         offered: outcome.kind === 'served' ? [] : outcome.alternatives.map((a) => a.channel),
         openAlternative: outcome.kind !== 'served' && outcome.alternatives.some((a) => a.openNow),
@@ -341,6 +347,11 @@ export async function runScenario(input: unknown, options: RunScenarioOptions = 
       buckets,
       failures: failures.map((f) => f.report),
       channels,
+      closed: Object.fromEntries(
+        channelIds
+          .map((ch) => [ch, closedSpans(catalog.channels[ch]?.hours, s.start, s.end)] as const)
+          .filter(([, spans]) => spans.length > 0),
+      ),
       timeline,
     };
   } finally {

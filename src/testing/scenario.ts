@@ -45,6 +45,8 @@ const profileSchema = z.strictObject({
 });
 
 export const scenarioSchema = z.strictObject({
+  /** The JSON Schema an editor checks the file against (`secours/schema/scenario.json`); ignored here. */
+  $schema: z.optional(z.string()),
   /** A slug, used in file names and idempotency keys. */
   name: z.string().check(z.regex(/^[a-z0-9][a-z0-9-]*$/, 'expected lowercase letters, digits and -')),
   title: id,

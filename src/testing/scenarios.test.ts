@@ -1,5 +1,5 @@
-// The real incidents, replayed through the La Poste preset: the numbers the facts lead one to
-// expect (LA-POSTE-FACTS.md), asserted on the report.
+// The real incidents, replayed through the La Poste preset: the numbers the press reports cited
+// in each scenario's `sources` lead one to expect, asserted on the report.
 import { beforeAll, describe, expect, it } from 'vitest';
 import { configError } from '../../test/helpers/config-error.js';
 import type { Bucket, Counts, ScenarioReport } from './report.js';

@@ -10,7 +10,10 @@ export const counters20180409 = {
   title: 'Counter terminals down in every post office — Monday 9 April 2018',
   description:
     'Every counter terminal fails to open a session from opening time (09:00) until about 15:00. ATMs, self-service postage machines, the website and the app keep working. An operator declares the outage at 10:30 (time assumed), until 15:00.',
-  sources: ['LA-POSTE-FACTS.md: real incidents, Mon 9 Apr 2018'],
+  sources: [
+    'https://www.20minutes.fr/societe/2251647-20180409-poste-bug-national-paralyse-guichetiers-partout-france',
+    'https://europe1.fr/societe/bug-informatique-a-la-poste-retour-a-la-normale-mardi-3622490',
+  ],
   catalog: 'la-poste',
   start: '2018-04-09T08:00:00+02:00',
   end: '2018-04-09T18:00:00+02:00',

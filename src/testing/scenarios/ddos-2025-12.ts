@@ -12,7 +12,10 @@ export const ddos202512 = {
   title: 'DDoS on online banking, the app and laposte.fr — Saturday 20 December 2025',
   description:
     'Online banking, the app and laposte.fr hang from 10:00 to 14:00 (times assumed; about four hours). Wero, ATMs and counters keep working. An operator declares the outage on the online-banking and laposte-fr systems at 10:45.',
-  sources: ['LA-POSTE-FACTS.md: real incidents, 20 Dec 2025 (~4 h), then 22–26 Dec 2025'],
+  sources: [
+    'https://www.clubic.com/actualite-592468-la-banque-postale-la-poste-caisse-d-epargne-et-banque-populaire-victimes-d-une-cyberattaque-ce-lundi.html',
+    'https://www.lebigdata.fr/banque-postale-en-panne-comment-une-cyberattaque-a-frappe-le-service-public',
+  ],
   catalog: 'la-poste',
   start: '2025-12-20T08:00:00+01:00',
   end: '2025-12-20T20:00:00+01:00',

@@ -10,7 +10,8 @@ export const laposteFr20240206 = {
   title: 'laposte.fr down for 6.5 hours — Tuesday 6 February 2024',
   description:
     'laposte.fr fails from 08:00 to 14:30; an operator declares the outage on the laposte-fr system at 08:30, until 14:30. Counters, postage machines and the app keep working. A third of people cannot go to a post office and post from home.',
-  sources: ['LA-POSTE-FACTS.md: real incidents, 6 Feb 2024, 08:00–14:30'],
+  // No public article on this one was found to cite: the times are unverified.
+  sources: ['unverified: no public source cited for 6 Feb 2024, 08:00–14:30'],
   catalog: 'la-poste',
   start: '2024-02-06T07:00:00+01:00',
   end: '2024-02-06T18:00:00+01:00',

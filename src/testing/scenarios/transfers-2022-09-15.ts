@@ -12,7 +12,10 @@ export const transfers20220915 = {
   title: 'Online transfers and card management down for over 24 hours — 15–16 September 2022',
   description:
     'Transfers and card management fail in the app and on the website from Thursday 10:00 to Friday 18:00 (times assumed; the facts say over 24 h, still down Friday 16:45). Balances and cash withdrawals keep working. Wero did not exist in 2022 and is never offered.',
-  sources: ['LA-POSTE-FACTS.md: real incidents, Thu 15 – Fri 16 Sep 2022'],
+  sources: [
+    'https://clubic.com/banque-en-ligne/actualite-437985-banque-postale-un-enorme-bug-impacte-les-comptes-clients-etes-vous-concerne.html',
+    'https://www.tomsguide.fr/bug-a-la-banque-postale-la-serie-noire-continue-pour-la-poste/',
+  ],
   catalog: 'la-poste',
   start: '2022-09-15T08:00:00+02:00',
   end: '2022-09-16T20:00:00+02:00',

@@ -1,0 +1,68 @@
+import * as z from 'zod/mini';
+import { WEEKDAYS } from './hours.js';
+import { linkProblem } from './url-scheme.js';
+
+/** The zod schemas of a catalogue: what each field may hold. `catalog-checks.ts` checks the rest. */
+
+export const KINDS = Object.freeze(['digital', 'self-service', 'phone', 'in-person'] as const);
+
+export const ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const nonEmpty = z.string().check(z.trim(), z.minLength(1, 'must not be empty'));
+/** A user-facing text: a non-empty string, or one per locale with at least one. */
+export const textSchema = z.union(
+  [
+    nonEmpty,
+    z
+      .strictObject({ fr: z.optional(nonEmpty), en: z.optional(nonEmpty) })
+      .check(
+        z.refine((t) => t.fr !== undefined || t.en !== undefined, 'needs a text in at least one locale (fr or en)'),
+      ),
+  ],
+  { error: 'expected a text: a string, or { fr: "…", en: "…" }' },
+);
+const WEB = ['https', 'http'];
+// Shown to people as links: only web addresses, and no script in an app link, read as a browser
+// reads them (see url-scheme.ts).
+const webUrl = nonEmpty.check(
+  z.refine((url) => linkProblem(url, WEB) === undefined, { error: (issue) => linkProblem(String(issue.input), WEB) }),
+);
+const deepLink = nonEmpty.check(
+  z.refine((link) => linkProblem(link) === undefined, { error: (issue) => linkProblem(String(issue.input)) }),
+);
+const amount = z.number().check(z.gte(0, 'must be 0 or more'));
+
+const channelSchema = z.strictObject({
+  kind: z.enum(KINDS, `expected one of: ${KINDS.join(', ')}`),
+  label: textSchema,
+  contact: z.optional(
+    z.strictObject({ phone: z.optional(nonEmpty), url: z.optional(webUrl), deepLink: z.optional(deepLink) }),
+  ),
+  hours: z.optional(
+    z.strictObject({
+      timeZone: nonEmpty,
+      weekly: z.partialRecord(z.enum(WEEKDAYS), z.array(z.string())),
+      closedDates: z.optional(z.array(z.iso.date())),
+    }),
+  ),
+  dependsOn: z.optional(z.array(nonEmpty)),
+  internal: z.optional(z.boolean()),
+  notes: z.optional(textSchema),
+  unverified: z.optional(z.array(nonEmpty)),
+});
+
+const routeSchema = z.strictObject({
+  channel: nonEmpty,
+  instructions: z.optional(textSchema),
+  limits: z.optional(z.strictObject({ maxAmount: z.optional(amount), minAmount: z.optional(amount) })),
+});
+
+const operationSchema = z.strictObject({
+  label: textSchema,
+  idempotent: z._default(z.boolean(), false),
+  routes: z.array(routeSchema).check(z.minLength(1, 'an operation needs at least one route')),
+});
+
+export const catalogSchema = z.strictObject({
+  channels: z.record(z.string(), channelSchema),
+  operations: z.record(z.string(), operationSchema),
+});
