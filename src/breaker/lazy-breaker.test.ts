@@ -1,16 +1,10 @@
 import CircuitBreaker from 'opossum';
 import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
-import {
-  type BreakerHooks,
-  type BreakerOptions,
-  type BreakerState,
-  BucketRotation,
-  type ResolvedBreakerOptions,
-  type RouteBreaker,
-  resolveBreakerOptions,
-} from '../breaker.js';
 import { createLazyBreaker } from './lazy-breaker.js';
-import { createOpossumRoute, internalsOf, opossumInternalsKnown } from './opossum-route.js';
+import { createOpossumRoute, internalsOf } from './opossum-route.js';
+import { type BreakerOptions, type ResolvedBreakerOptions, resolveBreakerOptions } from './options.js';
+import { BucketRotation } from './rotation.js';
+import type { BreakerHooks, BreakerState, RouteBreaker } from './route-breaker.js';
 
 type Attempt = 'ok' | 'fail';
 type Factory = (
@@ -254,7 +248,6 @@ describe('createLazyBreaker', () => {
 
 describe('opossum internals', () => {
   it('are the ones read here, in the installed opossum', () => {
-    expect(opossumInternalsKnown()).toBe(true);
     const b = make(createOpossumRoute);
     expect(b.counting).toBe(true);
   });
@@ -280,6 +273,24 @@ describe('opossum internals', () => {
     const b = make(createOpossumRoute, {}, foreign);
     expect(b.counting).toBe(false);
     for (let i = 0; i < 5; i++) await b.fire('fail').catch(() => undefined);
+    expect(b.opened).toBe(true);
+    b.shutdown();
+    foreign.stop();
+  });
+
+  it('without them a lazy breaker hands its first failure to fire, and then goes through fire', async () => {
+    class Foreign extends BucketRotation {
+      override listenerCount(): number {
+        return 0;
+      }
+    }
+    const foreign = new Foreign(1000);
+    const b = make(lazy, { volumeThreshold: 1 }, foreign);
+    counted(b, false, 2);
+    expect(b.counting).toBe(true);
+    counted(b, true);
+    expect(b.counting).toBe(false);
+    // The replayed failure alone: one in one, over the threshold.
     expect(b.opened).toBe(true);
     b.shutdown();
     foreign.stop();

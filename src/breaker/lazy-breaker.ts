@@ -1,5 +1,7 @@
-import type { BreakerHooks, BucketRotation, ResolvedBreakerOptions, RouteBreaker } from '../breaker.js';
-import { createOpossumRoute, opossumInternalsKnown, seedWindow } from './opossum-route.js';
+import { createOpossumRoute, seedWindow } from './opossum-route.js';
+import type { ResolvedBreakerOptions } from './options.js';
+import type { BucketRotation } from './rotation.js';
+import type { BreakerHooks, RouteBreaker } from './route-breaker.js';
 
 const NO_STATS = Object.freeze({ fires: 0, failures: 0, successes: 0 });
 
@@ -10,30 +12,6 @@ const NO_STATS = Object.freeze({ fires: 0, failures: 0, successes: 0 });
 export interface LazyBreakerOwner<A, K> {
   breakerName(key: K): string;
   breakerHooks(key: K): BreakerHooks<A>;
-}
-
-/**
- * Lazy breakers keep the shared rotation running (their rings read its tick) through one listener
- * per rotation, counted, instead of a listener each.
- */
-const memberships = new WeakMap<BucketRotation, { count: number; listener: () => void }>();
-
-function join(rotation: BucketRotation): void {
-  let membership = memberships.get(rotation);
-  if (!membership) {
-    membership = { count: 0, listener: () => {} };
-    memberships.set(rotation, membership);
-    rotation.on('rotate', membership.listener);
-    rotation.lazy(membership.listener);
-  }
-  membership.count++;
-}
-
-function leave(rotation: BucketRotation): void {
-  const membership = memberships.get(rotation);
-  if (!membership || --membership.count > 0) return;
-  memberships.delete(rotation);
-  rotation.removeListener('rotate', membership.listener);
 }
 
 /**
@@ -64,7 +42,7 @@ class LazyBreaker<A, K> implements RouteBreaker<A> {
     this.rotation = rotation;
     this.owner = owner;
     this.key = key;
-    join(rotation);
+    rotation.join();
   }
 
   get counting(): boolean {
@@ -129,7 +107,7 @@ class LazyBreaker<A, K> implements RouteBreaker<A> {
 
   shutdown(): void {
     if (this.inner) this.inner.shutdown();
-    else leave(this.rotation);
+    else this.rotation.leave();
   }
 
   /** Index of the newest bucket's fires in the ring. */
@@ -179,7 +157,7 @@ class LazyBreaker<A, K> implements RouteBreaker<A> {
       seedWindow(inner, newestFirst);
     }
     // After the opossum breaker joined the rotation, so its interval never stops in between.
-    leave(this.rotation);
+    this.rotation.leave();
     this.counts = undefined;
     this.inner = inner;
     return inner;
@@ -187,8 +165,9 @@ class LazyBreaker<A, K> implements RouteBreaker<A> {
 }
 
 /**
- * The breaker a router gives a route or a scope: lazy while opossum's internals are the ones
- * `opossum-route.ts` expects, a plain opossum breaker (through `fire`) otherwise.
+ * The breaker a router gives a route or a scope. Were opossum's internals not the ones
+ * `opossum-route.ts` expects, the opossum breaker it becomes goes through `fire` (the counts made
+ * before its first failure are then lost: it can only open sooner).
  */
 export function createLazyBreaker<A, K>(
   options: ResolvedBreakerOptions,
@@ -196,8 +175,5 @@ export function createLazyBreaker<A, K>(
   owner: LazyBreakerOwner<A, K>,
   key: K,
 ): RouteBreaker<A> {
-  if (!opossumInternalsKnown()) {
-    return createOpossumRoute(owner.breakerName(key), options, rotation, owner.breakerHooks(key));
-  }
   return new LazyBreaker(options, rotation, owner, key);
 }

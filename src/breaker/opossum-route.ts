@@ -2,7 +2,9 @@
 // describes opossum 8, so the part used here is declared here; and the two internals read for
 // speed (the rolling window, its rotation) are checked once, with `fire` as the fallback.
 import OpossumModule from 'opossum';
-import { type BreakerHooks, BucketRotation, type ResolvedBreakerOptions, type RouteBreaker } from '../breaker.js';
+import type { ResolvedBreakerOptions } from './options.js';
+import type { BucketRotation } from './rotation.js';
+import type { BreakerHooks, RouteBreaker } from './route-breaker.js';
 
 /** One bucket of opossum's rolling window (lib/status.js). */
 interface Bucket {
@@ -61,24 +63,15 @@ export function internalsOf(
     if (key.description !== 'window') continue;
     const window = (status as Record<symbol, unknown>)[key];
     if (!Array.isArray(window) || window.length === 0) return undefined;
-    const ok = window.every(
-      (b: Partial<Bucket> | undefined) =>
-        typeof b?.fires === 'number' && typeof b.failures === 'number' && Array.isArray(b.latencyTimes),
-    );
+    const b = window[0] as Partial<Bucket> | undefined;
+    const ok = typeof b?.fires === 'number' && typeof b.failures === 'number' && Array.isArray(b.latencyTimes);
     return ok ? { window: window as Bucket[], rotate: rotate as () => void } : undefined;
   }
   return undefined;
 }
 
 /** The argument of a replayed failure (see `countSettled`): never reaches the handler. */
-const REPLAY: unique symbol = Symbol('secours.replay');
-interface Replay {
-  readonly [REPLAY]: true;
-  readonly error: unknown;
-}
-function isReplay(value: unknown): value is Replay {
-  return typeof value === 'object' && value !== null && REPLAY in value;
-}
+const REPLAYED = Symbol('secours.replayed');
 
 /**
  * opossum's `fire` costs a Promise, a semaphore Promise, two event emissions, an argument copy
@@ -156,37 +149,41 @@ class OpossumRoute<A> implements RouteBreaker<A> {
 
   countFire(): void {
     this.catchUp();
-    (this.window[0] as Bucket).fires++;
+    const bucket = this.window[0];
+    if (bucket) bucket.fires++;
   }
 
+  /**
+   * Without the window (a future opossum, `counting` false) only a lazy breaker's first failure
+   * comes here: it is replayed through `fire` all the same, the public way.
+   */
   countSettled(failed: boolean): void {
     const cb = this.cb;
     this.catchUp();
-    const bucket = this.window[0] as Bucket;
+    const bucket = this.window[0];
     if (!failed) {
-      bucket.successes++;
+      if (bucket) bucket.successes++;
       // opossum's own 'success' listener.
       if (cb.halfOpen) cb.close();
       return;
     }
     if (cb.opened) {
       // Nothing to decide on an open breaker: count it, as the window would have.
-      bucket.failures++;
+      if (bucket) bucket.failures++;
       return;
     }
     if (cb.halfOpen && !cb.pendingClose) {
       // While a trial runs, opossum's fire refuses a second call; its rule for a failure while
       // half-open is to open again.
-      bucket.failures++;
+      if (bucket) bucket.failures++;
       (cb as unknown as { open(): void }).open();
       return;
     }
     // fire counts the call again: the count made at its start moves to the replay.
-    bucket.fires--;
-    const replay: Replay = { [REPLAY]: true, error: undefined };
-    cb.fire(replay).catch(noop);
+    if (bucket) bucket.fires--;
+    cb.fire(REPLAYED).catch(noop);
     // opossum keeps a latency sample per failure even with percentiles off; this window holds counts.
-    bucket.latencyTimes.pop();
+    bucket?.latencyTimes.pop();
   }
 
   /** A counted call cancelled by its caller proves nothing: no state changes. */
@@ -229,9 +226,9 @@ export function createOpossumRoute<A>(
   hooks: BreakerHooks<A>,
 ): RouteBreaker<A> {
   const cb = new CircuitBreaker(
-    (attempt: A | Replay) => {
+    (attempt: A | typeof REPLAYED) => {
       // A replayed failure throws at once: opossum's catch runs its fail() synchronously.
-      if (isReplay(attempt)) throw attempt.error;
+      if (attempt === REPLAYED) throw REPLAYED;
       return hooks.action(attempt);
     },
     {
@@ -247,7 +244,7 @@ export function createOpossumRoute<A>(
       // opossum only calls listenerCount, on and removeListener on it.
       rotateBucketController: rotation,
       // opossum passes the fired arguments after the error.
-      errorFilter: (error, attempt) => !isReplay(attempt) && hooks.isRejection(error, attempt as A),
+      errorFilter: (error, attempt) => attempt !== REPLAYED && hooks.isRejection(error, attempt as A),
     },
   );
   cb.on('open', () => hooks.onState('open'));
@@ -255,31 +252,3 @@ export function createOpossumRoute<A>(
   cb.on('close', () => hooks.onState('closed'));
   return new OpossumRoute<A>(cb, rotation);
 }
-
-let known: boolean | undefined;
-
-/** Whether this opossum's internals are the ones read here (checked once, on a probe breaker). */
-export function opossumInternalsKnown(): boolean {
-  if (known === undefined) {
-    const rotation = new BucketRotation(1000);
-    const probe = createOpossumRoute<never>('secours-probe', PROBE_OPTIONS, rotation, PROBE_HOOKS);
-    known = probe.counting;
-    probe.shutdown();
-    rotation.stop();
-  }
-  return known;
-}
-
-const PROBE_OPTIONS: ResolvedBreakerOptions = Object.freeze({
-  timeout: 1,
-  errorThresholdPercentage: 50,
-  volumeThreshold: 1,
-  resetTimeout: 1,
-  rollingCountTimeout: 1000,
-  rollingCountBuckets: 1,
-});
-const PROBE_HOOKS: BreakerHooks<never> = {
-  action: () => Promise.resolve(),
-  isRejection: () => false,
-  onState: noop,
-};
