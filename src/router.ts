@@ -81,10 +81,10 @@ export function createRouter<
   const router = {
     execute: (operation: string, input: unknown, ctx?: CallContext) => executor.execute(operation, input, ctx),
     plan: (operation: string, ctx?: CallContext) => impl.plan(operation, ctx),
-    getSnapshot: impl.getSnapshot,
-    subscribe: impl.subscribe,
-    declareOutage: (input: OutageInput) => impl.declareOutage(input),
-    endOutage: (id: string) => impl.endOutage(id),
+    getSnapshot: impl.store.get,
+    subscribe: impl.store.subscribe,
+    declareOutage: (input: OutageInput) => impl.outages.declare(input),
+    endOutage: (id: string) => impl.outages.end(id),
     setRemoteDown: (source: string, routes: readonly RouteRef[]) => impl.setRemoteDown(source, routes),
     on(event: keyof RouterEvents, listener: (...args: never[]) => void) {
       impl.events.on(event, listener as never);

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
 import { ConfigError, isSecoursError } from '../errors.js';
-import { createOpossumRoute as createBreaker } from './opossum-route.js';
+import { createOpossumBreaker as createBreaker } from './breaker.js';
 import { type BreakerOptions, resolveBreakerOptions } from './options.js';
 import { BucketRotation } from './rotation.js';
 import type { BreakerHooks, BreakerState, RouteBreaker } from './route-breaker.js';

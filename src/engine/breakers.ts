@@ -1,7 +1,7 @@
 // The breakers of a router: a route's own, one per scope on scoped routes (made on a scope's
 // first call, dropped once idle and closed), what their state changes mean for the routes, and
 // the events that say so.
-import { createLazyBreaker, type LazyBreakerOwner } from '../breaker/lazy-breaker.js';
+import { type BreakerOwner, createBreaker } from '../breaker/breaker.js';
 import type { ResolvedBreakerOptions } from '../breaker/options.js';
 import { BucketRotation } from '../breaker/rotation.js';
 import type { BreakerHooks, BreakerState, RouteBreaker } from '../breaker/route-breaker.js';
@@ -18,7 +18,7 @@ export interface BreakersHost {
   invalidate(): void;
 }
 
-export class Breakers implements LazyBreakerOwner<AttemptRun, Slot> {
+export class Breakers implements BreakerOwner<AttemptRun, Slot> {
   declare private readonly rotation: BucketRotation;
   declare private sweepTimer: ReturnType<typeof setTimeout> | undefined;
 
@@ -49,7 +49,7 @@ export class Breakers implements LazyBreakerOwner<AttemptRun, Slot> {
 
   /** A breaker that is counters until its first failure: most scopes never fail. */
   breakerOf(slot: Slot): RouteBreaker<AttemptRun> {
-    slot.breaker ??= createLazyBreaker(this.options, this.rotation, this, slot);
+    slot.breaker ??= createBreaker(this.options, this.rotation, this, slot);
     return slot.breaker;
   }
 

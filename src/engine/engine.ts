@@ -6,7 +6,6 @@ import { InvalidInputError, RouterDisposedError, UnknownOperationError } from '.
 import type { RouterEvents } from '../events.js';
 import { type Arg, SafeEmitter } from '../internal/safe-emitter.js';
 import { type CallContext, type Plan, type ResolvedRouterOptions, type RouteRef, readClock } from '../options.js';
-import type { Outage, OutageInput } from '../outages.js';
 import { type ChannelStatus, channelSnapshot, type RouteView, type Snapshot, type SnapshotInput } from '../snapshot.js';
 import { type StandardSchemaV1, validateSync } from '../standard-schema.js';
 import type { AttemptRun } from './attempt.js';
@@ -44,8 +43,8 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
   private readonly routeViews = new Map<string, readonly RouteView[]>();
   /** Each channel's routes, whichever operation they serve: a channel's status reads them. */
   private readonly routesByChannel = new Map<string, RouteView[]>();
-  declare private readonly outages: OutageState;
-  declare private readonly store: StatusStore;
+  declare readonly outages: OutageState;
+  declare readonly store: StatusStore;
   /** execute's own part: `router.execute` calls it directly. */
   declare readonly executor: Executor;
   private clockWarned = false;
@@ -116,14 +115,6 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
     this.outages.refresh();
   }
 
-  declareOutage(input: OutageInput): Outage {
-    return this.outages.declare(input);
-  }
-
-  endOutage(id: string): Outage | undefined {
-    return this.outages.end(id);
-  }
-
   setRemoteDown(source: string, routes: readonly RouteRef[]): void {
     if (this.disposed) throw new RouterDisposedError('setRemoteDown');
     if (setRemoteDown(this.operations, source, routes, this.now())) this.store.invalidate();
@@ -141,10 +132,6 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
 
   version(): number {
     return this.store.version;
-  }
-
-  beforeRead(): void {
-    this.outages.refresh();
   }
 
   releaseHeld(route: RouteState): void {
@@ -174,10 +161,6 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
       majorOutageShare: this.options.scopes.majorOutageShare,
     };
   }
-
-  getSnapshot = (): Snapshot => this.store.get();
-
-  subscribe = (listener: () => void): (() => void) => this.store.subscribe(listener);
 
   /** Stops every timer and breaker and cancels calls in flight (they end as outcomes). */
   dispose(): void {

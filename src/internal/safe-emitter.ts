@@ -24,15 +24,12 @@ export class SafeEmitter<Events extends EventMap> {
    */
   readonly listening: { readonly [E in keyof Events]?: boolean } = Object.create(null);
 
-  constructor(private readonly label = '') {}
-
   emit<E extends keyof Events>(event: E, arg: Arg<Events, E>): void {
     if (!this.listening[event]) return;
     try {
       this.emitter.emit(event as string, arg);
     } catch (error) {
-      if (event !== 'warning')
-        this.warn('listener-threw', `A listener of the ${this.label}\`${String(event)}\` event threw`, error);
+      if (event !== 'warning') this.warn('listener-threw', `A listener of the \`${String(event)}\` event threw`, error);
     }
   }
 
