@@ -1,8 +1,8 @@
-import { EventEmitter } from 'eventemitter3';
 import type { Redis } from 'ioredis';
 import * as z from 'zod/mini';
 import type { AnyCatalog } from '../catalog.js';
 import { ConfigError, type ConfigIssue } from '../errors.js';
+import { SafeEmitter } from '../internal/safe-emitter.js';
 import type { Router } from '../router.js';
 import { parseWith } from '../validate.js';
 import { Batch, type Reply } from './batch.js';
@@ -113,7 +113,7 @@ function parseOptions(options: unknown): Required<Omit<FleetOptions, 'quorum'>> 
 }
 
 class FleetImpl implements FleetContext, Fleet {
-  private readonly emitter = new EventEmitter<FleetEvents>();
+  private readonly events = new SafeEmitter<FleetEvents>();
   readonly keys: FleetKeys;
   readonly namespace: string;
   readonly instanceId: string;
@@ -186,27 +186,22 @@ class FleetImpl implements FleetContext, Fleet {
   }
 
   /** A listener that throws must not stop the fleet: its error becomes a `warning`. */
-  emit<E extends keyof FleetEvents>(event: E, ...args: Parameters<FleetEvents[E]>): void {
-    try {
-      (this.emitter.emit as (event: E, ...args: unknown[]) => boolean).call(this.emitter, event, ...args);
-    } catch (error) {
-      if (event !== 'warning')
-        this.warn('listener-threw', `A listener of the fleet's \`${event}\` event threw`, { error });
-    }
+  emit<E extends keyof FleetEvents>(event: E, arg: Parameters<FleetEvents[E]>[0]): void {
+    this.events.emit(event, arg as never);
   }
 
   on<E extends keyof FleetEvents>(event: E, listener: FleetEvents[E]): this {
-    this.emitter.on(event, listener as never);
+    this.events.on(event, listener);
     return this;
   }
 
   off<E extends keyof FleetEvents>(event: E, listener: FleetEvents[E]): this {
-    this.emitter.off(event, listener as never);
+    this.events.off(event, listener);
     return this;
   }
 
   once<E extends keyof FleetEvents>(event: E, listener: FleetEvents[E]): this {
-    this.emitter.once(event, listener as never);
+    this.events.once(event, listener);
     return this;
   }
 
@@ -381,7 +376,7 @@ class FleetImpl implements FleetContext, Fleet {
       ]);
       clearTimeout(timeout);
     }
-    this.emitter.removeAllListeners();
+    this.events.clear();
   }
 }
 
