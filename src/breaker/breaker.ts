@@ -1,8 +1,7 @@
-// The breaker of a route or a scope, and the one file that touches opossum. opossum 9 ships no
-// type declarations and @types/opossum describes opossum 8, so the part used here is declared
-// here; the two internals read for speed (the rolling window, its rotation) are checked on each
-// opossum breaker made, with `fire` as the fallback.
-import OpossumModule from 'opossum';
+// The breaker of a route or a scope, and the one file that reads opossum's internals: the two
+// read for speed (the rolling window, its rotation) are checked on each opossum breaker made,
+// with `fire` as the fallback.
+import { newOpossum, type Opossum, REPLAYED } from './opossum.js';
 import type { ResolvedBreakerOptions } from './options.js';
 import type { BucketRotation } from './rotation.js';
 import type { BreakerHooks, RouteBreaker } from './route-breaker.js';
@@ -14,26 +13,6 @@ interface Bucket {
   successes: number;
   latencyTimes: number[];
 }
-
-/** The part of opossum 9's `CircuitBreaker` used here (lib/circuit.js). */
-interface Opossum {
-  fire(...args: unknown[]): Promise<unknown>;
-  readonly closed: boolean;
-  readonly opened: boolean;
-  readonly halfOpen: boolean;
-  readonly pendingClose: boolean;
-  readonly stats: { fires: number; failures: number; successes: number };
-  readonly status: object;
-  open(): void;
-  close(): void;
-  shutdown(): void;
-  on(event: 'open' | 'halfOpen' | 'close', listener: () => void): unknown;
-}
-
-const CircuitBreaker = OpossumModule as unknown as new (
-  action: (...args: never[]) => Promise<unknown>,
-  options: Record<string, unknown>,
-) => Opossum;
 
 /**
  * opossum keeps its rolling window under a private symbol, and rotates it with `rotateBucket`.
@@ -53,9 +32,6 @@ export function internalsOf(
     ? { window: window as Bucket[], rotate }
     : undefined;
 }
-
-/** The argument of a replayed failure (see `countSettled`): never reaches the handler. */
-const REPLAYED = Symbol('secours.replayed');
 
 function noop(): void {}
 
@@ -236,36 +212,13 @@ class Breaker<A, K> implements RouteBreaker<A> {
   /** The opossum breaker, made on first need with what was counted so far in its window. */
   opossum(): Opossum {
     if (this.cb) return this.cb;
-    const hooks = this.owner.breakerHooks(this.key);
-    const o = this.options;
-    const cb = new CircuitBreaker(
-      (attempt: A | typeof REPLAYED) => {
-        // A replayed failure throws at once: opossum's catch runs its fail() synchronously.
-        if (attempt === REPLAYED) throw REPLAYED;
-        return hooks.action(attempt);
-      },
-      {
-        name: this.owner.breakerName(this.key),
-        // The router enforces timeouts: one shared timer per timeout value, not one per call.
-        timeout: false,
-        errorThresholdPercentage: o.errorThresholdPercentage,
-        volumeThreshold: o.volumeThreshold,
-        resetTimeout: o.resetTimeout,
-        rollingCountTimeout: o.rollingCountTimeout,
-        rollingCountBuckets: o.rollingCountBuckets,
-        // Percentiles cost with the traffic in the window; snapshots run an interval each.
-        rollingPercentilesEnabled: false,
-        enableSnapshots: false,
-        // No interval of its own: the shared rotation (opossum calls listenerCount, on and removeListener).
-        rotateBucketController: this.rotation,
-        // opossum passes the fired arguments after the error.
-        errorFilter: (error: unknown, attempt: unknown) =>
-          attempt !== REPLAYED && hooks.isRejection(error, attempt as A),
-      },
+    const cb = newOpossum(
+      this.owner.breakerName(this.key),
+      this.options,
+      this.rotation,
+      this.owner.breakerHooks(this.key),
     );
-    cb.on('open', () => hooks.onState('open'));
-    cb.on('halfOpen', () => hooks.onState('half-open'));
-    cb.on('close', () => hooks.onState('closed'));
+    const o = this.options;
     const internals = internalsOf(cb, this.rotation);
     const counts = this.counts;
     if (internals) {

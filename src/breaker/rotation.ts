@@ -57,7 +57,7 @@ export class BucketRotation {
   }
 
   /**
-   * Members that read `tick` themselves (lazy breakers, see lazy-breaker.ts): one listener for
+   * Members that read `tick` themselves (breakers that are still counters, see breaker.ts): one listener for
    * all of them keeps the interval running, instead of a listener each.
    */
   private members = 0;
