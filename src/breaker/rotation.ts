@@ -19,7 +19,11 @@ export class BucketRotation {
   tick = 0;
   private timer: ReturnType<typeof setInterval> | undefined;
 
-  constructor(private readonly intervalMs: number) {}
+  declare private readonly intervalMs: number;
+
+  constructor(intervalMs: number) {
+    this.intervalMs = intervalMs;
+  }
 
   listenerCount(_event: string, listener: () => void): number {
     return this.listeners.has(listener) ? 1 : 0;

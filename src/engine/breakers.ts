@@ -22,11 +22,14 @@ export class Breakers implements BreakerOwner<AttemptRun, Slot> {
   declare private readonly rotation: BucketRotation;
   declare private sweepTimer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(
-    private readonly options: ResolvedBreakerOptions,
-    private readonly scopeOptions: ResolvedScopeOptions,
-    private readonly host: BreakersHost,
-  ) {
+  declare private readonly options: ResolvedBreakerOptions;
+  declare private readonly scopeOptions: ResolvedScopeOptions;
+  declare private readonly host: BreakersHost;
+
+  constructor(options: ResolvedBreakerOptions, scopeOptions: ResolvedScopeOptions, host: BreakersHost) {
+    this.options = options;
+    this.scopeOptions = scopeOptions;
+    this.host = host;
     this.sweepTimer = undefined;
     this.rotation = new BucketRotation(
       Math.max(1, Math.floor(options.rollingCountTimeout / options.rollingCountBuckets)),

@@ -46,7 +46,10 @@ export class Executor implements AttemptHost {
   declare readonly timeout: number;
   declare private readonly now: () => number;
 
-  constructor(private readonly host: ExecuteHost) {
+  declare private readonly host: ExecuteHost;
+
+  constructor(host: ExecuteHost) {
+    this.host = host;
     this.deadlines = host.deadlines;
     this.timeout = host.timeout;
     this.now = () => host.now();

@@ -26,7 +26,10 @@ export class OutageState {
   private nextOutageChange = Number.POSITIVE_INFINITY;
   declare private timer: ReturnType<typeof setTimeout> | undefined;
 
-  constructor(private readonly host: OutageHost) {
+  declare private readonly host: OutageHost;
+
+  constructor(host: OutageHost) {
+    this.host = host;
     this.timer = undefined;
   }
 

@@ -27,10 +27,13 @@ export interface ReferralHost {
 }
 
 export class Referrals {
-  constructor(
-    private readonly host: ReferralHost,
-    private readonly hours: OpeningHours,
-  ) {}
+  declare private readonly host: ReferralHost;
+  declare private readonly hours: OpeningHours;
+
+  constructor(host: ReferralHost, hours: OpeningHours) {
+    this.host = host;
+    this.hours = hours;
+  }
 
   referral(op: OperationState, call: ReferralCall, attempts: Attempt[], failed: Set<string> | undefined): Referred {
     const parts = this.parts(op, call, failed);

@@ -27,7 +27,10 @@ export class StatusStore {
   private disposed = false;
   private readonly listeners = new Set<() => void>();
 
-  constructor(private readonly host: StatusStoreHost) {
+  declare private readonly host: StatusStoreHost;
+
+  constructor(host: StatusStoreHost) {
+    this.host = host;
     const status = computeStatus(host.statusInput());
     this.print = fingerprint(status);
     this.snapshot = Object.freeze({ version: 1, at: new Date(host.now()).toISOString(), ...status });
