@@ -99,6 +99,10 @@ class Breaker<A, K> implements RouteBreaker<A> {
   get pendingClose(): boolean {
     return this.cb?.pendingClose === true;
   }
+  get refusing(): boolean {
+    const cb = this.cb;
+    return cb !== undefined && !cb.closed && (cb.opened || (cb.halfOpen && !cb.pendingClose));
+  }
 
   get stats(): { fires: number; failures: number; successes: number } {
     const cb = this.cb;

@@ -90,8 +90,7 @@ export function skipReason(
   // A closed office is not a failure: not tried, not counted, still offered with its hours.
   if (route.channelDef.hours && !hours.of(route.channel, route.channelDef, now()).openNow) return 'closed';
   if (route.remoteDownSince !== undefined) return 'remote';
-  const b = slotFor(route, call.scope).breaker;
   // Skipped without calling opossum, which would build an Error for each rejected call.
-  if (b && !b.closed && (b.opened || (b.halfOpen && !b.pendingClose))) return 'breaker-open';
+  if (slotFor(route, call.scope).breaker?.refusing) return 'breaker-open';
   return undefined;
 }
