@@ -1,3 +1,5 @@
+import { shortList } from './short-list.js';
+
 /**
  * Every error secours throws on purpose. Each has a stable `name` and `code` so callers can
  * branch on them across realms and bundles (where `instanceof` may fail), and a message that
@@ -56,10 +58,8 @@ export class ConfigError extends SecoursError {
   }
 }
 
-/** The ids an unknown one was checked against, for its message. */
-export function knownList(known: readonly string[]): string {
-  return known.join(', ') || '(none)';
-}
+/** The names known, for a message: at most a few dozen, then a count (see shortList). */
+export const knownList = shortList;
 
 export class UnknownOperationError extends SecoursError {
   override readonly name = 'UnknownOperationError';

@@ -1,4 +1,4 @@
-import type { BreakerState } from './breaker.js';
+import type { BreakerState } from './breaker/route-breaker.js';
 import type { Outage } from './outages.js';
 import type { Attempt, Referred, Served, Uncertain } from './outcome.js';
 import type { Snapshot } from './snapshot.js';

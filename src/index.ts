@@ -1,6 +1,7 @@
 // The core entry point: browser-safe, no Node built-ins. Everything public is listed here.
 
-export type { BreakerOptions, BreakerState } from './breaker.js';
+export type { BreakerOptions } from './breaker/options.js';
+export type { BreakerState } from './breaker/route-breaker.js';
 export {
   type AnyCatalog,
   type Catalog,

@@ -45,19 +45,21 @@ export type ReferralCode =
   /** The caller's signal or `dispose()` cancelled the call. */
   | 'cancelled';
 
+// Plain assignments, not parameter properties: those are class fields, defined one by one and then
+// assigned again, on every outcome.
 abstract class OutcomeBase<O extends string, Ch extends string> {
+  /** Set first so it comes first in logs and JSON. */
+  declare readonly kind: 'served' | 'referred' | 'uncertain';
+  declare readonly operation: O;
   /**
    * Private, so no copy carries it: `{...outcome}`, `structuredClone` and `JSON.stringify` see
    * only the user-safe fields. The handler errors in it may hold internal details.
    */
   readonly #attempts: readonly Attempt<Ch>[];
 
-  constructor(
-    /** Set first so it comes first in logs and JSON. */
-    readonly kind: 'served' | 'referred' | 'uncertain',
-    readonly operation: O,
-    attempts: readonly Attempt<Ch>[],
-  ) {
+  constructor(kind: 'served' | 'referred' | 'uncertain', operation: O, attempts: readonly Attempt<Ch>[]) {
+    this.kind = kind;
+    this.operation = operation;
     this.#attempts = attempts;
   }
 
@@ -74,48 +76,64 @@ abstract class OutcomeBase<O extends string, Ch extends string> {
 
 export class Served<O extends string = string, Ch extends string = string, V = unknown> extends OutcomeBase<O, Ch> {
   declare readonly kind: 'served';
-  constructor(
-    operation: O,
-    readonly channel: Ch,
-    readonly value: V,
-    /** True when not served by the operation's first route. */
-    readonly degraded: boolean,
-    attempts: readonly Attempt<Ch>[],
-  ) {
+  declare readonly channel: Ch;
+  declare readonly value: V;
+  /** True when not served by the operation's first route. */
+  declare readonly degraded: boolean;
+  constructor(operation: O, channel: Ch, value: V, degraded: boolean, attempts: readonly Attempt<Ch>[]) {
     super('served', operation, attempts);
+    this.channel = channel;
+    this.value = value;
+    this.degraded = degraded;
   }
 }
 
 export class Referred<O extends string = string, Ch extends string = string> extends OutcomeBase<O, Ch> {
   declare readonly kind: 'referred';
+  declare readonly code: ReferralCode;
+  /** Localised and safe to show: never an internal error message. */
+  declare readonly reason: string;
+  /** Open first, then closed, each in the operation's order. Never one that is down. */
+  declare readonly alternatives: readonly Alternative<Ch>[];
+  /** When an automated route may work again (ISO 8601), when known. */
+  declare readonly retryAfter: string | undefined;
   constructor(
     operation: O,
-    readonly code: ReferralCode,
-    /** Localised and safe to show: never an internal error message. */
-    readonly reason: string,
-    /** Open first, then closed, each in the operation's order. Never one that is down. */
-    readonly alternatives: readonly Alternative<Ch>[],
-    /** When an automated route may work again (ISO 8601), when known. */
-    readonly retryAfter: string | undefined,
+    code: ReferralCode,
+    reason: string,
+    alternatives: readonly Alternative<Ch>[],
+    retryAfter: string | undefined,
     attempts: readonly Attempt<Ch>[],
   ) {
     super('referred', operation, attempts);
+    this.code = code;
+    this.reason = reason;
+    this.alternatives = alternatives;
+    this.retryAfter = retryAfter;
   }
 }
 
 export class Uncertain<O extends string = string, Ch extends string = string> extends OutcomeBase<O, Ch> {
   declare readonly kind: 'uncertain';
+  /** The channel whose attempt may or may not have happened. */
+  declare readonly channel: Ch;
+  /** The idempotency key: quote it to check what happened. */
+  declare readonly reference: string;
+  declare readonly reason: string;
+  declare readonly alternatives: readonly Alternative<Ch>[];
   constructor(
     operation: O,
-    /** The channel whose attempt may or may not have happened. */
-    readonly channel: Ch,
-    /** The idempotency key: quote it to check what happened. */
-    readonly reference: string,
-    readonly reason: string,
-    readonly alternatives: readonly Alternative<Ch>[],
+    channel: Ch,
+    reference: string,
+    reason: string,
+    alternatives: readonly Alternative<Ch>[],
     attempts: readonly Attempt<Ch>[],
   ) {
     super('uncertain', operation, attempts);
+    this.channel = channel;
+    this.reference = reference;
+    this.reason = reason;
+    this.alternatives = alternatives;
   }
 }
 

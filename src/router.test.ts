@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
-import type { BreakerOptions } from './breaker.js';
+import type { BreakerOptions } from './breaker/options.js';
 import { defineCatalog } from './catalog.js';
 import {
   CancelledError,

@@ -1,3 +1,4 @@
+import { isDown } from './engine/down.js';
 import type { Outage } from './outages.js';
 import type { Text } from './text.js';
 
@@ -71,8 +72,9 @@ export interface SnapshotInput {
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
-export function isDown(route: RouteView): boolean {
-  return route.blockedBy !== undefined || route.breakerDownSince !== undefined || route.remoteDownSince !== undefined;
+/** Down by the route's own breaker, an outage or another source. */
+function routeDown(route: RouteView): boolean {
+  return isDown(route, route.breakerDownSince);
 }
 
 function fromOutage(outage: Outage): ChannelSnapshot {
@@ -102,7 +104,7 @@ export function computeStatus(input: SnapshotInput): Status {
         perChannel.set(route.channel, list);
       }
       list.push(route);
-      if (isDown(route)) return;
+      if (routeDown(route)) return;
       available.push(route.channel);
       if (i === 0) firstUp = true;
       if (route.automated) automatedUp = true;
@@ -118,46 +120,7 @@ export function computeStatus(input: SnapshotInput): Status {
   }
   const channels: Record<string, ChannelSnapshot> = Object.create(null);
   for (const id of input.channelIds) {
-    const outage = input.channelOutage.get(id);
-    if (outage) {
-      channels[id] = Object.freeze(fromOutage(outage));
-      continue;
-    }
-    const routes = perChannel.get(id) ?? [];
-    const down = routes.filter(isDown);
-    let scopesLive = 0;
-    let scopesDown = 0;
-    let scopesSince = Number.POSITIVE_INFINITY;
-    for (const r of routes) {
-      scopesLive += r.scopes?.size ?? 0;
-      scopesDown += r.scopesDown;
-      if (r.scopesDownSince !== undefined && r.scopesDownSince < scopesSince) scopesSince = r.scopesDownSince;
-    }
-    if (down.length === 0) {
-      // Counts kept as breakers change: this stays O(routes) however many scopes there are.
-      channels[id] =
-        scopesDown === 0
-          ? OPERATIONAL
-          : Object.freeze({
-              status: scopesDown > scopesLive * input.majorOutageShare ? 'major_outage' : 'partial_outage',
-              ...(Number.isFinite(scopesSince) ? { since: iso(scopesSince) } : {}),
-              scopesDown,
-            });
-      continue;
-    }
-    const blocking = down.find((r) => r.blockedBy)?.blockedBy;
-    let since = Number.POSITIVE_INFINITY;
-    for (const r of down) {
-      const t = r.breakerDownSince ?? r.remoteDownSince ?? (r.blockedBy ? Date.parse(r.blockedBy.from) : Number.NaN);
-      if (t < since) since = t;
-    }
-    const allMaintenance = down.length === routes.length && down.every((r) => r.blockedBy?.kind === 'maintenance');
-    channels[id] = Object.freeze({
-      status: allMaintenance ? 'under_maintenance' : down.length === routes.length ? 'major_outage' : 'partial_outage',
-      ...(blocking ? { reason: blocking.reason } : {}),
-      ...(Number.isFinite(since) ? { since: iso(since) } : {}),
-      ...(scopesDown > 0 ? { scopesDown } : {}),
-    });
+    channels[id] = channelSnapshot(perChannel.get(id) ?? [], input.channelOutage.get(id), input.majorOutageShare);
   }
   // Frozen too: the snapshot is shared by every reader, and one that writes to it must not change it for the others.
   return {
@@ -165,6 +128,50 @@ export function computeStatus(input: SnapshotInput): Status {
     operations: Object.freeze(operations),
     outages: Object.freeze(input.outages.slice()),
   };
+}
+
+/**
+ * One channel's status from the routes on it, whichever operations they serve: what the
+ * snapshot shows, and what a referral shows beside each alternative without computing the rest.
+ */
+export function channelSnapshot(
+  routes: readonly RouteView[],
+  outage: Outage | undefined,
+  majorOutageShare: number,
+): ChannelSnapshot {
+  if (outage) return Object.freeze(fromOutage(outage));
+  const down = routes.filter(routeDown);
+  let scopesLive = 0;
+  let scopesDown = 0;
+  let scopesSince = Number.POSITIVE_INFINITY;
+  for (const r of routes) {
+    scopesLive += r.scopes?.size ?? 0;
+    scopesDown += r.scopesDown;
+    if (r.scopesDownSince !== undefined && r.scopesDownSince < scopesSince) scopesSince = r.scopesDownSince;
+  }
+  if (down.length === 0) {
+    // Counts kept as breakers change: this stays O(routes) however many scopes there are.
+    return scopesDown === 0
+      ? OPERATIONAL
+      : Object.freeze({
+          status: scopesDown > scopesLive * majorOutageShare ? 'major_outage' : 'partial_outage',
+          ...(Number.isFinite(scopesSince) ? { since: iso(scopesSince) } : {}),
+          scopesDown,
+        });
+  }
+  const blocking = down.find((r) => r.blockedBy)?.blockedBy;
+  let since = Number.POSITIVE_INFINITY;
+  for (const r of down) {
+    const t = r.breakerDownSince ?? r.remoteDownSince ?? (r.blockedBy ? Date.parse(r.blockedBy.from) : Number.NaN);
+    if (t < since) since = t;
+  }
+  const allMaintenance = down.length === routes.length && down.every((r) => r.blockedBy?.kind === 'maintenance');
+  return Object.freeze({
+    status: allMaintenance ? 'under_maintenance' : down.length === routes.length ? 'major_outage' : 'partial_outage',
+    ...(blocking ? { reason: blocking.reason } : {}),
+    ...(Number.isFinite(since) ? { since: iso(since) } : {}),
+    ...(scopesDown > 0 ? { scopesDown } : {}),
+  });
 }
 
 export type Status = Pick<Snapshot, 'channels' | 'operations' | 'outages'>;

@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { adminHandler, problemResponse, statusHandler } from '../../src/http/index.js';
+import { adminHandler, PROBLEM_JSON, problemResponse, statusHandler } from '../../src/http/index.js';
 import { toNodeListener } from '../../src/http/node-adapter.js';
 import { createRouter, type HandlerContext, type Locale, NotExecutedError } from '../../src/index.js';
 import { laPoste } from '../../src/presets/la-poste.js';
@@ -248,7 +248,7 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     if (!sample || !body.operation) {
       return Response.json(
         { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'unknown operation' },
-        { status: 400, headers: { 'content-type': 'application/problem+json' } },
+        { status: 400, headers: { 'content-type': PROBLEM_JSON } },
       );
     }
     const locale: Locale = body.locale === 'en' ? 'en' : 'fr';

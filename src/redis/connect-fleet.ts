@@ -1,7 +1,7 @@
-import { EventEmitter } from 'eventemitter3';
 import type { Cluster, Redis } from 'ioredis';
 import type { AnyCatalog } from '../catalog.js';
 import { ConfigError } from '../errors.js';
+import { SafeEmitter } from '../internal/safe-emitter.js';
 import type { Router } from '../router.js';
 import type { FleetContext } from './context.js';
 import type { FleetEvents, FleetRoutesEvent } from './events.js';
@@ -43,7 +43,10 @@ export interface Fleet {
 }
 
 class FleetImpl implements FleetContext, Fleet {
-  private readonly emitter = new EventEmitter<FleetEvents>();
+  /** A listener that throws must not stop the fleet: its error is a `warning`, bounded like the others. */
+  private readonly events = new SafeEmitter<FleetEvents>((event, error) =>
+    this.warn('listener-threw', `A listener of the fleet's \`${String(event)}\` event threw`, { error }),
+  );
   private readonly warnings = new Warnings((w) => this.emit('warning', w));
   readonly keys: FleetKeys;
   readonly namespace: string;
@@ -124,28 +127,22 @@ class FleetImpl implements FleetContext, Fleet {
     return this.warnings.warn(code, message, options);
   }
 
-  /** A listener that throws must not stop the fleet: its error becomes a `warning`. */
   emit<E extends keyof FleetEvents>(event: E, ...args: Parameters<FleetEvents[E]>): void {
-    try {
-      (this.emitter.emit as (event: E, ...args: unknown[]) => boolean).call(this.emitter, event, ...args);
-    } catch (error) {
-      if (event !== 'warning')
-        this.warn('listener-threw', `A listener of the fleet's \`${event}\` event threw`, { error });
-    }
+    this.events.emit(event, args[0] as never);
   }
 
   on<E extends keyof FleetEvents>(event: E, listener: FleetEvents[E]): this {
-    this.emitter.on(event, listener as never);
+    this.events.on(event, listener);
     return this;
   }
 
   off<E extends keyof FleetEvents>(event: E, listener: FleetEvents[E]): this {
-    this.emitter.off(event, listener as never);
+    this.events.off(event, listener);
     return this;
   }
 
   once<E extends keyof FleetEvents>(event: E, listener: FleetEvents[E]): this {
-    this.emitter.once(event, listener as never);
+    this.events.once(event, listener);
     return this;
   }
 
@@ -290,7 +287,7 @@ class FleetImpl implements FleetContext, Fleet {
       ]);
       clearTimeout(timeout);
     }
-    this.emitter.removeAllListeners();
+    this.events.clear();
   }
 }
 

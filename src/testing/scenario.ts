@@ -4,7 +4,7 @@
  * with its path.
  */
 import * as z from 'zod/mini';
-import type { BreakerOptions } from '../breaker.js';
+import type { BreakerOptions } from '../breaker/options.js';
 import { type AnyCatalog, isTimeZone, parseCatalog, textSchema } from '../catalog.js';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import { type OutageInput, parseOutage } from '../outages.js';

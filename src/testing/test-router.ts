@@ -1,4 +1,4 @@
-import type { BreakerOptions } from '../breaker.js';
+import type { BreakerOptions } from '../breaker/options.js';
 import type { AnyCatalog } from '../catalog.js';
 import { type Classify, createRouter, type Handlers, type Router } from '../router.js';
 import { type ChaosController, createChaos } from './chaos.js';

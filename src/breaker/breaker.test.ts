@@ -1,14 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
-import {
-  type BreakerHooks,
-  type BreakerOptions,
-  type BreakerState,
-  BucketRotation,
-  createBreaker,
-  type RouteBreaker,
-  resolveBreakerOptions,
-} from './breaker.js';
-import { ConfigError, isSecoursError } from './errors.js';
+import { ConfigError, isSecoursError } from '../errors.js';
+import { createOpossumBreaker as createBreaker } from './breaker.js';
+import { type BreakerOptions, resolveBreakerOptions } from './options.js';
+import { BucketRotation } from './rotation.js';
+import type { BreakerHooks, BreakerState, RouteBreaker } from './route-breaker.js';
 
 type Attempt = 'ok' | 'fail' | 'rejection';
 

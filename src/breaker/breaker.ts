@@ -1,0 +1,279 @@
+// The breaker of a route or a scope, and the one file that reads opossum's internals: the two
+// read for speed (the rolling window, its rotation) are checked on each opossum breaker made,
+// with `fire` as the fallback.
+import { newOpossum, type Opossum, REPLAYED } from './opossum.js';
+import type { ResolvedBreakerOptions } from './options.js';
+import type { BucketRotation } from './rotation.js';
+import type { BreakerHooks, RouteBreaker } from './route-breaker.js';
+
+/** One bucket of opossum's rolling window (lib/status.js). */
+interface Bucket {
+  fires: number;
+  failures: number;
+  successes: number;
+  latencyTimes: number[];
+}
+
+/**
+ * opossum keeps its rolling window under a private symbol, and rotates it with `rotateBucket`.
+ * Undefined when a future opossum stores them otherwise.
+ */
+export function internalsOf(
+  cb: Opossum,
+  rotation: BucketRotation,
+): { window: Bucket[]; rotate: () => void } | undefined {
+  const status = cb.status;
+  const rotate = (status as { rotateBucket?: () => void }).rotateBucket;
+  if (typeof rotate !== 'function' || rotation.listenerCount('rotate', rotate) !== 1) return undefined;
+  const key = Object.getOwnPropertySymbols(status).find((s) => s.description === 'window');
+  const window = key && (status as Record<symbol, unknown>)[key];
+  const b = Array.isArray(window) ? (window[0] as Partial<Bucket> | undefined) : undefined;
+  return typeof b?.fires === 'number' && typeof b.failures === 'number' && Array.isArray(b.latencyTimes)
+    ? { window: window as Bucket[], rotate }
+    : undefined;
+}
+
+function noop(): void {}
+
+/** Who a breaker asks for its name and hooks when it becomes an opossum breaker. */
+export interface BreakerOwner<A, K> {
+  breakerName(key: K): string;
+  breakerHooks(key: K): BreakerHooks<A>;
+}
+
+/**
+ * A few counters until its first failure, an opossum breaker from then on. A breaker that has
+ * only ever succeeded cannot be open or half-open, so until then all it needs is what opossum
+ * would have counted, fires and successes per bucket of the shared rotation: an office whose
+ * terminal never failed costs a few hundred bytes, not a `CircuitBreaker`. The first failure
+ * makes the opossum breaker, copies those counts into its window and hands it the failure.
+ *
+ * From then on, while opossum's breaker is closed, the router still runs each call itself and
+ * this counts it in opossum's own window (opossum's `fire` costs two Promises, two events and a
+ * latency sample kept per call). A success is a count (and, half-open, opossum's own `close()`);
+ * a failure is replayed through `fire` with an action that throws at once, so opossum's own
+ * `fail()` decides, synchronously, whether it opens: its rule is not copied here. A half-open
+ * trial goes through `fire`.
+ */
+class Breaker<A, K> implements RouteBreaker<A> {
+  /** Before the first failure: fires and successes per bucket, [fires, successes] pairs in a ring. */
+  declare private counts: number[] | undefined;
+  /** The rotation tick the counts (or opossum's window) were last brought up to. */
+  declare private tick: number;
+  declare private cb: Opossum | undefined;
+  /** opossum's window and rotation, once it exists and they are the ones expected. */
+  declare private window: Bucket[] | undefined;
+  declare private rotateWindow: (() => void) | undefined;
+  declare private readonly options: ResolvedBreakerOptions;
+  declare private readonly rotation: BucketRotation;
+  declare private readonly owner: BreakerOwner<A, K>;
+  declare private readonly key: K;
+
+  // Plain assignments, not class fields: fields are defined one by one and then assigned again.
+  constructor(options: ResolvedBreakerOptions, rotation: BucketRotation, owner: BreakerOwner<A, K>, key: K) {
+    this.counts = undefined;
+    this.tick = rotation.tick;
+    this.cb = undefined;
+    this.window = undefined;
+    this.rotateWindow = undefined;
+    this.options = options;
+    this.rotation = rotation;
+    this.owner = owner;
+    this.key = key;
+    rotation.join();
+  }
+
+  /** True while the router may run calls itself and count them here instead of through `fire`. */
+  get counting(): boolean {
+    return !this.cb || this.window !== undefined;
+  }
+  get closed(): boolean {
+    return !this.cb || this.cb.closed;
+  }
+  get opened(): boolean {
+    return this.cb?.opened === true;
+  }
+  get halfOpen(): boolean {
+    return this.cb?.halfOpen === true;
+  }
+  get pendingClose(): boolean {
+    return this.cb?.pendingClose === true;
+  }
+  get refusing(): boolean {
+    const cb = this.cb;
+    return cb !== undefined && !cb.closed && (cb.opened || (cb.halfOpen && !cb.pendingClose));
+  }
+
+  get stats(): { fires: number; failures: number; successes: number } {
+    const cb = this.cb;
+    if (cb && !this.window) {
+      const { fires, failures, successes } = cb.stats;
+      return { fires, failures, successes };
+    }
+    this.catchUp();
+    return this.sum();
+  }
+
+  fire(attempt: A): Promise<unknown> {
+    this.catchUp();
+    return this.opossum().fire(attempt);
+  }
+
+  countFire(): void {
+    this.catchUp();
+    const bucket = this.window?.[0];
+    if (bucket) bucket.fires++;
+    else if (!this.cb) (this.ring()[this.newest()] as number)++;
+  }
+
+  countSettled(failed: boolean): void {
+    this.catchUp();
+    if (!this.cb) {
+      if (!failed) {
+        (this.ring()[this.newest() + 1] as number)++;
+        return;
+      }
+      this.opossum();
+    }
+    const cb = this.cb as Opossum;
+    const bucket = this.window?.[0];
+    if (!failed) {
+      if (bucket) bucket.successes++;
+      // opossum's own 'success' listener.
+      if (cb.halfOpen) cb.close();
+      return;
+    }
+    if (cb.opened || (cb.halfOpen && !cb.pendingClose)) {
+      // Nothing to decide while open; while a trial runs, opossum's fire refuses a second call,
+      // and its rule for a failure while half-open is to open again.
+      if (bucket) bucket.failures++;
+      cb.open();
+      return;
+    }
+    // fire counts the call again: the count made at its start moves to the replay.
+    if (bucket) bucket.fires--;
+    cb.fire(REPLAYED).catch(noop);
+    // opossum keeps a latency sample per failure even with percentiles off; this window holds counts.
+    bucket?.latencyTimes.pop();
+  }
+
+  /** A counted call cancelled by its caller proves nothing: no state changes. */
+  countCancelled(): void {
+    this.catchUp();
+  }
+
+  shutdown(): void {
+    if (this.cb) this.cb.shutdown();
+    else this.rotation.leave();
+  }
+
+  /** Index of the newest bucket's fires in the ring. */
+  private newest(): number {
+    return (this.tick % this.options.rollingCountBuckets) * 2;
+  }
+
+  private ring(): number[] {
+    this.counts ??= new Array<number>(this.options.rollingCountBuckets * 2).fill(0);
+    return this.counts;
+  }
+
+  /** Brings the counts or opossum's window up to the rotation's tick, one bucket per tick missed. */
+  private catchUp(): void {
+    const behind = this.rotation.tick - this.tick;
+    if (behind === 0) return;
+    this.tick = this.rotation.tick;
+    const buckets = this.options.rollingCountBuckets;
+    const counts = this.counts;
+    if (counts) {
+      // The buckets of the ticks missed, at most all of them, are emptied.
+      for (let k = Math.min(behind, buckets); k > 0; k--) {
+        const i = ((this.tick - k + 1) % buckets) * 2;
+        counts[i] = 0;
+        counts[i + 1] = 0;
+      }
+    } else if (this.rotateWindow) for (let i = Math.min(behind, buckets); i > 0; i--) this.rotateWindow();
+  }
+
+  private sum(): { fires: number; failures: number; successes: number } {
+    let fires = 0;
+    let failures = 0;
+    let successes = 0;
+    if (this.window) {
+      for (const bucket of this.window) {
+        fires += bucket.fires;
+        failures += bucket.failures;
+        successes += bucket.successes;
+      }
+    } else if (this.counts) {
+      for (let i = 0; i < this.counts.length; i += 2) {
+        fires += this.counts[i] as number;
+        successes += this.counts[i + 1] as number;
+      }
+    }
+    return { fires, failures, successes };
+  }
+
+  /** The opossum breaker, made on first need with what was counted so far in its window. */
+  opossum(): Opossum {
+    if (this.cb) return this.cb;
+    const cb = newOpossum(
+      this.owner.breakerName(this.key),
+      this.options,
+      this.rotation,
+      this.owner.breakerHooks(this.key),
+    );
+    const o = this.options;
+    const internals = internalsOf(cb, this.rotation);
+    const counts = this.counts;
+    if (internals) {
+      this.window = internals.window;
+      this.rotateWindow = internals.rotate;
+      this.rotation.lazy(internals.rotate);
+      // opossum's fail() reads `stats`, which sums every counter of every bucket through
+      // Object.keys and fills a percentiles object; it only reads fires and failures.
+      Object.defineProperty(cb, 'stats', { get: () => this.sum(), configurable: true });
+      const buckets = o.rollingCountBuckets;
+      // Newest first, each count in the bucket it was made in.
+      if (counts) {
+        internals.window.forEach((bucket, age) => {
+          const i = (((this.tick - age) % buckets) + buckets) % buckets;
+          bucket.fires += counts[i * 2] as number;
+          bucket.successes += counts[i * 2 + 1] as number;
+        });
+      }
+    }
+    // Without the window, the counts made so far are lost: the breaker can only open sooner.
+    this.counts = undefined;
+    this.cb = cb;
+    // After the opossum breaker joined the rotation, so its interval never stops in between.
+    this.rotation.leave();
+    return cb;
+  }
+}
+
+/** The breaker a router gives a route or a scope: counters until its first failure. */
+export function createBreaker<A, K>(
+  options: ResolvedBreakerOptions,
+  rotation: BucketRotation,
+  owner: BreakerOwner<A, K>,
+  key: K,
+): RouteBreaker<A> {
+  return new Breaker(options, rotation, owner, key);
+}
+
+/** An opossum breaker from the start, with these hooks. */
+export function createOpossumBreaker<A>(
+  name: string,
+  options: ResolvedBreakerOptions,
+  rotation: BucketRotation,
+  hooks: BreakerHooks<A>,
+): RouteBreaker<A> {
+  const b = new Breaker<A, undefined>(
+    options,
+    rotation,
+    { breakerName: () => name, breakerHooks: () => hooks },
+    undefined,
+  );
+  b.opossum();
+  return b;
+}

@@ -1,0 +1,62 @@
+import * as z from 'zod/mini';
+import { MAX_DELAY } from '../deadlines.js';
+import { ConfigError } from '../errors.js';
+import { parseWith } from '../validate.js';
+
+/** Breaker settings, with opossum's option names. One set per router. */
+export interface BreakerOptions {
+  /**
+   * How long a handler may run before the attempt counts as a timeout (ms); `false` for none.
+   * Enforced by the router, not by opossum: one shared timer per timeout value, not one per call.
+   * @default 10_000
+   */
+  timeout?: number | false | undefined;
+  /** Failure percentage in the rolling window above which the breaker opens. @default 50 */
+  errorThresholdPercentage?: number | undefined;
+  /**
+   * Calls in the window before the breaker may open. opossum's own default, 0, opens on the
+   * very first failure.
+   * @default 5
+   */
+  volumeThreshold?: number | undefined;
+  /** How long an open breaker waits before letting one trial call through (ms). @default 30_000 */
+  resetTimeout?: number | undefined;
+  /** Length of the rolling statistics window (ms). @default 10_000 */
+  rollingCountTimeout?: number | undefined;
+  /** Buckets in the rolling window. @default 10 */
+  rollingCountBuckets?: number | undefined;
+}
+
+export type ResolvedBreakerOptions = Readonly<
+  { [K in Exclude<keyof BreakerOptions, 'timeout'>]-?: Exclude<BreakerOptions[K], undefined> } & { timeout: number }
+>;
+
+const positive = z.number().check(z.positive('must be more than 0'));
+// A timer longer than setTimeout can hold fires after 1 ms: a breaker would half-open at once,
+// a window rotate every millisecond. These become timers as they are, so they stay within it.
+const delay = z.number().check(z.positive('must be more than 0'), z.lte(MAX_DELAY));
+/** opossum allocates every bucket of every breaker's window up front. */
+const MAX_BUCKETS = 1000;
+const breakerSchema = z.strictObject({
+  timeout: z.optional(z.union([positive, z.literal(false)])),
+  errorThresholdPercentage: z.optional(z.number().check(z.gte(0), z.lte(100))),
+  volumeThreshold: z.optional(z.int().check(z.gte(0))),
+  resetTimeout: z.optional(delay),
+  rollingCountTimeout: z.optional(delay),
+  rollingCountBuckets: z.optional(z.int().check(z.positive(), z.lte(MAX_BUCKETS))),
+});
+
+/** Copies, validates and completes the caller's options; never changes their object. */
+export function resolveBreakerOptions(options: BreakerOptions | undefined): ResolvedBreakerOptions {
+  const parsed = parseWith(breakerSchema, options ?? {}, ['breaker']);
+  if (!parsed.data) throw new ConfigError('breaker options', parsed.issues);
+  const o = parsed.data;
+  return Object.freeze({
+    timeout: o.timeout === false ? Number.POSITIVE_INFINITY : (o.timeout ?? 10_000),
+    errorThresholdPercentage: o.errorThresholdPercentage ?? 50,
+    volumeThreshold: o.volumeThreshold ?? 5,
+    resetTimeout: o.resetTimeout ?? 30_000,
+    rollingCountTimeout: o.rollingCountTimeout ?? 10_000,
+    rollingCountBuckets: o.rollingCountBuckets ?? 10,
+  });
+}

@@ -1,0 +1,215 @@
+// One handler run: its context, its deadline, and how its end is told. It knows the engine only
+// through `AttemptHost`, and its call and route only through the fields it reads.
+import type { RouteBreaker } from '../breaker/route-breaker.js';
+import type { Deadline, Deadlines } from '../deadlines.js';
+import { CancelledError, TimeoutError } from '../errors.js';
+import type { Handler, HandlerContext } from '../handlers.js';
+import type { Locale } from '../text.js';
+import type { Failure, Result } from './classify.js';
+
+/** What an attempt needs of the engine. */
+export interface AttemptHost {
+  readonly deadlines: Deadlines;
+  /** ms; infinite for none. */
+  readonly timeout: number;
+  /** How a handler's error reads (the `classify` option, or the default). */
+  classify(error: unknown, run: AttemptRun): Failure;
+  /** An attempt that went asynchronous ended: the call goes on. */
+  resume(run: AttemptRun, ok: boolean, value: unknown): void;
+}
+
+/** What an attempt reads of its call. */
+export interface AttemptCall {
+  readonly input: unknown;
+  readonly locale: Locale;
+  readonly amount: number | undefined;
+  readonly user: Readonly<Record<string, unknown>> | undefined;
+  readonly scope: string | undefined;
+  cancelledBy: 'signal' | 'dispose' | undefined;
+  current: { cancel(by: 'signal' | 'dispose'): void } | undefined;
+  idempotencyKey(): string;
+}
+
+/** What an attempt reads of its route. */
+export interface AttemptRoute {
+  readonly op: { readonly id: string };
+  readonly channel: string;
+  readonly handler: Handler | undefined;
+}
+
+/**
+ * What a handler gets as `ctx`: a frozen plain object, not the engine's attempt record, so
+ * nothing of the engine leaks through it. `signal` and `idempotencyKey` are enumerable getters,
+ * made on first read (an AbortSignal costs microseconds in Node 20 and a UUID a third of a whole
+ * call, and most handlers need neither), so `{...ctx}` and `JSON.stringify(ctx)` still carry
+ * them: a handler that forwards a copy to its backend forwards the key that keeps the call from
+ * running twice. (`structuredClone(ctx)` cannot work: an AbortSignal is not cloneable.)
+ */
+function handlerContext(run: AttemptRun): HandlerContext {
+  const call = run.call;
+  return Object.freeze({
+    operation: run.route.op.id,
+    channel: run.route.channel,
+    attempt: run.attempt,
+    locale: call.locale,
+    amount: call.amount,
+    user: call.user,
+    scope: call.scope,
+    get signal(): AbortSignal {
+      return run.signal;
+    },
+    get idempotencyKey(): string {
+      return call.idempotencyKey();
+    },
+  });
+}
+
+const FIRED = 0;
+const COUNTED = 1;
+const STARTING = 2;
+
+/**
+ * On a closed breaker the engine runs the handler itself and counts it in the breaker
+ * (`startCounted`); a half-open breaker's trial goes through opossum's `fire`, which watches the
+ * promise `start` returns. Either way the run's `result` is decided once, when it ends.
+ */
+export class AttemptRun implements Deadline {
+  declare at: number;
+  declare done: boolean;
+  /** How it ended: set once, by a timeout, a cancellation, or the handler settling. */
+  declare result: Result | undefined;
+  declare readonly startedAt: number;
+  /** FIRED: run by opossum's `fire`; COUNTED: by the engine; STARTING: counted, handler still on the stack. */
+  declare private mode: number;
+  /** Set when a counted run ended before `startCounted` returned. */
+  declare syncEnd: { ok: boolean; value: unknown } | undefined;
+  /** An AbortController once `signal` was read; the abort reason if it came first. */
+  declare private abortState: AbortController | Error | undefined;
+  /** The promise opossum watches, in FIRED mode. */
+  declare private fired: { resolve(value: unknown): void; reject(error: unknown): void } | undefined;
+  declare private readonly host: AttemptHost;
+  declare readonly route: AttemptRoute;
+  declare readonly breaker: RouteBreaker<AttemptRun>;
+  declare readonly call: AttemptCall;
+  declare readonly attempt: number;
+
+  // Plain assignments, not class fields: fields are defined one by one and then assigned again.
+  constructor(host: AttemptHost, route: AttemptRoute, breaker: RouteBreaker<AttemptRun>, call: AttemptCall, n: number) {
+    this.at = 0;
+    this.done = false;
+    this.result = undefined;
+    this.startedAt = Date.now();
+    this.mode = FIRED;
+    this.syncEnd = undefined;
+    this.abortState = undefined;
+    this.fired = undefined;
+    this.host = host;
+    this.route = route;
+    this.breaker = breaker;
+    this.call = call;
+    this.attempt = n;
+  }
+
+  get operation(): string {
+    return this.route.op.id;
+  }
+  get channel(): string {
+    return this.route.channel;
+  }
+  /** Made on first read: most handlers that ignore it cost no AbortController. */
+  get signal(): AbortSignal {
+    let controller = this.abortState;
+    if (!(controller instanceof AbortController)) {
+      const reason = controller;
+      controller = new AbortController();
+      if (reason) controller.abort(reason);
+      this.abortState = controller;
+    }
+    return controller.signal;
+  }
+
+  /** For opossum's `fire`. */
+  start(): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.fired = { resolve, reject };
+      this.run();
+    });
+  }
+
+  /** Runs the handler outside opossum, counted in its breaker; see `syncEnd`. */
+  startCounted(): void {
+    this.mode = STARTING;
+    this.breaker.countFire();
+    this.run();
+    this.mode = COUNTED;
+  }
+
+  private run(): void {
+    this.call.current = this;
+    this.host.deadlines.add(this.host.timeout, this, this.startedAt);
+    let result: unknown;
+    try {
+      result = (this.route.handler as Handler)(this.call.input, handlerContext(this));
+      if (result !== null && (typeof result === 'object' || typeof result === 'function')) {
+        // Inside the try: a `then` getter or a `then` that throws is the handler failing, like a throw.
+        if (typeof (result as PromiseLike<unknown>).then === 'function') {
+          (result as PromiseLike<unknown>).then(
+            (value: unknown) => this.settled(true, value),
+            (error: unknown) => this.settled(false, error),
+          );
+          return;
+        }
+      }
+    } catch (error) {
+      this.settled(false, error);
+      return;
+    }
+    this.settled(true, result);
+  }
+
+  /** The handler settled; ignored once the run timed out or was cancelled. */
+  private settled(ok: boolean, value: unknown): void {
+    if (this.done) return;
+    this.host.deadlines.settle(this.host.timeout, this);
+    this.end(ok, value);
+  }
+
+  /** Called by the deadline queue, which has already marked this run done. */
+  expire(): void {
+    const error = new TimeoutError(this.host.timeout);
+    this.result = 'timeout';
+    this.abort(error);
+    this.end(false, error);
+  }
+
+  cancel(by: 'signal' | 'dispose'): void {
+    if (this.done) return;
+    this.host.deadlines.settle(this.host.timeout, this);
+    const error = new CancelledError(by);
+    this.result = 'cancelled';
+    this.call.cancelledBy ??= by;
+    this.abort(error);
+    this.end(false, error);
+  }
+
+  private end(ok: boolean, value: unknown): void {
+    // Classified here, once: opossum's errorFilter and the engine read `result`.
+    this.result ??= ok ? 'success' : this.host.classify(value, this);
+    if (this.mode === FIRED) {
+      if (ok) this.fired?.resolve(value);
+      else this.fired?.reject(value);
+      return;
+    }
+    // A cancellation says nothing of the route: neither a success (which would close a breaker
+    // that half-opened meanwhile) nor a failure. A rejection is the operation's answer.
+    if (this.result === 'cancelled') this.breaker.countCancelled();
+    else this.breaker.countSettled(!ok && this.result !== 'rejection');
+    if (this.mode === STARTING) this.syncEnd = { ok, value };
+    else this.host.resume(this, ok, value);
+  }
+
+  private abort(reason: Error): void {
+    if (this.abortState instanceof AbortController) this.abortState.abort(reason);
+    else this.abortState = reason;
+  }
+}

@@ -1,0 +1,118 @@
+// One call to execute (or plan): what it says of the person, checked, and how far it got.
+import { checkCallContext } from '../call-context.js';
+import type { CallContext } from '../options.js';
+import type { Attempt, Outcome } from '../outcome.js';
+import { DEFAULT_LOCALE, type Locale } from '../text.js';
+import type { AttemptRun } from './attempt.js';
+import type { OperationState } from './state.js';
+
+function newKey(): string {
+  const c = globalThis.crypto;
+  if (typeof c?.randomUUID === 'function') return c.randomUUID();
+  // randomUUID needs a secure context in browsers; getRandomValues does not.
+  const b = c.getRandomValues(new Uint8Array(16));
+  b[6] = ((b[6] as number) & 0x0f) | 0x40;
+  b[8] = ((b[8] as number) & 0x3f) | 0x80;
+  const h = Array.from(b, (x) => x.toString(16).padStart(2, '0')).join('');
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-${h.slice(12, 16)}-${h.slice(16, 20)}-${h.slice(20)}`;
+}
+
+/** Captures a new promise's settle functions without allocating an executor closure per call. */
+let capturedResolve: ((value: Outcome) => void) | undefined;
+let capturedReject: ((error: unknown) => void) | undefined;
+const capture = (resolve: (value: Outcome) => void, reject: (error: unknown) => void) => {
+  capturedResolve = resolve;
+  capturedReject = reject;
+};
+
+/** One call to `execute` (or `plan`): what it knows of the person, and how far it got. */
+export class Call {
+  declare readonly locale: Locale;
+  declare readonly exclude: ReadonlySet<string> | undefined;
+  declare readonly amount: number | undefined;
+  declare readonly user: Readonly<Record<string, unknown>> | undefined;
+  declare readonly scope: string | undefined;
+  /** The caller's signal, checked: it cancels the call. */
+  declare signal: AbortSignal | undefined;
+  declare cancelledBy: 'signal' | 'dispose' | undefined;
+  declare current: AttemptRun | undefined;
+  declare readonly op: OperationState;
+  declare input: unknown;
+  /** Index of the next route to consider. */
+  declare next: number;
+  declare runs: number;
+  /** Made with the first attempt: most calls end with exactly one. */
+  declare attempts: Attempt[] | undefined;
+  declare failed: Set<string> | undefined;
+  declare resolve: ((outcome: Outcome) => void) | undefined;
+  declare reject: ((error: unknown) => void) | undefined;
+  declare private key: string | undefined;
+  // Plain assignments, not class fields: fields are defined one by one and then assigned again.
+  constructor(
+    op: OperationState,
+    locale: Locale,
+    exclude: ReadonlySet<string> | undefined,
+    amount: number | undefined,
+    user: Readonly<Record<string, unknown>> | undefined,
+    givenKey: string | undefined,
+    scope: string | undefined,
+  ) {
+    this.locale = locale;
+    this.exclude = exclude;
+    this.amount = amount;
+    this.user = user;
+    this.scope = scope;
+    this.signal = undefined;
+    this.cancelledBy = undefined;
+    this.current = undefined;
+    this.op = op;
+    this.input = undefined;
+    this.next = 0;
+    this.runs = 0;
+    this.attempts = undefined;
+    this.failed = undefined;
+    this.resolve = undefined;
+    this.reject = undefined;
+    this.key = givenKey;
+  }
+  record(attempt: Attempt): Attempt[] {
+    if (this.attempts) this.attempts.push(attempt);
+    else this.attempts = [attempt];
+    return this.attempts;
+  }
+  /** Made once the first attempt goes asynchronous; a call that ends synchronously needs none. */
+  pending(): Promise<Outcome> {
+    const promise = new Promise<Outcome>(capture);
+    this.resolve = capturedResolve;
+    this.reject = capturedReject;
+    capturedResolve = capturedReject = undefined;
+    return promise;
+  }
+  /** Generated only when a handler or an outcome needs it. */
+  idempotencyKey(): string {
+    if (this.key === undefined) this.key = newKey();
+    return this.key;
+  }
+  cancel(by: 'signal' | 'dispose'): void {
+    this.cancelledBy ??= by;
+    this.current?.cancel(by);
+  }
+}
+
+/** A call of `op` from the caller's `ctx` (checked: InvalidInputError or UnknownChannelError). */
+export function parseCall(
+  op: OperationState,
+  ctx: CallContext | undefined,
+  method: string,
+  channels: object,
+  channelIds: readonly string[],
+): Call {
+  if (ctx === undefined) return new Call(op, DEFAULT_LOCALE, undefined, undefined, undefined, undefined, undefined);
+  const c = checkCallContext(op.id, ctx, method, channels, channelIds);
+  const call = new Call(op, c.locale, c.exclude, c.amount, c.user, c.idempotencyKey, c.scope);
+  if (c.signal !== undefined) {
+    call.signal = c.signal;
+    if (c.aborted) call.cancelledBy = 'signal';
+  }
+  return call;
+}

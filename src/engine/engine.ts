@@ -1,0 +1,182 @@
+// The engine of one router: its state and its parts, wired together. Each part knows the others
+// only through the small host interface it declares.
+import { describeValue } from '../call-context.js';
+import type { AnyCatalog, Channel } from '../catalog.js';
+import { Deadlines } from '../deadlines.js';
+import { InvalidInputError, RouterDisposedError, UnknownOperationError } from '../errors.js';
+import type { RouterEvents } from '../events.js';
+import { type Arg, SafeEmitter } from '../internal/safe-emitter.js';
+import { type CallContext, type Plan, type ResolvedRouterOptions, type RouteRef, readClock } from '../options.js';
+import { type ChannelStatus, channelSnapshot, type RouteView, type Snapshot, type SnapshotInput } from '../snapshot.js';
+import { type StandardSchemaV1, validateSync } from '../standard-schema.js';
+import type { AttemptRun } from './attempt.js';
+import { Breakers, type BreakersHost } from './breakers.js';
+import { type Call, parseCall } from './call.js';
+import { type ExecuteHost, Executor } from './execute.js';
+import { type OutageHost, OutageState } from './outage-state.js';
+import { planCall } from './plan.js';
+import { type ReferralHost, Referrals } from './referral.js';
+import { setRemoteDown } from './remote-down.js';
+import { OpeningHours } from './route-checks.js';
+import { SignalWatch } from './signals.js';
+import { buildOperations, type OperationState, type RouteState } from './state.js';
+import { StatusStore, type StatusStoreHost } from './status-store.js';
+
+/**
+ * The engine is each part's host: the parts see it only through the interface each declares.
+ */
+export class Engine implements BreakersHost, OutageHost, StatusStoreHost, ReferralHost, ExecuteHost {
+  readonly events = new SafeEmitter<RouterEvents>();
+  declare readonly catalog: AnyCatalog;
+  readonly deadlines = new Deadlines();
+  declare readonly operations: ReadonlyMap<string, OperationState>;
+  readonly hours = new OpeningHours();
+  readonly signals = new SignalWatch();
+  declare readonly breakers: Breakers;
+  declare readonly referrals: Referrals;
+  declare readonly timeout: number;
+  declare readonly resetTimeout: number;
+  declare readonly classify: ResolvedRouterOptions['classify'];
+  disposed = false;
+  declare private readonly options: ResolvedRouterOptions;
+  declare private readonly channelIds: string[];
+  /** Each operation's routes, as the snapshot reads them. */
+  private readonly routeViews = new Map<string, readonly RouteView[]>();
+  /** Each channel's routes, whichever operation they serve: a channel's status reads them. */
+  private readonly routesByChannel = new Map<string, RouteView[]>();
+  declare readonly outages: OutageState;
+  declare readonly store: StatusStore;
+  /** execute's own part: `router.execute` calls it directly. */
+  declare readonly executor: Executor;
+  private clockWarned = false;
+
+  constructor(options: ResolvedRouterOptions) {
+    this.options = options;
+    this.catalog = options.catalog;
+    this.timeout = options.breaker.timeout;
+    this.resetTimeout = options.breaker.resetTimeout;
+    this.classify = options.classify;
+    this.channelIds = Object.keys(this.catalog.channels);
+    this.operations = buildOperations(this.catalog, options.handlers, options.inputs, options.scopes);
+    for (const [id, op] of this.operations) {
+      this.routeViews.set(id, op.routes);
+      for (const route of op.routes) {
+        const list = this.routesByChannel.get(route.channel);
+        if (list) list.push(route);
+        else this.routesByChannel.set(route.channel, [route]);
+      }
+    }
+    this.breakers = new Breakers(options.breaker, options.scopes, this);
+    this.outages = new OutageState(this);
+    this.store = new StatusStore(this);
+    this.referrals = new Referrals(this, this.hours);
+    this.executor = new Executor(this);
+  }
+
+  /**
+   * The injected clock, checked: a clock that starts answering NaN, Infinity or a non-number
+   * (or throws) is a programmer error that must not turn into a RangeError in the middle of a
+   * call. The engine warns once (`clock-invalid`) and reads Date.now instead until the clock
+   * answers sensibly again.
+   */
+  now(): number {
+    const t = readClock(this.options.clock);
+    if (t !== undefined) return t;
+    if (!this.clockWarned) {
+      this.clockWarned = true;
+      this.events.warn(
+        'clock-invalid',
+        'The clock option returned something other than epoch ms; Date.now is used instead',
+      );
+    }
+    return Date.now();
+  }
+
+  plan(operation: string, ctx: CallContext | undefined): Plan {
+    if (this.disposed) throw new RouterDisposedError('plan');
+    const call = this.parse(operation, ctx, 'plan');
+    this.outages.refresh();
+    return planCall(call, this.hours, this.referrals, () => this.now());
+  }
+
+  parse(operation: string, ctx: CallContext | undefined, method: string): Call {
+    const op = typeof operation === 'string' ? this.operations.get(operation) : undefined;
+    if (!op) {
+      // describeValue, not String(): an object whose toString throws is still an unknown operation.
+      const name =
+        typeof operation === 'string' || typeof operation === 'symbol' ? String(operation) : describeValue(operation);
+      throw new UnknownOperationError(name, [...this.operations.keys()]);
+    }
+    return parseCall(op, ctx, method, this.catalog.channels as Record<string, Channel>, this.channelIds);
+  }
+
+  validate(op: OperationState, input: unknown): unknown {
+    if (!op.schema) return input;
+    const result = validateSync(op.schema as StandardSchemaV1, input);
+    if (result.issues) throw new InvalidInputError(op.id, result.issues);
+    return result.value;
+  }
+
+  refreshOutages(): void {
+    this.outages.refresh();
+  }
+
+  setRemoteDown(source: string, routes: readonly RouteRef[]): void {
+    if (this.disposed) throw new RouterDisposedError('setRemoteDown');
+    if (setRemoteDown(this.operations, source, routes, this.now())) this.store.invalidate();
+  }
+
+  // ---- what the parts ask of their host ----------------------------------------------------
+
+  emit<E extends keyof RouterEvents>(event: E, arg: Arg<RouterEvents, E>): void {
+    this.events.emit(event, arg);
+  }
+
+  invalidate(): void {
+    this.store.invalidate();
+  }
+
+  version(): number {
+    return this.store.version;
+  }
+
+  releaseHeld(route: RouteState): void {
+    this.breakers.releaseHeld(route);
+  }
+
+  onSnapshot(snapshot: Snapshot): void {
+    this.events.emit('snapshot', snapshot);
+  }
+
+  onListenerError(error: unknown): void {
+    this.events.warn('listener-threw', 'A snapshot listener threw', error);
+  }
+
+  channelStatus(channel: string): ChannelStatus {
+    const routes = this.routesByChannel.get(channel) ?? [];
+    return channelSnapshot(routes, this.outages.channelOutage.get(channel), this.options.scopes.majorOutageShare)
+      .status;
+  }
+
+  statusInput(): SnapshotInput {
+    return {
+      channelIds: this.channelIds,
+      operations: this.routeViews,
+      channelOutage: this.outages.channelOutage,
+      outages: this.outages.outages.current(this.now()),
+      majorOutageShare: this.options.scopes.majorOutageShare,
+    };
+  }
+
+  /** Stops every timer and breaker and cancels calls in flight (they end as outcomes). */
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.store.dispose();
+    this.outages.dispose();
+    for (const entry of this.deadlines.pending()) (entry as AttemptRun).cancel('dispose');
+    this.deadlines.clear();
+    this.breakers.dispose();
+    this.events.clear();
+  }
+}

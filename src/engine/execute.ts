@@ -1,0 +1,203 @@
+// One execute call, top-down: parse the call, apply outages that started or ended, then for each
+// route: may it be tried (one decision), run the attempt, decide what its end means (served,
+// uncertain, rethrow, next route), and when no route served, the referral.
+//
+// No async frame and no promise per attempt: a handler's own promise is the only one waited on,
+// and a call that ends synchronously resolves at once.
+import { describeValue } from '../call-context.js';
+import type { Deadlines } from '../deadlines.js';
+import { InvalidInputError, RouterDisposedError } from '../errors.js';
+import type { RouterEvents } from '../events.js';
+import type { SafeEmitter } from '../internal/safe-emitter.js';
+import { messages } from '../messages.js';
+import type { CallContext, Classify } from '../options.js';
+import { type Attempt, type Outcome, Served, Uncertain } from '../outcome.js';
+import { localise } from '../text.js';
+import { type AttemptHost, AttemptRun } from './attempt.js';
+import type { Breakers } from './breakers.js';
+import type { Call } from './call.js';
+import { classifyError, type Failure } from './classify.js';
+import type { Referrals } from './referral.js';
+import { type OpeningHours, skipReason } from './route-checks.js';
+import type { SignalWatch } from './signals.js';
+import type { OperationState, RouteState, ScopeSlot } from './state.js';
+
+export interface ExecuteHost {
+  readonly disposed: boolean;
+  readonly deadlines: Deadlines;
+  /** ms; infinite for none. */
+  readonly timeout: number;
+  readonly classify: Classify | undefined;
+  readonly events: SafeEmitter<RouterEvents>;
+  readonly breakers: Breakers;
+  readonly referrals: Referrals;
+  readonly hours: OpeningHours;
+  readonly signals: SignalWatch;
+  now(): number;
+  /** The operation and the call, checked (throws the programmer's error). */
+  parse(operation: string, ctx: CallContext | undefined, method: string): Call;
+  /** The input through the operation's schema, if it has one (throws InvalidInputError). */
+  validate(op: OperationState, input: unknown): unknown;
+  refreshOutages(): void;
+}
+
+export class Executor implements AttemptHost {
+  declare readonly deadlines: Deadlines;
+  declare readonly timeout: number;
+  declare private readonly now: () => number;
+
+  declare private readonly host: ExecuteHost;
+
+  constructor(host: ExecuteHost) {
+    this.host = host;
+    this.deadlines = host.deadlines;
+    this.timeout = host.timeout;
+    this.now = () => host.now();
+  }
+
+  execute(operation: string, input: unknown, ctx: CallContext | undefined): Promise<Outcome> {
+    const host = this.host;
+    let call: Call;
+    try {
+      if (host.disposed) throw new RouterDisposedError('execute');
+      call = host.parse(operation, ctx, 'execute');
+      call.input = call.op.schema ? host.validate(call.op, input) : input;
+    } catch (error) {
+      // Programmer errors reject like everything else a promise-returning call does.
+      return Promise.reject(error);
+    }
+    host.refreshOutages();
+    const signal = call.signal;
+    if (!signal || call.cancelledBy) return this.start(call);
+    try {
+      host.signals.watch(signal, call);
+    } catch (error) {
+      return Promise.reject(
+        new InvalidInputError(call.op.id, [
+          { path: 'ctx.signal', message: `addEventListener threw: ${describeValue(error)}` },
+        ]),
+      );
+    }
+    return this.start(call).finally(() => host.signals.unwatch(signal, call));
+  }
+
+  private start(call: Call): Promise<Outcome> {
+    let outcome: Outcome | undefined;
+    try {
+      outcome = this.drive(call);
+    } catch (error) {
+      return Promise.reject(error);
+    }
+    return outcome ? Promise.resolve(outcome) : call.pending();
+  }
+
+  /**
+   * Tries the routes from `call.next` on. Returns the outcome when the call ended synchronously,
+   * or undefined while an attempt is in flight (its end calls `resume`).
+   */
+  private drive(call: Call): Outcome | undefined {
+    const host = this.host;
+    const routes = call.op.routes;
+    while (call.next < routes.length) {
+      const route = routes[call.next++] as RouteState;
+      if (!route.automated) continue;
+      if (call.cancelledBy) break;
+      if (host.disposed) {
+        call.cancelledBy = 'dispose';
+        break;
+      }
+      const skip = skipReason(route, call, host.hours, this.now);
+      if (skip) {
+        call.record({ channel: route.channel, result: 'skipped', why: skip });
+        continue;
+      }
+      const slot = host.breakers.slotOf(route, call.scope);
+      const breaker = slot.breaker ?? host.breakers.breakerOf(slot);
+      const run = new AttemptRun(this, route, breaker, call, ++call.runs);
+      if ((slot as ScopeSlot).scope !== undefined) (slot as ScopeSlot).lastUsed = run.startedAt;
+      if (!(breaker.counting && breaker.closed)) {
+        // A half-open trial: opossum's `fire` decides and counts.
+        breaker.fire(run).then(
+          (value) => this.resume(run, true, value),
+          (error) => this.resume(run, false, error),
+        );
+        return undefined;
+      }
+      run.startCounted();
+      const end = run.syncEnd;
+      // In flight: its end comes back through `resume`, never before `start` made the promise.
+      if (!end) return undefined;
+      const outcome = this.ended(run, end.ok, end.value);
+      if (outcome) return outcome;
+    }
+    const outcome = host.referrals.referral(call.op, call, call.attempts ?? [], call.failed);
+    if (host.events.listening.referred) host.events.emit('referred', outcome);
+    return outcome;
+  }
+
+  /** An attempt in flight ended: settle the call or go on to the next route. */
+  resume(run: AttemptRun, ok: boolean, value: unknown): void {
+    const call = run.call as Call;
+    let outcome: Outcome | undefined;
+    try {
+      outcome = this.ended(run, ok, value) ?? this.drive(call);
+    } catch (error) {
+      (call.reject as (error: unknown) => void)(error);
+      return;
+    }
+    if (outcome) (call.resolve as (outcome: Outcome) => void)(outcome);
+  }
+
+  classify(error: unknown, run: AttemptRun): Failure {
+    const events = this.host.events;
+    return classifyError(error, { operation: run.operation, channel: run.channel }, this.host.classify, (c, m, e) =>
+      events.warn(c, m, e),
+    );
+  }
+
+  /** Records an attempt's end; returns the outcome when the call is over. Throws a rejection. */
+  private ended(run: AttemptRun, ok: boolean, value: unknown): Outcome | undefined {
+    const events = this.host.events;
+    const call = run.call as Call;
+    const op = call.op;
+    const route = run.route as RouteState;
+    call.current = undefined;
+    if (ok) {
+      const attempt: Attempt = { channel: route.channel, result: 'success', durationMs: Date.now() - run.startedAt };
+      const attempts = call.record(attempt);
+      if (events.listening.attempt) events.emit('attempt', { operation: op.id, attempt });
+      const outcome = new Served(op.id, route.channel, value, route.index !== 0, attempts);
+      if (events.listening.served) events.emit('served', outcome);
+      return outcome;
+    }
+    // Refused by opossum before it ran (another trial took the half-open slot): a failure.
+    run.result ??= this.classify(value, run);
+    const result = run.result;
+    const attempt: Attempt = { channel: route.channel, result, durationMs: Date.now() - run.startedAt, error: value };
+    const attempts = call.record(attempt);
+    if (events.listening.attempt) events.emit('attempt', { operation: op.id, attempt });
+    if (result === 'rejection') throw value;
+    call.failed ??= new Set();
+    call.failed.add(route.channel);
+    if (result === 'not-executed') return undefined;
+    // A failure, a timeout or a cancellation may have happened: a non-idempotent call stops.
+    if (!op.def.idempotent) return this.uncertain(op, route, call, attempts, call.failed);
+    if (result === 'cancelled') call.next = op.routes.length;
+    return undefined;
+  }
+
+  private uncertain(op: OperationState, route: RouteState, call: Call, attempts: Attempt[], failed: Set<string>) {
+    const reference = call.idempotencyKey();
+    const label = localise(op.def.label, call.locale) as string;
+    const outcome = new Uncertain(
+      op.id,
+      route.channel,
+      reference,
+      messages.uncertain(call.locale, label, reference),
+      this.host.referrals.parts(op, call, failed).alternatives,
+      attempts,
+    );
+    this.host.events.emit('uncertain', outcome);
+    return outcome;
+  }
+}
