@@ -1,0 +1,62 @@
+// What a new user meets first: the README's examples as printed, the errors of a first mistake,
+// and the `secours` bin given a wrong name. Each test is a place where what secours says and
+// what it does disagreed.
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { root } from './helpers/packed.js';
+
+const readme = readFileSync(join(root, 'README.md'), 'utf8');
+let dir: string;
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), 'secours-new-user-'));
+});
+afterAll(() => {
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
+
+/** The ```ts block that follows `heading` in the README. */
+function blockAfter(heading: string): string {
+  const start = readme.indexOf(heading);
+  if (start < 0) throw new Error(`README has no heading ${heading}`);
+  const match = /```ts\n([\s\S]*?)```/.exec(readme.slice(start));
+  if (!match?.[1]) throw new Error(`README has no ts block after ${heading}`);
+  return match[1];
+}
+
+function run(file: string, args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(file, args, { cwd: dir, timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? ((error as { code?: number }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+const tsx = join(root, 'node_modules/.bin/tsx');
+const src = (path: string) => JSON.stringify(pathToFileURL(join(root, 'src', path)).href);
+
+describe('the README examples, as printed', () => {
+  it('the Outages example runs (its `until` is after its `from`)', async () => {
+    // A user copies the block under a router of their own; it must not throw.
+    const file = join(dir, 'outages.ts');
+    writeFileSync(
+      file,
+      `import { createRouter } from ${src('index.ts')};\nimport { laPoste } from ${src('presets/la-poste.ts')};\n` +
+        `const router = createRouter({ catalog: laPoste });\n${blockAfter('### Outages')}router.dispose();\n`,
+    );
+    const result = await run(tsx, [file]);
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+  });
+
+  it('the plain DOM example imports what it uses', () => {
+    const block = blockAfter('### Frontend (plain DOM)');
+    for (const name of ['createStatusClient', 'createRouter', 'connectStatus', 'localise', 'laPoste']) {
+      expect(block).toMatch(new RegExp(`import \\{[^}]*\\b${name}\\b[^}]*\\} from`));
+    }
+  });
+});
