@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError, createRouter } from '../src/index.js';
+import { laPoste } from '../src/presets/la-poste.js';
 import { root } from './helpers/packed.js';
 
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -58,5 +60,21 @@ describe('the README examples, as printed', () => {
     for (const name of ['createStatusClient', 'createRouter', 'connectStatus', 'localise', 'laPoste']) {
       expect(block).toMatch(new RegExp(`import \\{[^}]*\\b${name}\\b[^}]*\\} from`));
     }
+  });
+});
+
+describe('a first mistake gets an error that names it', () => {
+  it('createRouter refuses an option it does not know (`handler` for `handlers`)', () => {
+    // Untyped code (JavaScript, options read from config) with a typo used to get a router
+    // without a single handler: every call a referral, and no error anywhere.
+    const options = { catalog: laPoste, handler: { transfer: { app: async () => 1 } } };
+    let error: unknown;
+    try {
+      createRouter(options as unknown as Parameters<typeof createRouter>[0]);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    expect((error as ConfigError).issues).toEqual([{ path: 'handler', message: expect.stringContaining('handlers') }]);
   });
 });
