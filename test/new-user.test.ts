@@ -7,8 +7,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ConfigError, createRouter } from '../src/index.js';
+import { ConfigError, createRouter, parseCatalog } from '../src/index.js';
 import { laPoste } from '../src/presets/la-poste.js';
+import { parseScenario } from '../src/testing/index.js';
 import { root } from './helpers/packed.js';
 
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
@@ -76,5 +77,39 @@ describe('a first mistake gets an error that names it', () => {
     }
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as ConfigError).issues).toEqual([{ path: 'handler', message: expect.stringContaining('handlers') }]);
+  });
+
+  it('a missing field is said to be required, not "expected string, got undefined"', () => {
+    const scenario = {
+      name: 'x',
+      start: '2026-01-01T00:00:00Z',
+      end: '2026-01-01T01:00:00Z',
+      timeline: [],
+      traffic: { perMinute: {} },
+    };
+    let error: unknown;
+    try {
+      parseScenario(scenario);
+    } catch (e) {
+      error = e;
+    }
+    expect(error).toBeInstanceOf(ConfigError);
+    const messages = Object.fromEntries((error as ConfigError).issues.map((i) => [i.path, i.message]));
+    expect(messages.title).toBe('required: expected a string');
+    // The union of a preset name and a catalogue used to print "undefined  matches none…".
+    expect(messages.catalog).toBe('required');
+  });
+
+  it('a catalogue without its tables says "expected an object", not zod\'s "record"', () => {
+    let error: unknown;
+    try {
+      parseCatalog({ channels: [] });
+    } catch (e) {
+      error = e;
+    }
+    expect((error as ConfigError).issues).toEqual([
+      { path: 'channels', message: 'expected an object, got array' },
+      { path: 'operations', message: 'required: expected an object' },
+    ]);
   });
 });
