@@ -40,6 +40,17 @@ function read(file: string): string {
   }
 }
 
+/** A scenario file; a name that is no file may be a misspelt named scenario, so both are said. */
+function readScenarioFile(source: string, testing: { scenarios: Record<string, unknown> }): string {
+  try {
+    return read(source);
+  } catch (error) {
+    if (!(error instanceof UsageError) || source.endsWith('.json')) throw error;
+    const names = Object.keys(testing.scenarios).join(', ');
+    throw new UsageError(`${error.message}, and no scenario is named \`${source}\` (named scenarios: ${names})`);
+  }
+}
+
 function validate(args: string[]): number {
   const { positionals, values } = parseArgs({
     args,
@@ -138,7 +149,9 @@ async function simulate(args: string[]): Promise<number> {
     }
     throw error;
   }
-  const input = Object.hasOwn(testing.scenarios, source) ? testing.scenarios[source] : read(source);
+  const input = Object.hasOwn(testing.scenarios, source)
+    ? testing.scenarios[source]
+    : readScenarioFile(source, testing);
   let scenario: ReturnType<typeof testing.parseScenario>;
   try {
     scenario = testing.parseScenario(input);

@@ -2,7 +2,7 @@
 // and the `secours` bin given a wrong name. Each test is a place where what secours says and
 // what it does disagreed.
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ConfigError, createRouter, parseCatalog } from '../src/index.js';
 import { laPoste } from '../src/presets/la-poste.js';
 import { parseScenario } from '../src/testing/index.js';
-import { root } from './helpers/packed.js';
+import { manifest, root } from './helpers/packed.js';
 
 const readme = readFileSync(join(root, 'README.md'), 'utf8');
 let dir: string;
@@ -111,5 +111,18 @@ describe('a first mistake gets an error that names it', () => {
       { path: 'channels', message: 'expected an object, got array' },
       { path: 'operations', message: 'required: expected an object' },
     ]);
+  });
+});
+
+describe('secours simulate with a wrong name', () => {
+  const bin = join(root, (manifest as unknown as { bin: Record<string, string> }).bin.secours ?? 'missing-bin');
+
+  it('says it is neither a named scenario nor a file, and lists the names', async () => {
+    if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run build\` first (npm test does)`);
+    const result = await run(process.execPath, [bin, 'simulate', 'counters-2018']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^secours: cannot read counters-2018: ENOENT/);
+    expect(result.stderr).toContain('no scenario is named `counters-2018`');
+    expect(result.stderr).toContain('counters-2018-04-09, transfers-2022-09-15');
   });
 });
