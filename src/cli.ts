@@ -183,6 +183,16 @@ async function simulate(args: string[]): Promise<number> {
   return 0;
 }
 
+/**
+ * node's message for an unknown option ends with a hint to pass it after `--` as a positional
+ * argument, which secours never takes: following it only trades one error for another.
+ */
+function usageMessage(error: Error): string {
+  if ((error as { code?: string }).code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return error.message;
+  const option = /'([^']+)'/.exec(error.message)?.[1];
+  return option ? `unknown option ${option}` : error.message;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -197,7 +207,7 @@ async function main(argv: string[]): Promise<number> {
     // parseArgs throws TypeErrors with a code for unknown options.
     const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     if (!usage) throw error;
-    process.stderr.write(`secours: ${(error as Error).message}\n\n${USAGE}`);
+    process.stderr.write(`secours: ${usageMessage(error as Error)}\n\n${USAGE}`);
     return 2;
   }
 }

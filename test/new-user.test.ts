@@ -126,3 +126,18 @@ describe('secours simulate with a wrong name', () => {
     expect(result.stderr).toContain('counters-2018-04-09, transfers-2022-09-15');
   });
 });
+
+describe('secours with an option it does not know', () => {
+  const bin = join(root, (manifest as unknown as { bin: Record<string, string> }).bin.secours ?? 'missing-bin');
+
+  it("names the option, without node's hint to pass it after `--` (which only moves the error)", async () => {
+    if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run build\` first (npm test does)`);
+    const result = await run(process.execPath, [bin, 'simulate', 'counters-2018-04-09', '--frmat', 'json']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^secours: unknown option --frmat\n/);
+    expect(result.stderr).not.toContain('positional');
+    // The hint would have given "simulate takes one scenario": it fixes nothing.
+    const hinted = await run(process.execPath, [bin, 'simulate', 'counters-2018-04-09', '--', '--frmat']);
+    expect(hinted.stderr).toMatch(/^secours: simulate takes one scenario/);
+  });
+});
