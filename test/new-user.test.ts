@@ -40,6 +40,7 @@ function run(file: string, args: string[]): Promise<{ code: number; stdout: stri
 }
 
 const tsx = join(root, 'node_modules/.bin/tsx');
+const bin = join(root, (manifest as unknown as { bin: Record<string, string> }).bin.secours ?? 'missing-bin');
 const src = (path: string) => JSON.stringify(pathToFileURL(join(root, 'src', path)).href);
 
 describe('the README examples, as printed', () => {
@@ -114,9 +115,33 @@ describe('a first mistake gets an error that names it', () => {
   });
 });
 
-describe('secours simulate with a wrong name', () => {
-  const bin = join(root, (manifest as unknown as { bin: Record<string, string> }).bin.secours ?? 'missing-bin');
+describe('a catalogue file that points `$schema` at the published schema, as the README says to', () => {
+  const file = {
+    $schema: './node_modules/secours/dist/schema/catalog.json',
+    channels: { app: { kind: 'digital', label: 'App' } },
+    operations: { transfer: { label: 'Transfer', routes: [{ channel: 'app' }] } },
+  };
 
+  it('is a valid catalogue for parseCatalog, and the `$schema` is not kept', () => {
+    const catalog = parseCatalog(JSON.stringify(file));
+    expect(Object.keys(catalog)).toEqual(['channels', 'operations']);
+  });
+
+  it('is valid for the JSON Schema an editor reads', () => {
+    const schema = JSON.parse(readFileSync(join(root, 'dist/schema/catalog.json'), 'utf8'));
+    expect(schema.additionalProperties).toBe(false);
+    expect(Object.keys(schema.properties)).toContain('$schema');
+  });
+
+  it('passes `secours validate`', async () => {
+    writeFileSync(join(dir, 'catalogue.json'), JSON.stringify(file));
+    const result = await run(process.execPath, [bin, 'validate', 'catalogue.json']);
+    expect(result.stdout).toMatch(/^✔ catalogue\.json/);
+    expect(result.code).toBe(0);
+  });
+});
+
+describe('secours simulate with a wrong name', () => {
   it('says it is neither a named scenario nor a file, and lists the names', async () => {
     if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run build\` first (npm test does)`);
     const result = await run(process.execPath, [bin, 'simulate', 'counters-2018']);
@@ -128,8 +153,6 @@ describe('secours simulate with a wrong name', () => {
 });
 
 describe('secours with an option it does not know', () => {
-  const bin = join(root, (manifest as unknown as { bin: Record<string, string> }).bin.secours ?? 'missing-bin');
-
   it("names the option, without node's hint to pass it after `--` (which only moves the error)", async () => {
     if (!existsSync(bin)) throw new Error(`${bin} is missing: run \`npm run build\` first (npm test does)`);
     const result = await run(process.execPath, [bin, 'simulate', 'counters-2018-04-09', '--frmat', 'json']);
