@@ -81,13 +81,6 @@ function typeOf(value: unknown): string {
   return Number.isNaN(value) ? 'NaN' : typeof value;
 }
 
-/** "a string", "an array", "an object" (already with its article). */
-function article(type: string | undefined): string {
-  if (type === undefined) return 'a value';
-  if (type.startsWith('a ') || type.startsWith('an ')) return type;
-  return /^[aeiou]/.test(type) ? `an ${type}` : `a ${type}`;
-}
-
 interface Issue {
   code?: string;
   input?: unknown;
@@ -113,15 +106,13 @@ function errorMap(issue: Issue): string | undefined {
       : issue.origin === 'array'
         ? `must have ${word} ${n} item${n === 1 ? '' : 's'}`
         : `must be ${word === 'at least' ? (inclusive ? '≥' : '>') : inclusive ? '≤' : '<'} ${n}`;
-  // zod's names for types; a person reads "object" where zod says "record".
-  const expected = issue.expected === 'record' || issue.expected === 'object' ? 'an object' : issue.expected;
   switch (issue.code) {
     case 'invalid_type':
       // A missing field is "required", not "expected string, got undefined".
-      if (issue.input === undefined) return `required: expected ${article(expected)}`;
+      if (issue.input === undefined) return 'required';
       return issue.expected === 'int' && typeof issue.input === 'number'
         ? `expected an integer, got ${issue.input}`
-        : `expected ${expected}, got ${typeOf(issue.input)}`;
+        : `expected ${issue.expected}, got ${typeOf(issue.input)}`;
     case 'too_small':
       return bound(issue.minimum, issue.inclusive, 'at least');
     case 'too_big':
