@@ -63,6 +63,8 @@ const operationSchema = z.strictObject({
 });
 
 export const catalogSchema = z.strictObject({
+  // Where an editor finds this schema (`secours/schema/catalog.json`); read by nothing else.
+  $schema: z.optional(z.string()),
   channels: z.record(z.string(), channelSchema),
   operations: z.record(z.string(), operationSchema),
 });

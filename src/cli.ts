@@ -80,6 +80,17 @@ function read(file: string): string {
   }
 }
 
+/** A scenario file; a name that is no file may be a misspelt named scenario, so both are said. */
+function readScenarioFile(source: string, testing: { scenarios: Record<string, unknown> }): string {
+  try {
+    return read(source);
+  } catch (error) {
+    if (!(error instanceof UsageError) || source.endsWith('.json')) throw error;
+    const names = Object.keys(testing.scenarios).join(', ');
+    throw new UsageError(`${error.message}, and no scenario is named \`${source}\` (named scenarios: ${names})`);
+  }
+}
+
 function validate(args: string[]): number {
   const { positionals, values } = parseArgs({
     args,
@@ -177,11 +188,12 @@ async function simulate(args: string[]): Promise<number> {
     }
     throw error;
   }
+  const input = Object.hasOwn(testing.scenarios, source)
+    ? testing.scenarios[source]
+    : readScenarioFile(source, testing);
   let scenario: ReturnType<typeof testing.parseScenario>;
   try {
-    scenario = testing.parseScenario(
-      Object.hasOwn(testing.scenarios, source) ? testing.scenarios[source] : read(source),
-    );
+    scenario = testing.parseScenario(input);
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stdout.write(problems(source, error));
@@ -210,6 +222,16 @@ async function simulate(args: string[]): Promise<number> {
   return 0;
 }
 
+/**
+ * node's message for an unknown option ends with a hint to pass it after `--` as a positional
+ * argument, which secours never takes: following it only trades one error for another.
+ */
+function usageMessage(error: Error): string {
+  if ((error as { code?: string }).code !== 'ERR_PARSE_ARGS_UNKNOWN_OPTION') return error.message;
+  const option = /'([^']+)'/.exec(error.message)?.[1];
+  return option ? `unknown option ${option}` : error.message;
+}
+
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
   try {
@@ -224,7 +246,7 @@ async function main(argv: string[]): Promise<number> {
     // parseArgs throws TypeErrors with a code for unknown options.
     const usage = error instanceof UsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
     if (!usage) throw error;
-    process.stderr.write(`secours: ${(error as Error).message}\n\n${USAGE}`);
+    process.stderr.write(`secours: ${usageMessage(error as Error)}\n\n${USAGE}`);
     return 2;
   }
 }

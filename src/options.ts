@@ -131,10 +131,17 @@ export interface ResolvedRouterOptions {
   readonly scopes: ResolvedScopeOptions;
 }
 
+// Every key of RouterOptions: an option added there and not here is refused by createRouter.
+const ROUTER_OPTIONS = /^(catalog|handlers|breaker|clock|classify|inputs|scopes)$/;
+
 /** Throws `ConfigError` listing every problem with the options. */
 export function resolveRouterOptions(options: RouterOptions<AnyCatalog, Handlers<AnyCatalog>>): ResolvedRouterOptions {
   if (!options || typeof options !== 'object') {
     throw new ConfigError('router options', [{ path: '', message: 'expected an object with a `catalog`' }]);
+  }
+  // Types catch a typo (`handler`) only in TypeScript: elsewhere it would silently drop the part.
+  for (const path of Object.keys(options)) {
+    if (!ROUTER_OPTIONS.test(path)) throw new ConfigError('router options', [{ path, message: 'unknown option' }]);
   }
   const raw = options.catalog;
   if (!raw || typeof raw !== 'object' || !raw.channels || !raw.operations) {

@@ -108,6 +108,8 @@ function errorMap(issue: Issue): string | undefined {
         : `must be ${word === 'at least' ? (inclusive ? '≥' : '>') : inclusive ? '≤' : '<'} ${n}`;
   switch (issue.code) {
     case 'invalid_type':
+      // A missing field is "required", not "expected string, got undefined".
+      if (issue.input === undefined) return 'required';
       return issue.expected === 'int' && typeof issue.input === 'number'
         ? `expected an integer, got ${issue.input}`
         : `expected ${issue.expected}, got ${typeOf(issue.input)}`;
@@ -122,6 +124,7 @@ function errorMap(issue: Issue): string | undefined {
     case 'unrecognized_keys':
       return `unknown field${issue.keys?.length === 1 ? '' : 's'}: ${knownList((issue.keys ?? []).map((k) => `"${k}"`))}`;
     case 'invalid_union':
+      if (issue.input === undefined) return 'required';
       return `${typeOf(issue.input)} ${JSON.stringify(issue.input)?.slice(0, 40) ?? ''} matches none of the allowed forms`;
     default:
       return undefined;

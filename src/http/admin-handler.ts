@@ -22,13 +22,13 @@ export interface AdminHandlerOptions {
   /** The bearer token operators send (`Authorization: Bearer <token>`). At least 16 characters. */
   token: string;
   /** @default 16_384 */
-  maxBodyBytes?: number;
+  maxBodyBytes?: number | undefined;
   /**
    * Where the handler is mounted, as the client sees it: `POST <path>` declares,
    * `DELETE <path>/<id>` ends. Other paths get `404`.
    * @default '/admin/outages'
    */
-  path?: string;
+  path?: string | undefined;
 }
 
 /** Issues listed in a 400 at most: a body with 100,000 mistakes gets a bounded answer. */

@@ -31,9 +31,9 @@ export interface StatusStore {
 
 export interface ConnectStatusOptions {
   /** The name the routes are marked down under (`setRemoteDown`). @default 'status-feed' */
-  source?: string;
+  source?: string | undefined;
   /** Hears an outage of the feed the local router refused (unknown channel, already over by its clock). */
-  onError?: (error: unknown) => void;
+  onError?: ((error: unknown) => void) | undefined;
 }
 
 /**

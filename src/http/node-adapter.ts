@@ -15,9 +15,9 @@ export type FetchHandler = (request: Request) => Promise<Response>;
 
 export interface NodeListenerOptions {
   /** Used when the request has no Host header. @default 'localhost' */
-  host?: string;
+  host?: string | undefined;
   /** Hears an error the handler threw, when no Express `next` takes it; the client got a bare 500. */
-  onError?: (error: unknown) => void;
+  onError?: ((error: unknown) => void) | undefined;
 }
 
 /** Express's `next`, when mounted there: errors thrown by the handler go to it. */

@@ -33,11 +33,11 @@ export interface Problem {
 
 export interface ProblemOptions {
   /** The language of `title`; `detail` and the alternatives are in the call's own locale. @default 'fr' */
-  locale?: Locale;
+  locale?: Locale | undefined;
   /** A URI for this occurrence, e.g. the request path or an id your logs know. */
-  instance?: string;
+  instance?: string | undefined;
   /** For `Retry-After` in seconds. @default Date.now */
-  now?: () => number;
+  now?: (() => number) | undefined;
 }
 
 /** Where the `type` URIs of secours live: stable, not meant to be fetched. */

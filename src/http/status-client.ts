@@ -29,20 +29,20 @@ export interface StatusState<S extends Snapshot = Snapshot> {
 
 export interface StatusClientOptions {
   /** Stale after this long without a snapshot or heartbeat; twice the server's heartbeat is safe. @default 40_000 */
-  staleAfterMs?: number;
+  staleAfterMs?: number | undefined;
   /** The first reconnection delay; it doubles with each failure, with jitter. @default 1_000 */
-  minRetryMs?: number;
+  minRetryMs?: number | undefined;
   /** @default 30_000 */
-  maxRetryMs?: number;
+  maxRetryMs?: number | undefined;
   /** For runtimes without a global `EventSource` (Node < 22): any WHATWG-compatible class. */
-  EventSource?: EventSourceLike;
+  EventSource?: EventSourceLike | undefined;
   /** @default { withCredentials: false } */
-  withCredentials?: boolean;
+  withCredentials?: boolean | undefined;
   /**
    * Hears what went wrong and was recovered from, as the router's `warning` event does: a
    * subscriber that threw (`listener-threw`; the others were still called). @default none
    */
-  onWarning?: (warning: Warning) => void;
+  onWarning?: ((warning: Warning) => void) | undefined;
 }
 
 /** The part of the WHATWG EventSource the client uses. */

@@ -25,14 +25,14 @@ export interface StatusHandlerOptions {
    * tell a silent feed from a dead one.
    * @default 15_000
    */
-  heartbeatMs?: number;
+  heartbeatMs?: number | undefined;
   /** `Access-Control-Allow-Origin` for pages on other origins, e.g. `'*'`. @default none */
-  allowOrigin?: string;
+  allowOrigin?: string | undefined;
   /**
    * Events queued for one stream before it is dropped as too slow.
    * @default 32
    */
-  maxQueuedEvents?: number;
+  maxQueuedEvents?: number | undefined;
 }
 
 /** A request handler, plus what a server needs to shut it down. */

@@ -12,12 +12,12 @@ export interface MetricsOptions {
    * Prepended to every metric name.
    * @default 'secours_'
    */
-  prefix?: string;
+  prefix?: string | undefined;
   /**
    * Bucket bounds of the attempt duration histogram, in seconds.
    * @default [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10]
    */
-  buckets?: readonly number[];
+  buckets?: readonly number[] | undefined;
 }
 
 const PREFIX = /^[a-zA-Z_:][a-zA-Z0-9_:]*$/;

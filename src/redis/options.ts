@@ -23,13 +23,13 @@ export interface FleetOptions {
    * down on every instance.
    * @default 2, or 1 while the fleet has a single live instance
    */
-  quorum?: number;
+  quorum?: number | undefined;
   /**
    * How long a trip counts (ms). Also the longest a route stays down fleet-wide when no instance
    * that saw it open gets to try it again.
    * @default 60_000
    */
-  windowMs?: number;
+  windowMs?: number | undefined;
   /**
    * Every this many ms the instance says it is alive and reads the fleet's state again (on top
    * of reading it whenever another instance announces a change). An instance silent for three
@@ -37,25 +37,25 @@ export interface FleetOptions {
    * on a change to write or one announced by another instance.
    * @default 5_000
    */
-  heartbeatMs?: number;
+  heartbeatMs?: number | undefined;
   /**
    * A round trip to Redis slower than this (ms) gives a `redis-slow` warning. Nothing waits for
    * it in the meantime.
    * @default 2_000
    */
-  slowAfterMs?: number;
+  slowAfterMs?: number | undefined;
   /**
    * The longest `ready` waits (ms): when Redis has not answered by then, `ready` resolves `false`
    * and the fleet keeps trying in the background.
    * @default 5_000
    */
-  readyTimeoutMs?: number;
+  readyTimeoutMs?: number | undefined;
   /** @deprecated use `windowMs` */
-  window?: number;
+  window?: number | undefined;
   /** @deprecated use `heartbeatMs` */
-  heartbeat?: number;
+  heartbeat?: number | undefined;
   /** @deprecated use `slowAfterMs` */
-  slowAfter?: number;
+  slowAfter?: number | undefined;
 }
 
 export interface ParsedFleetOptions {
