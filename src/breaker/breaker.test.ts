@@ -16,6 +16,7 @@ describe('resolveBreakerOptions', () => {
       resetTimeout: 30_000,
       rollingCountTimeout: 10_000,
       rollingCountBuckets: 10,
+      consecutiveFailures: 3,
     });
     expect(resolveBreakerOptions({})).toEqual(resolveBreakerOptions(undefined));
   });
@@ -105,7 +106,9 @@ describe('createBreaker', () => {
     options: BreakerOptions = {},
     isRejection: BreakerHooks<Attempt>['isRejection'] = () => false,
   ): RouteBreaker<Attempt> {
-    const b = createBreaker<Attempt>(`route-${breakers.length}`, resolveBreakerOptions(options), rotation, {
+    // These tests are about opossum's rate rule: the streak rule is off unless a test sets it.
+    const resolved = resolveBreakerOptions({ consecutiveFailures: false, ...options });
+    const b = createBreaker<Attempt>(`route-${breakers.length}`, resolved, rotation, {
       action,
       isRejection,
       onState,

@@ -64,6 +64,8 @@ class Breaker<A, K> implements RouteBreaker<A> {
   /** opossum's window and rotation, once it exists and they are the ones expected. */
   declare private window: Bucket[] | undefined;
   declare private rotateWindow: (() => void) | undefined;
+  /** Failures in a row since the last success or opening (see `consecutiveFailures`). */
+  declare private streak: number;
   declare private readonly options: ResolvedBreakerOptions;
   declare private readonly rotation: BucketRotation;
   declare private readonly owner: BreakerOwner<A, K>;
@@ -76,6 +78,7 @@ class Breaker<A, K> implements RouteBreaker<A> {
     this.cb = undefined;
     this.window = undefined;
     this.rotateWindow = undefined;
+    this.streak = 0;
     this.options = options;
     this.rotation = rotation;
     this.owner = owner;
@@ -124,6 +127,7 @@ class Breaker<A, K> implements RouteBreaker<A> {
 
   countSettled(failed: boolean): void {
     this.catchUp();
+    if (!failed) this.streak = 0;
     if (!this.cb) {
       if (!failed) {
         (this.ring()[this.newest() + 1] as number)++;
@@ -241,6 +245,18 @@ class Breaker<A, K> implements RouteBreaker<A> {
     // Without the window, the counts made so far are lost: the breaker can only open sooner.
     this.counts = undefined;
     this.cb = cb;
+    // Failures in a row open it through opossum's public open(), before opossum's own rule
+    // (which then finds it open): the rate rule itself is opossum's, untouched. Every failure,
+    // fired or replayed, goes through opossum's fail(), which emits 'failure' first.
+    cb.on('failure', () => {
+      if (++this.streak >= o.consecutiveFailures && cb.closed) cb.open();
+    });
+    cb.on('success', () => {
+      this.streak = 0;
+    });
+    cb.on('open', () => {
+      this.streak = 0;
+    });
     // After the opossum breaker joined the rotation, so its interval never stops in between.
     this.rotation.leave();
     return cb;

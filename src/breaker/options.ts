@@ -24,10 +24,23 @@ export interface BreakerOptions {
   rollingCountTimeout?: number | undefined;
   /** Buckets in the rolling window. @default 10 */
   rollingCountBuckets?: number | undefined;
+  /**
+   * Failures in a row that open the breaker whatever the window's volume: at low traffic (a
+   * few calls a minute) the window never reaches `volumeThreshold`, and a dead service would
+   * never be skipped. `false` leaves only opossum's rate rule.
+   * @default 3
+   */
+  consecutiveFailures?: number | false | undefined;
 }
 
 export type ResolvedBreakerOptions = Readonly<
-  { [K in Exclude<keyof BreakerOptions, 'timeout'>]-?: Exclude<BreakerOptions[K], undefined> } & { timeout: number }
+  {
+    [K in Exclude<keyof BreakerOptions, 'timeout' | 'consecutiveFailures'>]-?: Exclude<BreakerOptions[K], undefined>;
+  } & {
+    timeout: number;
+    /** Infinite when off. */
+    consecutiveFailures: number;
+  }
 >;
 
 const positive = z.number().check(z.positive('must be more than 0'));
@@ -38,6 +51,7 @@ const breakerSchema = z.strictObject({
   resetTimeout: z.optional(positive),
   rollingCountTimeout: z.optional(positive),
   rollingCountBuckets: z.optional(z.int().check(z.positive())),
+  consecutiveFailures: z.optional(z.union([z.int().check(z.positive('must be more than 0')), z.literal(false)])),
 });
 
 /** Copies, validates and completes the caller's options; never changes their object. */
@@ -52,5 +66,6 @@ export function resolveBreakerOptions(options: BreakerOptions | undefined): Reso
     resetTimeout: o.resetTimeout ?? 30_000,
     rollingCountTimeout: o.rollingCountTimeout ?? 10_000,
     rollingCountBuckets: o.rollingCountBuckets ?? 10,
+    consecutiveFailures: o.consecutiveFailures === false ? Number.POSITIVE_INFINITY : (o.consecutiveFailures ?? 3),
   });
 }
