@@ -1,4 +1,4 @@
-import { isDown } from './engine/down.js';
+import { isDown, isHalfOpen } from './engine/down.js';
 import type { Outage } from './outages.js';
 import type { Text } from './text.js';
 
@@ -48,8 +48,10 @@ export interface Snapshot<Ch extends string = string, Op extends string = string
 export interface RouteView {
   readonly channel: string;
   readonly automated: boolean;
-  /** Down by its breaker (open or half-open), since when. */
+  /** In trouble by its breaker (open or half-open), since when. */
   readonly breakerDownSince: number | undefined;
+  /** Its breaker is half-open: not down (offered), shown `degraded_performance`. */
+  readonly breakerHalfOpen: boolean;
   /** The active outage covering this route, if any. */
   readonly blockedBy: Outage | undefined;
   /** Down on the word of a source outside this router (a fleet, a status feed), since when. */
@@ -58,6 +60,8 @@ export interface RouteView {
   readonly scopes: ReadonlyMap<string, unknown> | undefined;
   readonly scopesDown: number;
   readonly scopesDownSince: number | undefined;
+  /** Scopes whose breaker is half-open: not down, but the channel is degraded. */
+  readonly scopesHalfOpen: number;
 }
 
 export interface SnapshotInput {
@@ -74,7 +78,7 @@ const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Down by the route's own breaker, an outage or another source. */
 function routeDown(route: RouteView): boolean {
-  return isDown(route, route.breakerDownSince);
+  return isDown(route, route);
 }
 
 function fromOutage(outage: Outage): ChannelSnapshot {
@@ -87,6 +91,21 @@ function fromOutage(outage: Outage): ChannelSnapshot {
 }
 
 const OPERATIONAL: ChannelSnapshot = Object.freeze({ status: 'operational' });
+
+/** No route down: operational, or `degraded_performance` since the earliest half-open breaker's trouble. */
+function halfOpenStatus(routes: readonly RouteView[]): ChannelSnapshot {
+  let since = Number.POSITIVE_INFINITY;
+  let halfOpen = false;
+  for (const r of routes) {
+    if (r.scopesHalfOpen > 0) halfOpen = true;
+    if (isHalfOpen(r, r)) {
+      halfOpen = true;
+      if ((r.breakerDownSince as number) < since) since = r.breakerDownSince as number;
+    }
+  }
+  if (!halfOpen) return OPERATIONAL;
+  return Object.freeze({ status: 'degraded_performance', ...(Number.isFinite(since) ? { since: iso(since) } : {}) });
+}
 
 /** The statuses, without version or time: two equal contents mean nothing changed. */
 export function computeStatus(input: SnapshotInput): Status {
@@ -106,7 +125,8 @@ export function computeStatus(input: SnapshotInput): Status {
       list.push(route);
       if (routeDown(route)) return;
       available.push(route.channel);
-      if (i === 0) firstUp = true;
+      // A half-open first route may work, but is not yet known to: degraded, not operational.
+      if (i === 0 && !isHalfOpen(route, route)) firstUp = true;
       if (route.automated) automatedUp = true;
     });
     const status: ChannelStatus = firstUp
@@ -146,13 +166,12 @@ export function channelSnapshot(
   }
   if (down.length === 0) {
     // Counts kept as breakers change: this stays O(routes) however many scopes there are.
-    return scopesDown === 0
-      ? OPERATIONAL
-      : Object.freeze({
-          status: scopesDown > scopesLive * majorOutageShare ? 'major_outage' : 'partial_outage',
-          ...(Number.isFinite(scopesSince) ? { since: iso(scopesSince) } : {}),
-          scopesDown,
-        });
+    if (scopesDown === 0) return halfOpenStatus(routes);
+    return Object.freeze({
+      status: scopesDown > scopesLive * majorOutageShare ? 'major_outage' : 'partial_outage',
+      ...(Number.isFinite(scopesSince) ? { since: iso(scopesSince) } : {}),
+      scopesDown,
+    });
   }
   const blocking = down.find((r) => r.blockedBy)?.blockedBy;
   let since = Number.POSITIVE_INFINITY;

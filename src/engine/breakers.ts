@@ -41,7 +41,15 @@ export class Breakers implements BreakerOwner<AttemptRun, Slot> {
     if (scope === undefined || !route.scoped) return route;
     let slot = route.scopes?.get(scope);
     if (slot) return slot;
-    slot = { scope, route, breaker: undefined, breakerDownSince: undefined, halfOpenHeld: false, lastUsed: 0 };
+    slot = {
+      scope,
+      route,
+      breaker: undefined,
+      breakerDownSince: undefined,
+      breakerHalfOpen: false,
+      halfOpenHeld: false,
+      lastUsed: 0,
+    };
     route.scopes ??= new Map();
     route.scopes.set(scope, slot);
     this.scheduleSweep();
@@ -88,17 +96,21 @@ export class Breakers implements BreakerOwner<AttemptRun, Slot> {
     }
     slot.halfOpenHeld = false;
     const now = this.host.now();
-    const wasDown = slot.breakerDownSince !== undefined;
+    // Half-open is not down (see isDown): a scope counts as down only while its breaker is open.
+    const wasDown = slot.breakerDownSince !== undefined && !slot.breakerHalfOpen;
+    const wasHalfOpen = slot.breakerHalfOpen;
     if (state === 'closed') slot.breakerDownSince = undefined;
-    else if (state === 'open') slot.breakerDownSince = slot.breakerDownSince ?? now;
+    else slot.breakerDownSince = slot.breakerDownSince ?? now;
+    slot.breakerHalfOpen = state === 'half-open';
     const scope = (slot as ScopeSlot).scope;
     if (scope !== undefined) {
-      const down = slot.breakerDownSince !== undefined;
+      const down = slot.breakerDownSince !== undefined && !slot.breakerHalfOpen;
       if (down !== wasDown) {
         route.scopesDown += down ? 1 : -1;
         if (route.scopesDown === 0) route.scopesDownSince = undefined;
         else route.scopesDownSince ??= now;
       }
+      if (slot.breakerHalfOpen !== wasHalfOpen) route.scopesHalfOpen += slot.breakerHalfOpen ? 1 : -1;
     }
     if (this.host.disposed) return;
     this.host.emit('breaker', {

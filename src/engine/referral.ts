@@ -129,11 +129,13 @@ export class Referrals {
     let at = Number.POSITIVE_INFINITY;
     for (const r of op.routes) {
       if (!r.automated || unusableFor(r, call)) continue;
-      const downSince = slotFor(r, call.scope).breakerDownSince;
+      const slot = slotFor(r, call.scope);
+      const downSince = slot.breakerDownSince;
       if (r.blockedBy) {
         if (r.blockedBy.until) at = Math.min(at, Date.parse(r.blockedBy.until));
       } else if (downSince !== undefined) {
-        at = Math.min(at, downSince + this.host.resetTimeout);
+        // Half-open: its trial may be the next call, so now (not an instant already past).
+        at = Math.min(at, slot.breakerHalfOpen ? now : downSince + this.host.resetTimeout);
       } else if (r.channelDef.hours) {
         const opensAt = this.hours.of(r.channel, r.channelDef, now).opensAt;
         if (opensAt !== undefined) at = Math.min(at, opensAt);

@@ -41,14 +41,15 @@ export function unusableFor(route: RouteState, call: CallView): boolean {
 
 /** Down for this call: `isDown` with the breaker it would use (its scope's, on a scoped route). */
 export function downFor(route: RouteState, call: CallView): boolean {
-  return isDown(route, slotFor(route, call.scope).breakerDownSince);
+  return isDown(route, slotFor(route, call.scope));
 }
 
 /** True when the call's scope has a breaker down on one of the operation's routes. */
 export function scopeDownIn(op: OperationState, call: CallView): boolean {
   if (call.scope === undefined) return false;
   for (const r of op.routes) {
-    if (r.scopesDown > 0 && r.scopes?.get(call.scope)?.breakerDownSince !== undefined) return true;
+    const slot = r.scopesDown > 0 ? r.scopes?.get(call.scope) : undefined;
+    if (slot && slot.breakerDownSince !== undefined && !slot.breakerHalfOpen) return true;
   }
   return false;
 }

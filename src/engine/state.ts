@@ -13,8 +13,10 @@ import type { AttemptRun } from './attempt.js';
 /** A breaker and what the router knows of it: the route's own, or one scope's. */
 export interface Slot {
   breaker: RouteBreaker<AttemptRun> | undefined;
-  /** Down by its breaker (open or half-open), since when. */
+  /** In trouble by its breaker (open or half-open), since when. */
   breakerDownSince: number | undefined;
+  /** Its breaker is half-open (announced: not held by an outage): offered, not down. */
+  breakerHalfOpen: boolean;
   /** Its breaker half-opened while an outage held the route down. */
   halfOpenHeld: boolean;
 }
@@ -31,10 +33,11 @@ export interface ScopeSlot extends Slot {
 export const CLOSED_SLOT: Slot = Object.freeze({
   breaker: undefined,
   breakerDownSince: undefined,
+  breakerHalfOpen: false,
   halfOpenHeld: false,
 });
 
-export interface RouteState extends Omit<RouteView, 'breakerDownSince'>, Slot {
+export interface RouteState extends Omit<RouteView, 'breakerDownSince' | 'breakerHalfOpen'>, Slot {
   readonly op: OperationState;
   readonly index: number;
   readonly channel: string;
@@ -51,6 +54,7 @@ export interface RouteState extends Omit<RouteView, 'breakerDownSince'>, Slot {
   scopes: Map<string, ScopeSlot> | undefined;
   scopesDown: number;
   scopesDownSince: number | undefined;
+  scopesHalfOpen: number;
 }
 
 export interface OperationState {
@@ -101,6 +105,7 @@ export function buildOperations(
         automated: handler !== undefined,
         breaker: undefined,
         breakerDownSince: undefined,
+        breakerHalfOpen: false,
         blockedBy: undefined,
         halfOpenHeld: false,
         remoteDownSince: undefined,
@@ -109,6 +114,7 @@ export function buildOperations(
         scopes: undefined,
         scopesDown: 0,
         scopesDownSince: undefined,
+        scopesHalfOpen: 0,
       });
     });
     operations.set(id, op);
