@@ -42,6 +42,11 @@ export interface Snapshot<Ch extends string = string, Op extends string = string
   readonly operations: { readonly [O in Op]: OperationSnapshot<Ch> };
   /** Outages declared and not over: active ones and scheduled ones. */
   readonly outages: readonly Outage<Ch, Op>[];
+  /**
+   * When this status next changes by itself (ISO 8601): a channel opening or closing, a
+   * declared outage starting or ending. Subscribers hear it then. Undefined when nothing is due.
+   */
+  readonly nextChangeAt?: string | undefined;
 }
 
 /** What the snapshot needs to know of one route. */
@@ -72,6 +77,8 @@ export interface SnapshotInput {
   readonly outages: readonly Outage[];
   /** Share of a channel's live scopes down past which it is a major outage. */
   readonly majorOutageShare: number;
+  /** Epoch ms of the next change by time alone; Infinity or undefined when none. */
+  readonly nextChangeAt?: number | undefined;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -142,7 +149,13 @@ export function computeStatus(input: SnapshotInput): Status {
   for (const id of input.channelIds) {
     channels[id] = channelSnapshot(perChannel.get(id) ?? [], input.channelOutage.get(id), input.majorOutageShare);
   }
-  return { channels, operations, outages: Object.freeze(input.outages.slice()) };
+  const next = input.nextChangeAt;
+  return {
+    channels,
+    operations,
+    outages: Object.freeze(input.outages.slice()),
+    ...(next !== undefined && Number.isFinite(next) ? { nextChangeAt: iso(next) } : {}),
+  };
 }
 
 /**
@@ -188,7 +201,7 @@ export function channelSnapshot(
   });
 }
 
-export type Status = Pick<Snapshot, 'channels' | 'operations' | 'outages'>;
+export type Status = Pick<Snapshot, 'channels' | 'operations' | 'outages' | 'nextChangeAt'>;
 
 /**
  * A fingerprint of everything a status shows: the very object spread into the snapshot,

@@ -12,6 +12,7 @@ import type { AttemptRun } from './attempt.js';
 import { Breakers, type BreakersHost } from './breakers.js';
 import { type Call, parseCall } from './call.js';
 import { type ExecuteHost, Executor } from './execute.js';
+import { NextChangeTimer, nextHoursChange } from './next-change.js';
 import { type OutageHost, OutageState } from './outage-state.js';
 import { planCall } from './plan.js';
 import { type ReferralHost, Referrals } from './referral.js';
@@ -47,9 +48,12 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
   declare readonly store: StatusStore;
   /** execute's own part: `router.execute` calls it directly. */
   declare readonly executor: Executor;
+  /** The one timer for changes by time alone (hours, outages starting or ending). */
+  declare private readonly nextChange: NextChangeTimer;
   private clockWarned = false;
 
   constructor(options: ResolvedRouterOptions) {
+    const engine = this;
     this.options = options;
     this.catalog = options.catalog;
     this.timeout = options.breaker.timeout;
@@ -67,6 +71,16 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
     }
     this.breakers = new Breakers(options.breaker, options.scopes, this);
     this.outages = new OutageState(this);
+    this.nextChange = new NextChangeTimer({
+      get disposed() {
+        return engine.disposed;
+      },
+      now: () => this.now(),
+      changed: () => {
+        this.outages.refresh();
+        this.store.invalidate();
+      },
+    });
     this.store = new StatusStore(this);
     this.referrals = new Referrals(this, this.hours);
     this.executor = new Executor(this);
@@ -153,12 +167,21 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
   }
 
   statusInput(): SnapshotInput {
+    const now = this.now();
+    const channels = this.catalog.channels as Record<string, Channel>;
+    const next = Math.min(
+      nextHoursChange(channels, this.channelIds, this.hours, now),
+      this.outages.outages.nextChange(now),
+    );
+    // Read by the store each time it computes the status: the timer follows what it shows.
+    this.nextChange.arm(next);
     return {
       channelIds: this.channelIds,
       operations: this.routeViews,
       channelOutage: this.outages.channelOutage,
-      outages: this.outages.outages.current(this.now()),
+      outages: this.outages.outages.current(now),
       majorOutageShare: this.options.scopes.majorOutageShare,
+      nextChangeAt: next,
     };
   }
 
@@ -168,6 +191,7 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
     this.disposed = true;
     this.store.dispose();
     this.outages.dispose();
+    this.nextChange.stop();
     for (const entry of this.deadlines.pending()) (entry as AttemptRun).cancel('dispose');
     this.deadlines.clear();
     this.breakers.dispose();
