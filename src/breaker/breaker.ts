@@ -66,6 +66,7 @@ class Breaker<A, K> implements RouteBreaker<A> {
   declare private rotateWindow: (() => void) | undefined;
   /** Failures in a row since the last success or opening (see `consecutiveFailures`). */
   declare private streak: number;
+  declare closedOnlyByProbe: boolean;
   declare private readonly options: ResolvedBreakerOptions;
   declare private readonly rotation: BucketRotation;
   declare private readonly owner: BreakerOwner<A, K>;
@@ -79,6 +80,7 @@ class Breaker<A, K> implements RouteBreaker<A> {
     this.window = undefined;
     this.rotateWindow = undefined;
     this.streak = 0;
+    this.closedOnlyByProbe = false;
     this.options = options;
     this.rotation = rotation;
     this.owner = owner;
@@ -139,8 +141,8 @@ class Breaker<A, K> implements RouteBreaker<A> {
     const bucket = this.window?.[0];
     if (!failed) {
       if (bucket) bucket.successes++;
-      // opossum's own 'success' listener.
-      if (cb.halfOpen) cb.close();
+      // opossum's own 'success' listener; a breaker only a probe closes stays half-open.
+      if (cb.halfOpen && !this.closedOnlyByProbe) cb.close();
       return;
     }
     if (cb.opened || (cb.halfOpen && !cb.pendingClose)) {
@@ -160,6 +162,15 @@ class Breaker<A, K> implements RouteBreaker<A> {
   /** A counted call cancelled by its caller proves nothing: no state changes. */
   countCancelled(): void {
     this.catchUp();
+  }
+
+  open(): void {
+    this.catchUp();
+    this.opossum().open();
+  }
+
+  close(): void {
+    if (this.cb && !this.cb.closed) this.cb.close();
   }
 
   shutdown(): void {

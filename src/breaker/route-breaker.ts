@@ -30,5 +30,14 @@ export interface RouteBreaker<A> {
   countSettled(failed: boolean): void;
   /** A counted call cancelled by its caller: it proves nothing, so it changes no state. */
   countCancelled(): void;
+  /**
+   * Closed only by `close()` (a probe), never by a call: a success while half-open leaves it
+   * half-open. Set on a probed channel's non-idempotent routes.
+   */
+  closedOnlyByProbe: boolean;
+  /** Opens it now (opossum's `open()`), as a probe that keeps failing says. */
+  open(): void;
+  /** Closes it now (opossum's `close()`), as a probe that succeeded says. No-op when closed. */
+  close(): void;
   shutdown(): void;
 }

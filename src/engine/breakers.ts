@@ -60,8 +60,11 @@ export class Breakers implements BreakerOwner<AttemptRun, Slot> {
 
   /** A breaker that is counters until its first failure: most scopes never fail. */
   breakerOf(slot: Slot): RouteBreaker<AttemptRun> {
-    slot.breaker ??= createBreaker(this.options, this.rotation, this, slot);
-    return slot.breaker;
+    if (slot.breaker) return slot.breaker;
+    const breaker = createBreaker<AttemptRun, Slot>(this.options, this.rotation, this, slot);
+    breaker.closedOnlyByProbe = routeOfSlot(slot).probeCloses;
+    slot.breaker = breaker;
+    return breaker;
   }
 
   breakerName(slot: Slot): string {
@@ -101,7 +104,8 @@ export class Breakers implements BreakerOwner<AttemptRun, Slot> {
     const wasHalfOpen = slot.breakerHalfOpen;
     if (state === 'closed') slot.breakerDownSince = undefined;
     else slot.breakerDownSince = slot.breakerDownSince ?? now;
-    slot.breakerHalfOpen = state === 'half-open';
+    // A breaker only its probe closes is not offered half-open: no person's call is its trial.
+    slot.breakerHalfOpen = state === 'half-open' && !route.probeCloses;
     const scope = (slot as ScopeSlot).scope;
     if (scope !== undefined) {
       const down = slot.breakerDownSince !== undefined && !slot.breakerHalfOpen;

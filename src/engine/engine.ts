@@ -15,6 +15,7 @@ import { type ExecuteHost, Executor } from './execute.js';
 import { NextChangeTimer, nextHoursChange } from './next-change.js';
 import { type OutageHost, OutageState } from './outage-state.js';
 import { planCall } from './plan.js';
+import { Probes } from './probes.js';
 import { type ReferralHost, Referrals } from './referral.js';
 import { setRemoteDown } from './remote-down.js';
 import { OpeningHours } from './route-checks.js';
@@ -50,6 +51,7 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
   declare readonly executor: Executor;
   /** The one timer for changes by time alone (hours, outages starting or ending). */
   declare private readonly nextChange: NextChangeTimer;
+  declare private readonly probes: Probes;
   private clockWarned = false;
 
   constructor(options: ResolvedRouterOptions) {
@@ -84,6 +86,24 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
     this.store = new StatusStore(this);
     this.referrals = new Referrals(this, this.hours);
     this.executor = new Executor(this);
+    this.probes = new Probes(options.probe, options.breaker.consecutiveFailures, {
+      operations: this.operations,
+      get disposed() {
+        return engine.disposed;
+      },
+      now: () => this.now(),
+      heldByOutage: (channel) => this.heldByOutage(channel),
+      breakerOf: (route) => this.breakers.breakerOf(route),
+      emit: (event, arg) => this.events.emit(event, arg),
+    });
+  }
+
+  /** A declared outage covers the whole channel, or every route on it. */
+  private heldByOutage(channel: string): boolean {
+    this.outages.refresh();
+    if (this.outages.channelOutage.has(channel)) return true;
+    const routes = this.routesByChannel.get(channel);
+    return routes !== undefined && routes.length > 0 && routes.every((r) => r.blockedBy !== undefined);
   }
 
   /**
@@ -192,6 +212,7 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
     this.store.dispose();
     this.outages.dispose();
     this.nextChange.stop();
+    this.probes.dispose();
     for (const entry of this.deadlines.pending()) (entry as AttemptRun).cancel('dispose');
     this.deadlines.clear();
     this.breakers.dispose();

@@ -114,6 +114,8 @@ export class Executor implements AttemptHost {
       const slot = host.breakers.slotOf(route, call.scope);
       const breaker = slot.breaker ?? host.breakers.breakerOf(slot);
       const run = new AttemptRun(this, route, breaker, call, ++call.runs);
+      // A real call on a probed channel: it is not idle.
+      if (route.probe) route.probe.lastCall = run.startedAt;
       if ((slot as ScopeSlot).scope !== undefined) (slot as ScopeSlot).lastUsed = run.startedAt;
       if (!(breaker.counting && breaker.closed)) {
         // A half-open trial: opossum's `fire` decides and counts.

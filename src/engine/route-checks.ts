@@ -93,6 +93,7 @@ export function skipReason(
   if (route.remoteDownSince !== undefined) return 'remote';
   const b = slotFor(route, call.scope).breaker;
   // Skipped without calling opossum, which would build an Error for each rejected call.
-  if (b && !b.closed && (b.opened || (b.halfOpen && !b.pendingClose))) return 'breaker-open';
+  // A breaker only its probe closes is skipped while half-open: no person's call is its trial.
+  if (b && !b.closed && (b.opened || (b.halfOpen && (!b.pendingClose || route.probeCloses)))) return 'breaker-open';
   return undefined;
 }

@@ -55,6 +55,10 @@ export interface RouteState extends Omit<RouteView, 'breakerDownSince' | 'breake
   scopesDown: number;
   scopesDownSince: number | undefined;
   scopesHalfOpen: number;
+  /** The channel's probe record, when it has a probe: calls on it say it is not idle. */
+  probe: { lastCall: number } | undefined;
+  /** Its breaker is closed only by the channel's probe: a probed channel, a non-idempotent operation. */
+  probeCloses: boolean;
 }
 
 export interface OperationState {
@@ -115,6 +119,8 @@ export function buildOperations(
         scopesDown: 0,
         scopesDownSince: undefined,
         scopesHalfOpen: 0,
+        probe: undefined,
+        probeCloses: false,
       });
     });
     operations.set(id, op);
