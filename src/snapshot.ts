@@ -65,6 +65,8 @@ export interface RouteView {
   readonly scopes: ReadonlyMap<string, unknown> | undefined;
   readonly scopesDown: number;
   readonly scopesDownSince: number | undefined;
+  /** Its latest success was slow (`breaker.slowCallMs`): the channel is degraded. */
+  readonly slow?: boolean;
   /** Scopes whose breaker is half-open: not down, but the channel is degraded. */
   readonly scopesHalfOpen: number;
 }
@@ -99,12 +101,15 @@ function fromOutage(outage: Outage): ChannelSnapshot {
 
 const OPERATIONAL: ChannelSnapshot = Object.freeze({ status: 'operational' });
 
-/** No route down: operational, or `degraded_performance` since the earliest half-open breaker's trouble. */
+/**
+ * No route down: operational, or `degraded_performance` when a breaker is half-open (since its
+ * trouble began) or the latest success of a route was slow.
+ */
 function halfOpenStatus(routes: readonly RouteView[]): ChannelSnapshot {
   let since = Number.POSITIVE_INFINITY;
   let halfOpen = false;
   for (const r of routes) {
-    if (r.scopesHalfOpen > 0) halfOpen = true;
+    if (r.scopesHalfOpen > 0 || r.slow === true) halfOpen = true;
     if (isHalfOpen(r, r)) {
       halfOpen = true;
       if ((r.breakerDownSince as number) < since) since = r.breakerDownSince as number;

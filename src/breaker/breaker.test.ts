@@ -17,6 +17,8 @@ describe('resolveBreakerOptions', () => {
       rollingCountTimeout: 10_000,
       rollingCountBuckets: 10,
       consecutiveFailures: 3,
+      slowCallMs: Number.POSITIVE_INFINITY,
+      slowCallRate: 50,
     });
     expect(resolveBreakerOptions({})).toEqual(resolveBreakerOptions(undefined));
   });

@@ -67,6 +67,8 @@ class Breaker<A, K> implements RouteBreaker<A> {
   /** Failures in a row since the last success or opening (see `consecutiveFailures`). */
   declare private streak: number;
   declare closedOnlyByProbe: boolean;
+  /** With `slowCallMs` set: [calls, slow successes] per bucket of the rotation, in a ring. */
+  declare private slowRing: number[] | undefined;
   declare private readonly options: ResolvedBreakerOptions;
   declare private readonly rotation: BucketRotation;
   declare private readonly owner: BreakerOwner<A, K>;
@@ -81,6 +83,7 @@ class Breaker<A, K> implements RouteBreaker<A> {
     this.rotateWindow = undefined;
     this.streak = 0;
     this.closedOnlyByProbe = false;
+    this.slowRing = undefined;
     this.options = options;
     this.rotation = rotation;
     this.owner = owner;
@@ -127,8 +130,9 @@ class Breaker<A, K> implements RouteBreaker<A> {
     else if (!this.cb) (this.ring()[this.newest()] as number)++;
   }
 
-  countSettled(failed: boolean): void {
+  countSettled(failed: boolean, slow = false): void {
     this.catchUp();
+    if (this.options.slowCallMs !== Number.POSITIVE_INFINITY && this.countSlow(failed, slow)) return;
     if (!failed) this.streak = 0;
     if (!this.cb) {
       if (!failed) {
@@ -157,6 +161,32 @@ class Breaker<A, K> implements RouteBreaker<A> {
     cb.fire(REPLAYED).catch(noop);
     // opossum keeps a latency sample per failure even with percentiles off; this window holds counts.
     bucket?.latencyTimes.pop();
+  }
+
+  /**
+   * Counts a settled call for the slow-call rate; true when that rate opened the breaker (the
+   * call is then counted as opossum would count it, in the window, and nothing else is decided).
+   */
+  private countSlow(failed: boolean, slow: boolean): boolean {
+    const ring = (this.slowRing ??= new Array<number>(this.options.rollingCountBuckets * 2).fill(0));
+    const i = this.newest();
+    (ring[i] as number)++;
+    if (!slow || failed) return false;
+    (ring[i + 1] as number)++;
+    if (!this.closed) return false;
+    let calls = 0;
+    let slowCalls = 0;
+    for (let k = 0; k < ring.length; k += 2) {
+      calls += ring[k] as number;
+      slowCalls += ring[k + 1] as number;
+    }
+    if (calls < this.options.volumeThreshold || (slowCalls / calls) * 100 <= this.options.slowCallRate) return false;
+    const cb = this.opossum();
+    const bucket = this.window?.[0];
+    if (bucket) bucket.successes++;
+    this.streak = 0;
+    cb.open();
+    return true;
   }
 
   /** A counted call cancelled by its caller proves nothing: no state changes. */
@@ -194,6 +224,14 @@ class Breaker<A, K> implements RouteBreaker<A> {
     if (behind === 0) return;
     this.tick = this.rotation.tick;
     const buckets = this.options.rollingCountBuckets;
+    const slowRing = this.slowRing;
+    if (slowRing) {
+      for (let k = Math.min(behind, buckets); k > 0; k--) {
+        const i = ((this.tick - k + 1) % buckets) * 2;
+        slowRing[i] = 0;
+        slowRing[i + 1] = 0;
+      }
+    }
     const counts = this.counts;
     if (counts) {
       // The buckets of the ticks missed, at most all of them, are emptied.

@@ -31,15 +31,28 @@ export interface BreakerOptions {
    * @default 3
    */
   consecutiveFailures?: number | false | undefined;
+  /**
+   * A success that took at least this long (ms) is slow: its channel shows
+   * `degraded_performance`, and past `slowCallRate` in the window the breaker opens. `false`: off.
+   * @default false
+   */
+  slowCallMs?: number | false | undefined;
+  /** Share of slow calls (0–100) in the window, once it holds `volumeThreshold` calls, above which it opens. @default 50 */
+  slowCallRate?: number | undefined;
 }
 
 export type ResolvedBreakerOptions = Readonly<
   {
-    [K in Exclude<keyof BreakerOptions, 'timeout' | 'consecutiveFailures'>]-?: Exclude<BreakerOptions[K], undefined>;
+    [K in Exclude<keyof BreakerOptions, 'timeout' | 'consecutiveFailures' | 'slowCallMs'>]-?: Exclude<
+      BreakerOptions[K],
+      undefined
+    >;
   } & {
     timeout: number;
     /** Infinite when off. */
     consecutiveFailures: number;
+    /** Infinite when off. */
+    slowCallMs: number;
   }
 >;
 
@@ -52,6 +65,8 @@ const breakerSchema = z.strictObject({
   rollingCountTimeout: z.optional(positive),
   rollingCountBuckets: z.optional(z.int().check(z.positive())),
   consecutiveFailures: z.optional(z.union([z.int().check(z.positive('must be more than 0')), z.literal(false)])),
+  slowCallMs: z.optional(z.union([positive, z.literal(false)])),
+  slowCallRate: z.optional(z.number().check(z.gte(0), z.lte(100))),
 });
 
 /** Copies, validates and completes the caller's options; never changes their object. */
@@ -67,5 +82,7 @@ export function resolveBreakerOptions(options: BreakerOptions | undefined): Reso
     rollingCountTimeout: o.rollingCountTimeout ?? 10_000,
     rollingCountBuckets: o.rollingCountBuckets ?? 10,
     consecutiveFailures: o.consecutiveFailures === false ? Number.POSITIVE_INFINITY : (o.consecutiveFailures ?? 3),
+    slowCallMs: o.slowCallMs === false || o.slowCallMs === undefined ? Number.POSITIVE_INFINITY : o.slowCallMs,
+    slowCallRate: o.slowCallRate ?? 50,
   });
 }

@@ -25,9 +25,10 @@ export interface RouteBreaker<A> {
   countFire(): void;
   /**
    * What opossum counts when that call settles: a success (or an error its filter lets through)
-   * closes a half-open breaker; a failure may open it, by opossum's own rule.
+   * closes a half-open breaker; a failure may open it, by opossum's own rule. `slow`: a success
+   * that took `slowCallMs` or more; past `slowCallRate` of the window's calls, it opens.
    */
-  countSettled(failed: boolean): void;
+  countSettled(failed: boolean, slow?: boolean): void;
   /** A counted call cancelled by its caller: it proves nothing, so it changes no state. */
   countCancelled(): void;
   /**

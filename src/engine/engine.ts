@@ -36,6 +36,7 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
   declare readonly breakers: Breakers;
   declare readonly referrals: Referrals;
   declare readonly timeout: number;
+  declare readonly slowCallMs: number;
   declare readonly resetTimeout: number;
   declare readonly classify: ResolvedRouterOptions['classify'];
   disposed = false;
@@ -59,6 +60,7 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
     this.options = options;
     this.catalog = options.catalog;
     this.timeout = options.breaker.timeout;
+    this.slowCallMs = options.breaker.slowCallMs;
     this.resetTimeout = options.breaker.resetTimeout;
     this.classify = options.classify;
     this.channelIds = Object.keys(this.catalog.channels);
@@ -147,6 +149,12 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
 
   refreshOutages(): void {
     this.outages.refresh();
+  }
+
+  markSlow(route: RouteState, slow: boolean): void {
+    if (route.slow === slow) return;
+    route.slow = slow;
+    this.store.invalidate();
   }
 
   setRemoteDown(source: string, routes: readonly RouteRef[]): void {

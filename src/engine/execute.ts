@@ -27,6 +27,8 @@ export interface ExecuteHost {
   readonly deadlines: Deadlines;
   /** ms; infinite for none. */
   readonly timeout: number;
+  /** A success that took this long (ms) is slow; infinite when off. */
+  readonly slowCallMs: number;
   readonly classify: Classify | undefined;
   readonly events: SafeEmitter<RouterEvents>;
   readonly breakers: Breakers;
@@ -39,11 +41,14 @@ export interface ExecuteHost {
   /** The input through the operation's schema, if it has one (throws InvalidInputError). */
   validate(op: OperationState, input: unknown): unknown;
   refreshOutages(): void;
+  /** A success on the route was slow, or not: its channel shows `degraded_performance` while slow. */
+  markSlow(route: RouteState, slow: boolean): void;
 }
 
 export class Executor implements AttemptHost {
   declare readonly deadlines: Deadlines;
   declare readonly timeout: number;
+  declare readonly slowCallMs: number;
   declare private readonly now: () => number;
 
   declare private readonly host: ExecuteHost;
@@ -52,6 +57,7 @@ export class Executor implements AttemptHost {
     this.host = host;
     this.deadlines = host.deadlines;
     this.timeout = host.timeout;
+    this.slowCallMs = host.slowCallMs;
     this.now = () => host.now();
   }
 
@@ -166,6 +172,8 @@ export class Executor implements AttemptHost {
     call.current = undefined;
     if (ok) {
       const attempt: Attempt = { channel: route.channel, result: 'success', durationMs: Date.now() - run.startedAt };
+      if (this.slowCallMs !== Number.POSITIVE_INFINITY)
+        this.host.markSlow(route, attempt.durationMs >= this.slowCallMs);
       const attempts = call.record(attempt);
       if (events.listening.attempt) events.emit('attempt', { operation: op.id, attempt });
       const outcome = new Served(op.id, route.channel, value, route.index !== 0, attempts);

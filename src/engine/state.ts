@@ -57,6 +57,8 @@ export interface RouteState extends Omit<RouteView, 'breakerDownSince' | 'breake
   scopesHalfOpen: number;
   /** The channel's probe record, when it has a probe: calls on it say it is not idle. */
   probe: { lastCall: number } | undefined;
+  /** Its latest success took `slowCallMs` or more. */
+  slow: boolean;
   /** Its breaker is closed only by the channel's probe: a probed channel, a non-idempotent operation. */
   probeCloses: boolean;
 }
@@ -121,6 +123,7 @@ export function buildOperations(
         scopesHalfOpen: 0,
         probe: undefined,
         probeCloses: false,
+        slow: false,
       });
     });
     operations.set(id, op);
