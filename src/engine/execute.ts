@@ -198,14 +198,22 @@ export class Executor implements AttemptHost {
 
   private uncertain(op: OperationState, route: RouteState, call: Call, attempts: Attempt[], failed: Set<string>) {
     const reference = call.idempotencyKey();
-    const label = localise(op.def.label, call.locale) as string;
+    const locale = call.locale;
+    const label = localise(op.def.label, locale) as string;
+    // Doing it again elsewhere is safe only once the person knows the first did not go through.
+    const alternatives = this.host.referrals
+      .parts(op, call, failed)
+      .alternatives.map((a) =>
+        Object.freeze({ ...a, afterCheck: true as const, instructions: messages.afterCheck(locale, a.instructions) }),
+      );
     const outcome = new Uncertain(
       op.id,
       route.channel,
       reference,
-      messages.uncertain(call.locale, label, reference),
-      this.host.referrals.parts(op, call, failed).alternatives,
+      messages.uncertain(locale, label, reference),
+      Object.freeze(alternatives),
       attempts,
+      localise(route.def.checkInstructions, locale),
     );
     this.host.events.emit('uncertain', outcome);
     return outcome;
