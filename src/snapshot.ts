@@ -43,6 +43,11 @@ export interface Snapshot<Ch extends string = string, Op extends string = string
   /** Outages declared and not over: active ones and scheduled ones. */
   readonly outages: readonly Outage<Ch, Op>[];
   /**
+   * Per operation, the channels on which it is automated (a handler runs it), in the
+   * operation's order; absent when none is: a page mirroring this status plans as this router would.
+   */
+  readonly automated?: { readonly [O in Op]?: readonly Ch[] };
+  /**
    * When this status next changes by itself (ISO 8601): a channel opening or closing, a
    * declared outage starting or ending. Subscribers hear it then. Undefined when nothing is due.
    */
@@ -53,6 +58,8 @@ export interface Snapshot<Ch extends string = string, Op extends string = string
 export interface RouteView {
   readonly channel: string;
   readonly automated: boolean;
+  /** Automated on another router this one mirrors (`setRemoteAutomated`). */
+  readonly remoteAutomated?: boolean;
   /** In trouble by its breaker (open or half-open), since when. */
   readonly breakerDownSince: number | undefined;
   /** Its breaker is half-open: not down (offered), shown `degraded_performance`. */
@@ -124,8 +131,11 @@ export function computeStatus(input: SnapshotInput): Status {
   const perChannel = new Map<string, RouteView[]>();
   // Null-prototype: ids are user-given, and `channels.constructor` must not answer for a channel.
   const operations: Record<string, OperationSnapshot> = Object.create(null);
+  const automatedByOp: Record<string, readonly string[]> = Object.create(null);
+  let anyAutomated = false;
   for (const [op, routes] of input.operations) {
     const available: string[] = [];
+    const automated: string[] = [];
     let firstUp = false;
     let automatedUp = false;
     routes.forEach((route, i) => {
@@ -135,11 +145,13 @@ export function computeStatus(input: SnapshotInput): Status {
         perChannel.set(route.channel, list);
       }
       list.push(route);
+      const runs = route.automated || route.remoteAutomated === true;
+      if (runs) automated.push(route.channel);
       if (routeDown(route)) return;
       available.push(route.channel);
       // A half-open first route may work, but is not yet known to: degraded, not operational.
       if (i === 0 && !isHalfOpen(route, route)) firstUp = true;
-      if (route.automated) automatedUp = true;
+      if (runs) automatedUp = true;
     });
     const status: ChannelStatus = firstUp
       ? 'operational'
@@ -149,6 +161,10 @@ export function computeStatus(input: SnapshotInput): Status {
           ? 'partial_outage'
           : 'major_outage';
     operations[op] = Object.freeze({ status, available: Object.freeze(available) });
+    if (automated.length) {
+      automatedByOp[op] = Object.freeze(automated);
+      anyAutomated = true;
+    }
   }
   const channels: Record<string, ChannelSnapshot> = Object.create(null);
   for (const id of input.channelIds) {
@@ -159,6 +175,7 @@ export function computeStatus(input: SnapshotInput): Status {
     channels,
     operations,
     outages: Object.freeze(input.outages.slice()),
+    ...(anyAutomated ? { automated: Object.freeze(automatedByOp) } : {}),
     ...(next !== undefined && Number.isFinite(next) ? { nextChangeAt: iso(next) } : {}),
   };
 }
@@ -206,7 +223,7 @@ export function channelSnapshot(
   });
 }
 
-export type Status = Pick<Snapshot, 'channels' | 'operations' | 'outages' | 'nextChangeAt'>;
+export type Status = Pick<Snapshot, 'channels' | 'operations' | 'outages' | 'automated' | 'nextChangeAt'>;
 
 /**
  * A fingerprint of everything a status shows: the very object spread into the snapshot,

@@ -17,7 +17,7 @@ import { type OutageHost, OutageState } from './outage-state.js';
 import { planCall } from './plan.js';
 import { Probes } from './probes.js';
 import { type ReferralHost, Referrals } from './referral.js';
-import { setRemoteDown } from './remote-down.js';
+import { setRemoteAutomated, setRemoteDown } from './remote-down.js';
 import { OpeningHours } from './route-checks.js';
 import { SignalWatch } from './signals.js';
 import { buildOperations, type OperationState, type RouteState } from './state.js';
@@ -160,6 +160,12 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
   setRemoteDown(source: string, routes: readonly RouteRef[]): void {
     if (this.disposed) throw new RouterDisposedError('setRemoteDown');
     if (setRemoteDown(this.operations, source, routes, this.now())) this.store.invalidate();
+  }
+
+  setRemoteAutomated(routes: readonly RouteRef[]): void {
+    if (this.disposed) throw new RouterDisposedError('setRemoteAutomated');
+    // The version moves: referrals kept from before are stale.
+    if (setRemoteAutomated(this.operations, routes)) this.store.invalidate();
   }
 
   // ---- what the parts ask of their host ----------------------------------------------------

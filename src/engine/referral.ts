@@ -95,8 +95,9 @@ export class Referrals {
     const locale = call.locale;
     const label = localise(op.def.label, locale) as string;
     if (call.cancelledBy) return { code: 'cancelled', reason: messages.cancelled(locale) };
-    const automated = op.routes.filter((r) => r.automated);
-    const outage = op.routes.find((r) => r.blockedBy && (r.automated || r.index === 0))?.blockedBy;
+    // Routes another router runs count: a page mirroring the server tells what the server would.
+    const automated = op.routes.filter((r) => r.automated || r.remoteAutomated);
+    const outage = op.routes.find((r) => r.blockedBy && (r.automated || r.remoteAutomated || r.index === 0))?.blockedBy;
     const unavailable = automated.filter(
       (r) => failed?.has(r.channel) || (downFor(r, call) && !call.exclude?.has(r.channel)),
     );
@@ -128,7 +129,7 @@ export class Referrals {
   private retryAfter(op: OperationState, call: ReferralCall, now: number): string | undefined {
     let at = Number.POSITIVE_INFINITY;
     for (const r of op.routes) {
-      if (!r.automated || unusableFor(r, call)) continue;
+      if (!(r.automated || r.remoteAutomated) || unusableFor(r, call)) continue;
       const slot = slotFor(r, call.scope);
       const downSince = slot.breakerDownSince;
       if (r.blockedBy) {

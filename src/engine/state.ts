@@ -57,6 +57,8 @@ export interface RouteState extends Omit<RouteView, 'breakerDownSince' | 'breake
   scopesHalfOpen: number;
   /** The channel's probe record, when it has a probe: calls on it say it is not idle. */
   probe: { lastCall: number } | undefined;
+  /** Run by another router (the server a page mirrors): planned and referred as automated, never run here. */
+  remoteAutomated: boolean;
   /** Its latest success took `slowCallMs` or more. */
   slow: boolean;
   /** Its breaker is closed only by the channel's probe: a probed channel, a non-idempotent operation. */
@@ -124,6 +126,7 @@ export function buildOperations(
         probe: undefined,
         probeCloses: false,
         slow: false,
+        remoteAutomated: false,
       });
     });
     operations.set(id, op);
