@@ -74,6 +74,25 @@ describe('probes', () => {
     router.dispose();
   });
 
+  it('a probe success closes only a half-open breaker, on probation: the next failure opens it again', async () => {
+    const { router, down, time } = setup(['web']);
+    const states: string[] = [];
+    router.on('breaker', (e) => e.operation === 'balance' && states.push(`${e.channel}/${e.state}`));
+    down.add('app');
+    down.add('web');
+    for (let i = 0; i < 3; i++) await time.settle(router.execute('balance', {}));
+    // The probe succeeds (the website answers) but balances still fail there.
+    down.delete('web');
+    await time.advance(RESET - 1);
+    expect(states.filter((s) => s.startsWith('web/'))).toEqual(['web/open']);
+    await time.advance(1 + INTERVAL);
+    expect(states.filter((s) => s.startsWith('web/'))).toEqual(['web/open', 'web/half-open', 'web/closed']);
+    down.add('web');
+    await time.settle(router.execute('balance', {}));
+    expect(states.filter((s) => s.startsWith('web/'))).toEqual(['web/open', 'web/half-open', 'web/closed', 'web/open']);
+    router.dispose();
+  });
+
   it('without a probe the same fallback stays half-open (degraded), never operational', async () => {
     const { router, down, time } = setup([]);
     down.add('app');

@@ -200,7 +200,11 @@ class Breaker<A, K> implements RouteBreaker<A> {
   }
 
   close(): void {
-    if (this.cb && !this.cb.closed) this.cb.close();
+    if (!this.cb?.halfOpen) return;
+    this.cb.close();
+    // On probation, as a half-open trial would be: the probe may not see what a call meets
+    // (one operation failing on a channel that answers), so the next failure opens it again.
+    this.streak = this.options.consecutiveFailures - 1;
   }
 
   shutdown(): void {

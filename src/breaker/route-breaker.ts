@@ -38,7 +38,10 @@ export interface RouteBreaker<A> {
   closedOnlyByProbe: boolean;
   /** Opens it now (opossum's `open()`), as a probe that keeps failing says. */
   open(): void;
-  /** Closes it now (opossum's `close()`), as a probe that succeeded says. No-op when closed. */
+  /**
+   * Closes it if half-open (opossum's `close()`), as a probe that succeeded says; the next
+   * failure then opens it again. No-op otherwise: an open breaker waits its `resetTimeout`.
+   */
   close(): void;
   shutdown(): void;
 }

@@ -1,7 +1,7 @@
 // Probes: a health check per channel, run from one shared timer, never on a person's call. They
 // run while a route of the channel has its breaker open or half-open (to confirm recovery) and
 // when the channel had no real call for an interval (so an idle fallback is known, not assumed).
-// Failures in a row open the channel's routes' breakers; a success closes them.
+// Failures in a row open the channel's routes' breakers; a success closes the half-open ones.
 import { MAX_DELAY } from '../deadlines.js';
 import type { RouterEvents } from '../events.js';
 import type { Probe, ResolvedProbeOptions } from '../probe-options.js';
