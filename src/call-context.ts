@@ -4,6 +4,7 @@
 import { type ConfigIssue, InvalidInputError, UnknownChannelError } from './errors.js';
 import { scopeProblem } from './scopes.js';
 import { DEFAULT_LOCALE, isLocale, type Locale } from './text.js';
+import { capIssues } from './validate.js';
 
 /** A call context once checked. */
 export interface CheckedContext {
@@ -17,6 +18,11 @@ export interface CheckedContext {
   readonly user: Readonly<Record<string, unknown>> | undefined;
   readonly scope: string | undefined;
 }
+
+/** Longer is not a key but a payload (Stripe's keys, for one, stop at 255). */
+export const MAX_KEY_LENGTH = 255;
+/** A catalogue has a dozen channels; thousands of exclusions are a bug or an attack. */
+export const MAX_EXCLUDED = 1_000;
 
 const FIELDS = ['locale', 'idempotencyKey', 'signal', 'exclude', 'amount', 'user', 'scope'] as const;
 type Fields = { -readonly [K in (typeof FIELDS)[number]]?: unknown };
@@ -67,6 +73,9 @@ export function checkCallContext(
   }
   if (idempotencyKey !== undefined && (typeof idempotencyKey !== 'string' || idempotencyKey === '')) {
     bad('.idempotencyKey', 'expected a non-empty string');
+  } else if (typeof idempotencyKey === 'string' && idempotencyKey.length > MAX_KEY_LENGTH) {
+    // It is repeated in every attempt, in an uncertain outcome and its problem: keep it a key.
+    bad('.idempotencyKey', `expected at most ${MAX_KEY_LENGTH} characters, got ${idempotencyKey.length}`);
   }
   if (user !== undefined && (typeof user !== 'object' || user === null)) {
     bad('.user', `expected an object, got ${describeValue(user)}`);
@@ -77,16 +86,21 @@ export function checkCallContext(
   if (f.exclude !== undefined) {
     try {
       // A copy, read once: a proxy or a getter cannot change it under us.
-      exclude = Array.isArray(f.exclude) ? Array.from(f.exclude as unknown[]) : undefined;
+      const list = f.exclude as unknown[];
+      const length = Array.isArray(list) ? list.length : -1;
+      if (length > MAX_EXCLUDED) bad('.exclude', `expected at most ${MAX_EXCLUDED} channel ids, got ${length}`);
+      else exclude = length >= 0 ? Array.from(list) : undefined;
     } catch {}
-    if (!exclude) bad('.exclude', 'expected an array of channel ids');
+    if (!exclude && f.exclude !== undefined && !issues.some((i) => i.path === 'ctx.exclude')) {
+      bad('.exclude', 'expected an array of channel ids');
+    }
     exclude?.forEach((ch, i) => {
       if (typeof ch !== 'string') bad(`.exclude[${i}]`, `expected a channel id, got ${describeValue(ch)}`);
     });
   }
   const problem = scope === undefined ? undefined : scopeProblem(scope);
   if (problem) bad('.scope', problem);
-  if (issues.length) throw new InvalidInputError(operation, issues);
+  if (issues.length) throw new InvalidInputError(operation, capIssues(issues));
   for (const ch of (exclude ?? []) as string[]) {
     if (!Object.hasOwn(channels, ch)) throw new UnknownChannelError(ch, 'ctx.exclude', [...channelIds]);
   }

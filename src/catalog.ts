@@ -1,3 +1,4 @@
+import type * as z from 'zod/mini';
 import { crossCheck } from './catalog-checks.js';
 import { catalogSchema, KINDS } from './catalog-schema.js';
 import { ConfigError } from './errors.js';
@@ -115,14 +116,32 @@ function table<V>(entries: Record<string, V>): Record<string, V> {
   return Object.assign(Object.create(null) as Record<string, V>, entries);
 }
 
+/** `read()`, with whatever a getter or a proxy trap of the caller's value throws as a ConfigError. */
+function reading<T>(read: () => T): T {
+  try {
+    return read();
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    throw new ConfigError('catalogue', [{ path: '', message: `could not be read: ${String(error)}` }]);
+  }
+}
+
 function validate(input: unknown): AnyCatalog {
-  // Too deep or too large for zod and for the checks below, which walk it too.
-  const tooBig = shapeIssue(input);
-  if (tooBig) throw new ConfigError('catalogue', [tooBig]);
-  const parsed = parseWith(catalogSchema, input);
-  const issues = capIssues([...parsed.issues, ...crossCheck(input)]);
-  if (issues.length > 0 || !parsed.data) throw new ConfigError('catalogue', issues);
-  const catalog = deepFreeze({ channels: table(parsed.data.channels), operations: table(parsed.data.operations) });
+  const data = reading((): z.infer<typeof catalogSchema> => {
+    // Too deep or too large for zod and for the checks below, which walk it too.
+    const tooBig = shapeIssue(input);
+    if (tooBig) throw new ConfigError('catalogue', [tooBig]);
+    const parsed = parseWith(catalogSchema, input);
+    const issues = capIssues([...parsed.issues, ...crossCheck(input)]);
+    if (issues.length > 0 || !parsed.data) throw new ConfigError('catalogue', issues);
+    return parsed.data;
+  });
+  // The checks above read the caller's value, and the catalogue is built from zod's copy of it: a
+  // getter can answer each read differently. The copy is plain data, so checking it again proves
+  // that what is kept holds together (every route names a declared channel, hours parse…).
+  const again = crossCheck(data);
+  if (again.length > 0) throw new ConfigError('catalogue', capIssues(again));
+  const catalog = deepFreeze({ channels: table(data.channels), operations: table(data.operations) });
   validated.add(catalog);
   return catalog as AnyCatalog;
 }
@@ -142,7 +161,7 @@ export function defineCatalog<const I extends CatalogInput>(input: I): CatalogOf
 
 /** Validates a catalogue read at run time: JSON text or an already parsed value. */
 export function parseCatalog(json: unknown): Catalog {
-  const value = fromJsonText(json, 'catalogue');
+  const value = reading(() => fromJsonText(json, 'catalogue'));
   return validate(value);
 }
 

@@ -8,7 +8,7 @@
  * Exit codes: 0 done, 1 the input has problems (each printed with its path), 2 wrong usage or
  * a file that cannot be read or written.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { closeSync, openSync, readSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseCatalog } from './catalog.js';
 import { ConfigError, issueLines } from './errors.js';
@@ -32,11 +32,51 @@ function problems(what: string, error: ConfigError): string {
   return `${what}: ${count} problem${count === 1 ? '' : 's'}\n${issueLines(error.issues)}\n`;
 }
 
+/**
+ * Past this a file is no catalogue or scenario (they are bounded at 100,000 values): reading
+ * stops there, so a pipe, a device or a log file given by mistake is never held whole.
+ */
+const MAX_FILE_MB = 32;
+
+/**
+ * The file's text, read once (a pipe such as `<(…)` cannot be read twice) and at most
+ * `MAX_FILE_MB`. Bytes that are not UTF-8 are a problem of the file, not letters to replace
+ * with U+FFFD (a Latin-1 "é" would reach people as "�"); a leading byte order mark is dropped,
+ * as RFC 8259 §8.1 (https://www.rfc-editor.org/rfc/rfc8259#section-8.1) allows.
+ */
 function read(file: string): string {
+  const cannot = (error: unknown) =>
+    new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+  let fd: number;
   try {
-    return readFileSync(file, 'utf8');
+    fd = openSync(file, 'r');
   } catch (error) {
-    throw new UsageError(`cannot read ${file}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    throw cannot(error);
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  try {
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(64 * 1024);
+      const n = readSync(fd, chunk, 0, chunk.length, null);
+      if (n === 0) break;
+      size += n;
+      if (size > MAX_FILE_MB * 1024 * 1024) {
+        throw new ConfigError(file, [
+          { path: '', message: `larger than ${MAX_FILE_MB} MB: no catalogue or scenario is that large` },
+        ]);
+      }
+      chunks.push(chunk.subarray(0, n));
+    }
+  } catch (error) {
+    throw error instanceof ConfigError ? error : cannot(error);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(Buffer.concat(chunks, size));
+  } catch {
+    throw new ConfigError(file, [{ path: '', message: 'not valid UTF-8: save the file as UTF-8' }]);
   }
 }
 
@@ -48,9 +88,16 @@ function validate(args: string[]): number {
   });
   const [file, extra] = positionals;
   if (!file || extra !== undefined) throw new UsageError('validate takes one catalogue or scenario file');
-  if (values.scenario || isScenarioFile(file)) return validateScenario(file);
   try {
-    const catalog = parseCatalog(read(file));
+    const text = read(file);
+    if (values.scenario || isScenarioText(text)) {
+      const s = parseScenario(text);
+      process.stdout.write(
+        `✔ ${file}: scenario ${s.name}, catalogue ${s.catalogName}, ${s.timeline.length} events, ${Object.keys(s.traffic.perMinute).length} operations with traffic\n`,
+      );
+      return 0;
+    }
+    const catalog = parseCatalog(text);
     process.stdout.write(
       `✔ ${file}: ${Object.keys(catalog.channels).length} channels, ${Object.keys(catalog.operations).length} operations\n`,
     );
@@ -67,32 +114,17 @@ function validate(args: string[]): number {
  * timeline or traffic and no channels. Text that is not JSON goes to the catalogue check, which
  * says why.
  */
-function isScenarioFile(file: string): boolean {
+function isScenarioText(text: string): boolean {
   let value: unknown;
   try {
-    value = JSON.parse(read(file));
-  } catch (error) {
-    if (error instanceof UsageError) throw error;
+    value = JSON.parse(text);
+  } catch {
     return false;
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const schema = Object.hasOwn(value, '$schema') ? (value as { $schema: unknown }).$schema : undefined;
   if (typeof schema === 'string') return /scenario(\.schema)?\.json$/.test(schema);
   return (Object.hasOwn(value, 'timeline') || Object.hasOwn(value, 'traffic')) && !Object.hasOwn(value, 'channels');
-}
-
-function validateScenario(file: string): number {
-  try {
-    const s = parseScenario(read(file));
-    process.stdout.write(
-      `✔ ${file}: scenario ${s.name}, catalogue ${s.catalogName}, ${s.timeline.length} events, ${Object.keys(s.traffic.perMinute).length} operations with traffic\n`,
-    );
-    return 0;
-  } catch (error) {
-    if (!(error instanceof ConfigError)) throw error;
-    process.stdout.write(problems(file, error));
-    return 1;
-  }
 }
 
 /** A bar that redraws one line of a terminal. */
@@ -145,10 +177,11 @@ async function simulate(args: string[]): Promise<number> {
     }
     throw error;
   }
-  const input = Object.hasOwn(testing.scenarios, source) ? testing.scenarios[source] : read(source);
   let scenario: ReturnType<typeof testing.parseScenario>;
   try {
-    scenario = testing.parseScenario(input);
+    scenario = testing.parseScenario(
+      Object.hasOwn(testing.scenarios, source) ? testing.scenarios[source] : read(source),
+    );
   } catch (error) {
     if (!(error instanceof ConfigError)) throw error;
     process.stdout.write(problems(source, error));

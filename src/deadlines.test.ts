@@ -137,6 +137,20 @@ describe('Deadlines', () => {
     expect(e.expire).toHaveBeenCalledOnce();
   });
 
+  it('expires on time under fake timers that leave Date alone, however long adding takes', () => {
+    vi.useRealTimers();
+    vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
+    // A loaded machine: each read of the real clock is a millisecond later than the one before.
+    let t = Date.now();
+    vi.spyOn(Date, 'now').mockImplementation(() => t++);
+    const e = entry();
+    deadlines.add(1000, e);
+    vi.advanceTimersByTime(999);
+    expect(e.expire).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(e.expire).toHaveBeenCalledOnce();
+  });
+
   it('leaves no timer once every entry has expired', () => {
     deadlines.add(1000, entry());
     deadlines.add(2000, entry());

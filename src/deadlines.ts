@@ -52,13 +52,14 @@ class Queue {
 
   constructor(readonly timeoutMs: number) {}
 
-  add(entry: Deadline): void {
+  /** `now` is the instant `entry.at` was computed from: the timer waits the whole timeout from it. */
+  add(entry: Deadline, now: number): void {
     if (this.head === this.tail) this.head = this.tail = 0;
     this.items[this.tail++] = entry;
     this.live++;
     // Without a timeout the queue only lists calls in flight, for dispose().
     if (!Number.isFinite(this.timeoutMs)) return;
-    if (!this.timer) this.arm(entry.at);
+    if (!this.timer) this.arm(entry.at, now);
     else if (!this.armed) {
       // The timer is due no later than this entry (it was set for an earlier one): keep it.
       this.armed = true;
@@ -115,9 +116,14 @@ class Queue {
     (this.timer as Timer).unref?.();
   };
 
-  private arm(at: number): void {
-    const delay = Math.min(MAX_DELAY, Math.max(0, at - Date.now()));
-    this.timerAt = Date.now() + delay;
+  /**
+   * One reading of the clock for the delay and the target: each read on a loaded machine is
+   * later, and a delay shortened by the time since `at` was set fires early under fake timers
+   * that leave Date alone.
+   */
+  private arm(at: number, now = Date.now()): void {
+    const delay = Math.min(MAX_DELAY, Math.max(0, at - now));
+    this.timerAt = now + delay;
     this.armed = true;
     this.timer = setTimeout(this.fire, delay);
   }
@@ -167,7 +173,7 @@ export class Deadlines {
     }
     entry.at = now + timeoutMs;
     entry.done = false;
-    queue.add(entry);
+    queue.add(entry, now);
   }
 
   settle(timeoutMs: number, entry: Deadline): void {

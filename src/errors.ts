@@ -1,3 +1,5 @@
+import { shortList } from './short-list.js';
+
 /**
  * Every error secours throws on purpose. Each has a stable `name` and `code` so callers can
  * branch on them across realms and bundles (where `instanceof` may fail), and a message that
@@ -23,7 +25,14 @@ export abstract class SecoursError extends Error {
 
 /** True for any error thrown by secours, even from another copy of the package. */
 export function isSecoursError(error: unknown): error is SecoursError {
-  return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[BRAND] === true;
+  if (typeof error !== 'object' || error === null) return false;
+  try {
+    return (error as Record<symbol, unknown>)[BRAND] === true;
+  } catch {
+    // Whatever a handler threw (a proxy whose reads throw, a revoked one) is not one of ours, and
+    // reading it must not throw out of the router: that crashed the process from a `.then`.
+    return false;
+  }
 }
 
 /** One problem found in a configuration, with the path to the value at fault. */
@@ -49,10 +58,8 @@ export class ConfigError extends SecoursError {
   }
 }
 
-/** The ids an unknown one was checked against, for its message. */
-export function knownList(known: readonly string[]): string {
-  return known.join(', ') || '(none)';
-}
+/** The names known, for a message: at most a few dozen, then a count (see shortList). */
+export const knownList = shortList;
 
 export class UnknownOperationError extends SecoursError {
   override readonly name = 'UnknownOperationError';

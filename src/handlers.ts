@@ -3,6 +3,7 @@ import type { AnyCatalog, Operation, OperationIdOf, RouteChannelOf } from './cat
 import type { ConfigIssue } from './errors.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 import type { Locale } from './text.js';
+import { isPlainObject } from './validate.js';
 
 /** What the router passes to a handler, besides the input. */
 export interface HandlerContext<Op extends string = string, Ch extends string = string> {
@@ -53,7 +54,9 @@ export function checkHandlers(
   inputs: object,
 ): ConfigIssue[] {
   const issues: ConfigIssue[] = [];
-  if (typeof handlers !== 'object' || handlers === null) return [{ path: 'handlers', message: 'expected an object' }];
+  // A Map (or any object whose entries are not own properties) would read as no handlers at all.
+  if (!isPlainObject(handlers))
+    return [{ path: 'handlers', message: 'expected a plain object of operation → channels' }];
   const operations = catalog.operations as Record<string, Operation>;
   for (const [opId, map] of Object.entries(handlers)) {
     const op = Object.hasOwn(operations, opId) ? operations[opId] : undefined;
@@ -65,8 +68,8 @@ export function checkHandlers(
       continue;
     }
     if (map === undefined) continue;
-    if (typeof map !== 'object' || map === null) {
-      issues.push({ path: `handlers.${opId}`, message: 'expected an object of channel → handler' });
+    if (!isPlainObject(map)) {
+      issues.push({ path: `handlers.${opId}`, message: 'expected a plain object of channel → handler' });
       continue;
     }
     const routeChannels = op.routes.map((r) => r.channel);

@@ -112,14 +112,18 @@ export interface Plan<Op extends string = string, Ch extends string = string> {
   readonly retryAfter?: string;
 }
 
-/** The largest instant a Date can hold, either side of 1970. */
-const MAX_TIME = 8.64e15;
+/**
+ * The years 0000 to 9998: opening hours are read through Intl, which cannot format a year past
+ * 9999 (a Date holds far more), and the next opening may be a few days ahead.
+ */
+const MIN_TIME = Date.parse('0000-01-01T00:00:00Z');
+const MAX_TIME = Date.parse('9999-01-01T00:00:00Z');
 
-/** The clock's answer when it is epoch ms a Date can hold, else undefined. */
+/** The clock's answer when it is epoch ms in the years the router can work in, else undefined. */
 export function readClock(clock: Clock): number | undefined {
   try {
     const t = clock.now();
-    return typeof t === 'number' && t >= -MAX_TIME && t <= MAX_TIME ? t : undefined;
+    return typeof t === 'number' && t >= MIN_TIME && t <= MAX_TIME ? t : undefined;
   } catch {
     return undefined;
   }
@@ -156,8 +160,15 @@ export function resolveRouterOptions(options: RouterOptions<AnyCatalog, Handlers
   const first = typeof clock?.now === 'function' ? readClock(clock) : undefined;
   if (first === undefined) {
     throw new ConfigError('router options', [
-      { path: 'clock.now', message: 'expected a function returning epoch ms (a finite number a Date can hold)' },
+      {
+        path: 'clock.now',
+        message: 'expected a function returning epoch ms (a finite number in the years 0000 to 9998)',
+      },
     ]);
+  }
+  const classify = options.classify;
+  if (classify !== undefined && typeof classify !== 'function') {
+    throw new ConfigError('router options', [{ path: 'classify', message: 'expected a function' }]);
   }
   const scopes = resolveScopeOptions(options.scopes, catalog);
   const handlers = (options.handlers ?? {}) as Record<string, Record<string, unknown> | undefined>;
@@ -165,5 +176,5 @@ export function resolveRouterOptions(options: RouterOptions<AnyCatalog, Handlers
   if (issues.length) throw new ConfigError('router options', issues);
   const inputs = options.inputs as Record<string, StandardSchemaV1> | undefined;
   const probe = resolveProbeOptions(catalog, options.probes as Record<string, unknown> | undefined, options.probe);
-  return { catalog, handlers, inputs, breaker, clock, classify: options.classify, scopes, probe };
+  return { catalog, handlers, inputs, breaker, clock, classify, scopes, probe };
 }

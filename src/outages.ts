@@ -78,6 +78,17 @@ function newId(now: number): string {
 
 /** Validates a declaration against the catalogue; every problem is reported at once. */
 export function parseOutage(catalog: AnyCatalog, input: unknown, now: number): Outage {
+  try {
+    return readOutage(catalog, input, now);
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    // A revoked proxy, a getter or a Date whose getTime throws: input that cannot be read is bad
+    // input, and what it threw (maybe an internal message) is not repeated.
+    throw new ConfigError('outage', [{ path: '', message: 'could not be read' }]);
+  }
+}
+
+function readOutage(catalog: AnyCatalog, input: unknown, now: number): Outage {
   const parsed = parseWith(outageInputSchema, input);
   const issues: ConfigIssue[] = [...unsafeObjects(input), ...parsed.issues];
   // The ids are checked even when the form is wrong, so every problem is reported at once.

@@ -1,6 +1,8 @@
 // The router: its public face, and createRouter, which checks the options and wires an engine.
+import { describeValue } from './call-context.js';
 import type { AnyCatalog, ChannelIdOf, OperationIdOf, RouteChannelOf } from './catalog.js';
 import { Engine } from './engine/engine.js';
+import { ConfigError } from './errors.js';
 import type { RouterEvents } from './events.js';
 import type { Handlers, InputOf, ValueOf } from './handlers.js';
 import {
@@ -72,6 +74,12 @@ export interface Router<C extends AnyCatalog = AnyCatalog, H extends Handlers<C>
   readonly catalog: C;
 }
 
+/** eventemitter3 throws a bare TypeError for a listener that is not a function. */
+function checkListener(method: string, listener: unknown): void {
+  if (typeof listener !== 'function')
+    throw new ConfigError(method, [{ path: 'listener', message: 'expected a function' }]);
+}
+
 /**
  * Creates a router over a catalogue. Throws `ConfigError` listing every problem with the options.
  * @example
@@ -83,7 +91,17 @@ export function createRouter<
   H extends Handlers<C>,
   const S extends Inputs<C> = Record<never, never>,
 >(options: RouterOptions<C, H, S>): Router<C, H, S> {
-  const impl = new Engine(resolveRouterOptions(options as unknown as RouterOptions<AnyCatalog, Handlers<AnyCatalog>>));
+  let impl: Engine;
+  try {
+    impl = new Engine(resolveRouterOptions(options as unknown as RouterOptions<AnyCatalog, Handlers<AnyCatalog>>));
+  } catch (error) {
+    if (error instanceof ConfigError) throw error;
+    // A getter that throws, a revoked proxy: options that cannot be read are bad options, and
+    // the thrown value (maybe an internal message) is not repeated.
+    throw new ConfigError('router options', [
+      { path: '', message: `could not be read (${describeValue(error)} thrown)` },
+    ]);
+  }
   const executor = impl.executor;
   const router = {
     execute: (operation: string, input: unknown, ctx?: CallContext) => executor.execute(operation, input, ctx),
@@ -95,6 +113,7 @@ export function createRouter<
     setRemoteDown: (source: string, routes: readonly RouteRef[]) => impl.setRemoteDown(source, routes),
     setRemoteAutomated: (routes: readonly RouteRef[]) => impl.setRemoteAutomated(routes),
     on(event: keyof RouterEvents, listener: (...args: never[]) => void) {
+      checkListener('on', listener);
       impl.events.on(event, listener as never);
       return router;
     },
@@ -103,6 +122,7 @@ export function createRouter<
       return router;
     },
     once(event: keyof RouterEvents, listener: (...args: never[]) => void) {
+      checkListener('once', listener);
       impl.events.once(event, listener as never);
       return router;
     },

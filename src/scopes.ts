@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import type { AnyCatalog } from './catalog.js';
+import { MAX_DELAY } from './deadlines.js';
 import { ConfigError, type ConfigIssue } from './errors.js';
 import { parseWith } from './validate.js';
 
@@ -40,7 +41,8 @@ export interface ResolvedScopeOptions {
 const scopeSchema = z.strictObject({
   channels: z.optional(z.array(z.string())),
   majorOutageShare: z.optional(z.number().check(z.gte(0), z.lte(1))),
-  idleEvictMs: z.optional(z.number().check(z.positive('must be more than 0'))),
+  // The sweep is a timer of half this: past what setTimeout holds it would fire every millisecond.
+  idleEvictMs: z.optional(z.number().check(z.positive('must be more than 0'), z.lte(MAX_DELAY))),
 });
 
 export function resolveScopeOptions(options: ScopeOptions | undefined, catalog: AnyCatalog): ResolvedScopeOptions {

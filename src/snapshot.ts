@@ -171,9 +171,10 @@ export function computeStatus(input: SnapshotInput): Status {
     channels[id] = channelSnapshot(perChannel.get(id) ?? [], input.channelOutage.get(id), input.majorOutageShare);
   }
   const next = input.nextChangeAt;
+  // Frozen too: the snapshot is shared by every reader, and one that writes to it must not change it for the others.
   return {
-    channels,
-    operations,
+    channels: Object.freeze(channels),
+    operations: Object.freeze(operations),
     outages: Object.freeze(input.outages.slice()),
     ...(anyAutomated ? { automated: Object.freeze(automatedByOp) } : {}),
     ...(next !== undefined && Number.isFinite(next) ? { nextChangeAt: iso(next) } : {}),

@@ -8,7 +8,7 @@
 const STRIPPED = /[\u0000-\u0020\u007f]/g;
 
 /** Schemes a browser runs or reads from the device itself: never in a link shown to a person. */
-const FORBIDDEN = ['javascript', 'vbscript', 'data', 'file', 'blob'];
+const FORBIDDEN = ['javascript', 'vbscript', 'data', 'file', 'blob', 'filesystem'];
 
 /**
  * Why `link` cannot be shown to a person, or undefined when it can. It must be absolute (an

@@ -170,3 +170,14 @@ export function unsafeObjects(value: unknown, path: readonly PropertyKey[] = [])
   });
   return out;
 }
+
+/**
+ * The one way an integration reads its options: `schema` (a zod/mini object, strict so a
+ * misspelt option is named) checked within the size bounds, every problem thrown at once as a
+ * `ConfigError` about `<subject> options`, with its path. `undefined` reads as `{}`.
+ */
+export function readOptions<S extends z.ZodMiniType>(schema: S, options: unknown, subject: string): z.infer<S> {
+  const parsed = parseWith(schema, options ?? {});
+  if (parsed.data === undefined) throw new ConfigError(`${subject} options`, parsed.issues);
+  return parsed.data;
+}

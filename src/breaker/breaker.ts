@@ -107,6 +107,10 @@ class Breaker<A, K> implements RouteBreaker<A> {
   get pendingClose(): boolean {
     return this.cb?.pendingClose === true;
   }
+  get refusing(): boolean {
+    const cb = this.cb;
+    return cb !== undefined && !cb.closed && (cb.opened || (cb.halfOpen && !cb.pendingClose));
+  }
 
   get stats(): { fires: number; failures: number; successes: number } {
     const cb = this.cb;
@@ -168,7 +172,8 @@ class Breaker<A, K> implements RouteBreaker<A> {
    * call is then counted as opossum would count it, in the window, and nothing else is decided).
    */
   private countSlow(failed: boolean, slow: boolean): boolean {
-    const ring = (this.slowRing ??= new Array<number>(this.options.rollingCountBuckets * 2).fill(0));
+    this.slowRing ??= new Array<number>(this.options.rollingCountBuckets * 2).fill(0);
+    const ring = this.slowRing;
     const i = this.newest();
     (ring[i] as number)++;
     if (!slow || failed) return false;

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { MAX_DELAY } from '../deadlines.js';
 import { ConfigError } from '../errors.js';
 import { parseWith } from '../validate.js';
 
@@ -57,13 +58,18 @@ export type ResolvedBreakerOptions = Readonly<
 >;
 
 const positive = z.number().check(z.positive('must be more than 0'));
+// A timer longer than setTimeout can hold fires after 1 ms: a breaker would half-open at once,
+// a window rotate every millisecond. These become timers as they are, so they stay within it.
+const delay = z.number().check(z.positive('must be more than 0'), z.lte(MAX_DELAY));
+/** opossum allocates every bucket of every breaker's window up front. */
+const MAX_BUCKETS = 1000;
 const breakerSchema = z.strictObject({
   timeout: z.optional(z.union([positive, z.literal(false)])),
   errorThresholdPercentage: z.optional(z.number().check(z.gte(0), z.lte(100))),
   volumeThreshold: z.optional(z.int().check(z.gte(0))),
-  resetTimeout: z.optional(positive),
-  rollingCountTimeout: z.optional(positive),
-  rollingCountBuckets: z.optional(z.int().check(z.positive())),
+  resetTimeout: z.optional(delay),
+  rollingCountTimeout: z.optional(delay),
+  rollingCountBuckets: z.optional(z.int().check(z.positive(), z.lte(MAX_BUCKETS))),
   consecutiveFailures: z.optional(z.union([z.int().check(z.positive('must be more than 0')), z.literal(false)])),
   slowCallMs: z.optional(z.union([positive, z.literal(false)])),
   slowCallRate: z.optional(z.number().check(z.gte(0), z.lte(100))),

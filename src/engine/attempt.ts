@@ -40,48 +40,30 @@ export interface AttemptRoute {
 }
 
 /**
- * What a handler gets as `ctx`: a frozen object, not the engine's attempt record, so nothing of
- * the engine leaks through it. The fields that cost nothing are own data (`{...ctx}` and
- * `structuredClone` copy them); `signal` and `idempotencyKey` are getters made on first read,
- * since an AbortSignal costs microseconds in Node 20 and a UUID a third of a whole call, and
- * most handlers need neither or one. `JSON.stringify(ctx)` gives every field but the signal.
+ * What a handler gets as `ctx`: a frozen plain object, not the engine's attempt record, so
+ * nothing of the engine leaks through it. `signal` and `idempotencyKey` are enumerable getters,
+ * made on first read (an AbortSignal costs microseconds in Node 20 and a UUID a third of a whole
+ * call, and most handlers need neither), so `{...ctx}` and `JSON.stringify(ctx)` still carry
+ * them: a handler that forwards a copy to its backend forwards the key that keeps the call from
+ * running twice. (`structuredClone(ctx)` cannot work: an AbortSignal is not cloneable.)
  */
-class Context implements HandlerContext {
-  declare readonly operation: string;
-  declare readonly channel: string;
-  declare readonly attempt: number;
-  declare readonly locale: Locale;
-  declare readonly amount: number | undefined;
-  declare readonly user: Readonly<Record<string, unknown>> | undefined;
-  declare readonly scope: string | undefined;
-  /** Private: no copy carries the engine's internals. */
-  readonly #run: AttemptRun;
-
-  constructor(run: AttemptRun) {
-    const call = run.call;
-    this.#run = run;
-    this.operation = run.route.op.id;
-    this.channel = run.route.channel;
-    this.attempt = run.attempt;
-    this.locale = call.locale;
-    this.amount = call.amount;
-    this.user = call.user;
-    this.scope = call.scope;
-    Object.freeze(this);
-  }
-
-  get signal(): AbortSignal {
-    return this.#run.signal;
-  }
-
-  get idempotencyKey(): string {
-    return this.#run.call.idempotencyKey();
-  }
-
-  /** Plain data: every field but the signal. */
-  toJSON(): Record<string, unknown> {
-    return { ...(this as object), idempotencyKey: this.idempotencyKey };
-  }
+function handlerContext(run: AttemptRun): HandlerContext {
+  const call = run.call;
+  return Object.freeze({
+    operation: run.route.op.id,
+    channel: run.route.channel,
+    attempt: run.attempt,
+    locale: call.locale,
+    amount: call.amount,
+    user: call.user,
+    scope: call.scope,
+    get signal(): AbortSignal {
+      return run.signal;
+    },
+    get idempotencyKey(): string {
+      return call.idempotencyKey();
+    },
+  });
 }
 
 const FIRED = 0;
@@ -169,7 +151,7 @@ export class AttemptRun implements Deadline {
     this.host.deadlines.add(this.host.timeout, this, this.startedAt);
     let result: unknown;
     try {
-      result = (this.route.handler as Handler)(this.call.input, new Context(this));
+      result = (this.route.handler as Handler)(this.call.input, handlerContext(this));
       if (result !== null && (typeof result === 'object' || typeof result === 'function')) {
         // Inside the try: a `then` getter or a `then` that throws is the handler failing, like a throw.
         if (typeof (result as PromiseLike<unknown>).then === 'function') {

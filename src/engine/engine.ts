@@ -1,5 +1,6 @@
 // The engine of one router: its state and its parts, wired together. Each part knows the others
 // only through the small host interface it declares.
+import { describeValue } from '../call-context.js';
 import type { AnyCatalog, Channel } from '../catalog.js';
 import { Deadlines } from '../deadlines.js';
 import { InvalidInputError, RouterDisposedError, UnknownOperationError } from '../errors.js';
@@ -136,7 +137,12 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
 
   parse(operation: string, ctx: CallContext | undefined, method: string): Call {
     const op = typeof operation === 'string' ? this.operations.get(operation) : undefined;
-    if (!op) throw new UnknownOperationError(String(operation), [...this.operations.keys()]);
+    if (!op) {
+      // describeValue, not String(): an object whose toString throws is still an unknown operation.
+      const name =
+        typeof operation === 'string' || typeof operation === 'symbol' ? String(operation) : describeValue(operation);
+      throw new UnknownOperationError(name, [...this.operations.keys()]);
+    }
     return parseCall(op, ctx, method, this.catalog.channels as Record<string, Channel>, this.channelIds);
   }
 

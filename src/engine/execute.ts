@@ -139,7 +139,7 @@ export class Executor implements AttemptHost {
       if (outcome) return outcome;
     }
     const outcome = host.referrals.referral(call.op, call, call.attempts ?? [], call.failed);
-    host.events.emit('referred', outcome);
+    if (host.events.listening.referred) host.events.emit('referred', outcome);
     return outcome;
   }
 

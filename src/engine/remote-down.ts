@@ -1,4 +1,5 @@
 // Routes down on the word of another source (a fleet's quorum, a status feed), by source.
+import { describeValue } from '../call-context.js';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import type { RouteRef } from '../options.js';
 import { isPlainObject } from '../validate.js';
@@ -65,24 +66,59 @@ function namedRoutes(
   routes: readonly RouteRef[],
   method: string,
 ): Set<RouteState> {
-  if (!Array.isArray(routes)) {
+  if (!isArray(routes)) {
     throw new ConfigError(method, [{ path: 'routes', message: 'expected an array of { operation, channel }' }]);
   }
+  // Every route is checked before anything changes, so a bad list leaves the router as it was.
   const named = new Set<RouteState>();
   const issues: ConfigIssue[] = [];
-  routes.forEach((ref, i) => {
-    const op = isPlainObject(ref) && typeof ref.operation === 'string' ? operations.get(ref.operation) : undefined;
-    const route = op?.routes.find((r) => r.channel === (ref as RouteRef).channel);
+  let list: unknown[];
+  try {
+    list = Array.from(routes);
+  } catch {
+    throw new ConfigError(method, [{ path: 'routes', message: 'could not be read' }]);
+  }
+  list.forEach((ref, i) => {
+    // Each field read once, in a try: a getter or a proxy may throw, and a bigint or a cycle
+    // has no JSON form to quote.
+    let operation: unknown;
+    let channel: unknown;
+    try {
+      if (isPlainObject(ref)) ({ operation, channel } = ref as { operation: unknown; channel: unknown });
+    } catch {
+      issues.push({ path: `routes[${i}]`, message: 'could not be read' });
+      return;
+    }
+    const op = typeof operation === 'string' ? operations.get(operation) : undefined;
+    const route = op?.routes.find((r) => r.channel === channel);
     if (route) named.add(route);
     else {
       issues.push({
         path: `routes[${i}]`,
         message: op
-          ? `operation \`${op.id}\` has no route on channel ${JSON.stringify((ref as RouteRef).channel)}`
-          : `expected { operation, channel } naming a route of the catalogue, got ${JSON.stringify(ref)}`,
+          ? `operation \`${op.id}\` has no route on channel ${jsonOrKind(channel)}`
+          : `expected { operation, channel } naming a route of the catalogue, got ${jsonOrKind(ref)}`,
       });
     }
   });
   if (issues.length) throw new ConfigError(method, issues);
   return named;
+}
+
+/** A value as JSON when it has a JSON form (not a bigint, a cycle, a throwing getter), else its kind. */
+function jsonOrKind(value: unknown): string {
+  try {
+    const json = JSON.stringify(value);
+    if (json !== undefined) return json.length > 200 ? `${json.slice(0, 200)}…` : json;
+  } catch {}
+  return describeValue(value);
+}
+
+/** Array.isArray, false for a revoked proxy instead of a TypeError. */
+function isArray(value: unknown): value is readonly unknown[] {
+  try {
+    return Array.isArray(value);
+  } catch {
+    return false;
+  }
 }

@@ -91,9 +91,9 @@ export function skipReason(
   // A closed office is not a failure: not tried, not counted, still offered with its hours.
   if (route.channelDef.hours && !hours.of(route.channel, route.channelDef, now()).openNow) return 'closed';
   if (route.remoteDownSince !== undefined) return 'remote';
-  const b = slotFor(route, call.scope).breaker;
   // Skipped without calling opossum, which would build an Error for each rejected call.
+  const b = slotFor(route, call.scope).breaker;
   // A breaker only its probe closes is skipped while half-open: no person's call is its trial.
-  if (b && !b.closed && (b.opened || (b.halfOpen && (!b.pendingClose || route.probeCloses)))) return 'breaker-open';
+  if (b && (b.refusing || (route.probeCloses && b.halfOpen))) return 'breaker-open';
   return undefined;
 }

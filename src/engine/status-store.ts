@@ -81,9 +81,11 @@ export class StatusStore {
     if (typeof listener !== 'function') {
       throw new ConfigError('subscribe', [{ path: 'listener', message: 'expected a function' }]);
     }
-    this.listeners.add(listener);
+    // One entry per subscription: two of the same function end one at a time.
+    const entry = () => listener();
+    this.listeners.add(entry);
     return () => {
-      this.listeners.delete(listener);
+      this.listeners.delete(entry);
     };
   };
 

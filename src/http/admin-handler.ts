@@ -5,7 +5,9 @@
 import { ConfigError, type ConfigIssue, isSecoursError } from '../errors.js';
 import type { Outage, OutageInput } from '../outages.js';
 import type { Snapshot } from '../snapshot.js';
+import { readOptions } from '../validate.js';
 import { readJson } from './body.js';
+import { adminHandlerSchema } from './options.js';
 import { errorResponse, PROBLEM_TYPE_BASE } from './problem.js';
 import { sameSecret } from './token.js';
 
@@ -29,7 +31,6 @@ export interface AdminHandlerOptions {
   path?: string;
 }
 
-const MIN_TOKEN = 16;
 /** Issues listed in a 400 at most: a body with 100,000 mistakes gets a bounded answer. */
 const MAX_ISSUES = 100;
 
@@ -66,14 +67,6 @@ function target(pathname: string, base: string): Target | { readonly kind: 'bad'
   }
 }
 
-function basePath(value: unknown): string {
-  if (value === undefined) return '/admin/outages';
-  if (typeof value !== 'string' || !value.startsWith('/') || /[?#]/.test(value)) {
-    throw configError('path', `expected an absolute path such as '/admin/outages', got ${JSON.stringify(value)}`);
-  }
-  return value.replace(/\/+$/, '');
-}
-
 function configError(path: string, message: string): ConfigError {
   return new ConfigError('adminHandler options', [{ path, message }]);
 }
@@ -100,15 +93,9 @@ export function adminHandler(
   if (typeof router?.declareOutage !== 'function' || typeof router.endOutage !== 'function') {
     throw configError('router', 'expected a router (declareOutage, endOutage)');
   }
-  const token = options?.token;
-  if (typeof token !== 'string' || token.length < MIN_TOKEN) {
-    throw configError('token', `expected a secret string of at least ${MIN_TOKEN} characters`);
-  }
-  const limit = options.maxBodyBytes ?? 16_384;
-  if (!Number.isInteger(limit) || limit <= 0) {
-    throw configError('maxBodyBytes', `expected a positive integer, got ${String(limit)}`);
-  }
-  const base = basePath(options.path);
+  const { token, maxBodyBytes: limit, path } = readOptions(adminHandlerSchema, options, 'adminHandler');
+  // One trailing slash or more is the same mount.
+  const base = path.replace(/\/+$/, '');
 
   const authorised = (request: Request) => {
     const header = request.headers.get('authorization') ?? '';

@@ -9,7 +9,12 @@ import type { AnyCatalog } from '../catalog.js';
 import type { OutageInput } from '../outages.js';
 import type { RouteRef } from '../router.js';
 import type { Snapshot } from '../snapshot.js';
+import { readOptions } from '../validate.js';
+import { connectStatusSchema } from './options.js';
 import type { StatusState } from './status-client.js';
+
+const isObject = (value: unknown): value is object =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /** What `connectStatus` needs of a router. */
 export interface RemoteStatusTarget {
@@ -46,7 +51,7 @@ export function connectStatus(
   client: StatusStore,
   options: ConnectStatusOptions = {},
 ): () => void {
-  const source = options.source ?? 'status-feed';
+  const { source, onError } = readOptions(connectStatusSchema, options, 'connectStatus');
   const mirrored = new Set<string>();
   let applied: Snapshot | undefined;
 
@@ -54,17 +59,25 @@ export function connectStatus(
     const { snapshot } = client.getSnapshot();
     if (!snapshot || snapshot === applied) return;
     applied = snapshot;
+    // Any store may feed this, not only the status client: what the feed holds is read as
+    // untrusted, so a `null` where a table or an outage belongs says nothing instead of throwing.
+    const operations = (isObject(snapshot.operations) ? snapshot.operations : {}) as Record<
+      string,
+      { available?: unknown } | null | undefined
+    >;
+    const outages = (Array.isArray(snapshot.outages) ? snapshot.outages : []).filter(
+      (o: unknown): o is Snapshot['outages'][number] => isObject(o) && typeof (o as { id?: unknown }).id === 'string',
+    );
+    const automatedBy = (isObject(snapshot.automated) ? snapshot.automated : {}) as Record<string, unknown>;
     const down: RouteRef[] = [];
     const automated: RouteRef[] = [];
     for (const [operation, def] of Object.entries(router.catalog.operations)) {
-      const operations = snapshot.operations as Record<string, { available?: unknown } | undefined> | undefined;
-      const automatedBy = snapshot.automated as Record<string, unknown> | undefined;
       // An operation the feed does not know about (an own key only: `toString` is not one it
       // knows) says nothing of it.
-      const remote = operations && Object.hasOwn(operations, operation) ? operations[operation] : undefined;
-      if (!remote || !Array.isArray(remote.available)) continue;
+      const remote = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
+      if (!isObject(remote) || !Array.isArray(remote.available)) continue;
       const available = new Set(remote.available);
-      const list = automatedBy && Object.hasOwn(automatedBy, operation) ? automatedBy[operation] : undefined;
+      const list = Object.hasOwn(automatedBy, operation) ? automatedBy[operation] : undefined;
       const runs = new Set(Array.isArray(list) ? list : []);
       for (const route of def.routes) {
         if (!available.has(route.channel)) down.push({ operation, channel: route.channel });
@@ -74,13 +87,13 @@ export function connectStatus(
     router.setRemoteDown(source, down);
     router.setRemoteAutomated?.(automated);
 
-    const current = new Set(snapshot.outages.map((o) => o.id));
+    const current = new Set(outages.map((o) => o.id));
     for (const id of mirrored) {
       if (current.has(id)) continue;
       mirrored.delete(id);
       router.endOutage(id);
     }
-    for (const o of snapshot.outages) {
+    for (const o of outages) {
       if (mirrored.has(o.id)) continue;
       try {
         router.declareOutage({
@@ -96,7 +109,7 @@ export function connectStatus(
         mirrored.add(o.id);
       } catch (error) {
         // The routes it covers are still down through `available`; only its wording is lost.
-        options.onError?.(error);
+        (onError as ConnectStatusOptions['onError'])?.(error);
       }
     }
   };

@@ -7,6 +7,8 @@ import { ConfigError } from '../errors.js';
 import type { Warning } from '../events.js';
 import { callEach } from '../internal/safe-emitter.js';
 import type { Snapshot } from '../snapshot.js';
+import { readOptions } from '../validate.js';
+import { statusClientSchema } from './options.js';
 
 export type Connection = 'connecting' | 'open' | 'reconnecting' | 'closed';
 
@@ -63,25 +65,25 @@ export interface StatusClient<S extends Snapshot = Snapshot> {
   close(): void;
 }
 
-function option(value: unknown, path: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
-    throw new ConfigError('createStatusClient options', [
-      { path, message: `expected a positive number of ms, got ${String(value)}` },
-    ]);
-  }
-  return value;
-}
+const isObject = (value: unknown): value is object =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
 
+/**
+ * The shape every reader of a snapshot relies on. A feed is another server's word: `null` where
+ * a table, an entry or an outage belongs (`typeof null` is `'object'`) must not reach
+ * `connectStatus` or a UI, which read `snapshot.operations.transfer.status` without a check.
+ */
 function isSnapshot(value: unknown): value is Snapshot {
-  const v = value as Partial<Snapshot> | null;
+  if (!isObject(value)) return false;
+  const v = value as Partial<Snapshot>;
   return (
-    typeof v === 'object' &&
-    v !== null &&
     typeof v.version === 'number' &&
-    typeof v.operations === 'object' &&
-    typeof v.channels === 'object' &&
-    Array.isArray(v.outages)
+    isObject(v.operations) &&
+    Object.values(v.operations).every(isObject) &&
+    isObject(v.channels) &&
+    Object.values(v.channels).every(isObject) &&
+    Array.isArray(v.outages) &&
+    v.outages.every((o: unknown) => isObject(o) && typeof (o as { id?: unknown }).id === 'string')
   );
 }
 
@@ -96,8 +98,9 @@ export function createStatusClient<S extends Snapshot = Snapshot>(
   url: string | URL,
   options: StatusClientOptions = {},
 ): StatusClient<S> {
+  const o = readOptions(statusClientSchema, options, 'createStatusClient');
   const ES: EventSourceLike | undefined =
-    options.EventSource ?? (globalThis as { EventSource?: EventSourceLike }).EventSource;
+    (o.EventSource as EventSourceLike | undefined) ?? (globalThis as { EventSource?: EventSourceLike }).EventSource;
   if (typeof ES !== 'function') {
     throw new ConfigError('createStatusClient options', [
       { path: 'EventSource', message: 'this runtime has no EventSource: pass one as `EventSource`' },
@@ -105,9 +108,8 @@ export function createStatusClient<S extends Snapshot = Snapshot>(
   }
   const EventSourceClass: EventSourceLike = ES;
   const href = String(url);
-  const staleAfter = option(options.staleAfterMs, 'staleAfterMs', 40_000);
-  const minRetry = option(options.minRetryMs, 'minRetryMs', 1_000);
-  const maxRetry = option(options.maxRetryMs, 'maxRetryMs', 30_000);
+  const { staleAfterMs: staleAfter, minRetryMs: minRetry, maxRetryMs: maxRetry } = o;
+  const onWarning = o.onWarning as StatusClientOptions['onWarning'];
   const listeners = new Set<() => void>();
   let state: StatusState<S> = Object.freeze({
     connection: 'connecting',
@@ -127,7 +129,7 @@ export function createStatusClient<S extends Snapshot = Snapshot>(
     if (next.connection !== undefined && next.connection !== 'reconnecting') delete merged.retryAt;
     state = Object.freeze(merged) as unknown as StatusState<S>;
     callEach(listeners, (error) =>
-      options.onWarning?.({ code: 'listener-threw', message: 'A status client subscriber threw', error }),
+      onWarning?.({ code: 'listener-threw', message: 'A status client subscriber threw', error }),
     );
   };
 
@@ -166,7 +168,7 @@ export function createStatusClient<S extends Snapshot = Snapshot>(
       u.searchParams.set('lastEventId', lastEventId);
       target = /^[a-z][a-z0-9+.-]*:/i.test(href) ? u.href : `${u.pathname}${u.search}`;
     }
-    const es = new EventSourceClass(target, { withCredentials: options.withCredentials ?? false });
+    const es = new EventSourceClass(target, { withCredentials: o.withCredentials });
     source = es;
     // Until the first event, a silent server counts as a failed attempt.
     silence = setTimeout(() => drop(), staleAfter);

@@ -9,6 +9,8 @@
  */
 import { ConfigError } from '../errors.js';
 import type { Snapshot } from '../snapshot.js';
+import { readOptions } from '../validate.js';
+import { statusHandlerSchema } from './options.js';
 import { errorResponse } from './problem.js';
 
 /** What the handler needs of a router. */
@@ -38,7 +40,7 @@ export interface StatusHandler {
   (request: Request): Promise<Response>;
   /** Streams open now. */
   readonly clients: number;
-  /** Ends every stream and stops the heartbeat; later requests still get JSON. */
+  /** Ends every stream and stops the heartbeat; later requests still get JSON, and a `503` for a stream. */
   close(): void;
 }
 
@@ -57,16 +59,6 @@ interface Encoded {
 
 interface Stream {
   readonly controller: ReadableStreamDefaultController<Uint8Array>;
-}
-
-function positiveInt(value: unknown, path: string, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value <= 0) {
-    throw new ConfigError('statusHandler options', [
-      { path, message: `expected a positive integer, got ${String(value)}` },
-    ]);
-  }
-  return value;
 }
 
 /** True when the request lists `tag` in `If-None-Match` (or says `*`). */
@@ -91,10 +83,13 @@ export function statusHandler(router: StatusSource, options: StatusHandlerOption
   if (typeof router?.getSnapshot !== 'function' || typeof router.subscribe !== 'function') {
     throw new ConfigError('statusHandler', [{ path: 'router', message: 'expected a router (getSnapshot, subscribe)' }]);
   }
-  const heartbeatMs = positiveInt(options.heartbeatMs, 'heartbeatMs', 15_000);
-  const maxQueued = positiveInt(options.maxQueuedEvents, 'maxQueuedEvents', 32);
-  const cors: Record<string, string> = options.allowOrigin
-    ? { 'access-control-allow-origin': options.allowOrigin, 'access-control-expose-headers': 'etag' }
+  const {
+    heartbeatMs,
+    maxQueuedEvents: maxQueued,
+    allowOrigin,
+  } = readOptions(statusHandlerSchema, options, 'statusHandler');
+  const cors: Record<string, string> = allowOrigin
+    ? { 'access-control-allow-origin': allowOrigin, 'access-control-expose-headers': 'etag' }
     : {};
   // Versions restart at 1 with each router: the instance tag keeps ETags from two processes apart.
   const instance = Math.floor(Math.random() * 2 ** 32).toString(36);
@@ -104,6 +99,7 @@ export function statusHandler(router: StatusSource, options: StatusHandlerOption
   let encoded: Encoded | undefined;
   let unsubscribe: (() => void) | undefined;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
+  let closed = false;
 
   const encode = (): Encoded => {
     const snapshot = router.getSnapshot();
@@ -227,7 +223,7 @@ export function statusHandler(router: StatusSource, options: StatusHandlerOption
   };
 
   const handler = async (request: Request): Promise<Response> => {
-    if (request.method === 'OPTIONS' && options.allowOrigin) {
+    if (request.method === 'OPTIONS' && allowOrigin) {
       return new Response(null, {
         status: 204,
         headers: { ...cors, 'access-control-allow-headers': 'last-event-id, if-none-match' },
@@ -246,6 +242,17 @@ export function statusHandler(router: StatusSource, options: StatusHandlerOption
       );
     }
     if (request.method === 'GET' && (request.headers.get('accept') ?? '').includes('text/event-stream')) {
+      // Closed for a shutdown: a new stream would keep the server open, and EventSource
+      // reconnects within seconds. The status client backs off and finds another instance.
+      if (closed) {
+        return errorResponse(
+          503,
+          'Service Unavailable',
+          'the status stream is closed: this server is shutting down',
+          {},
+          { 'retry-after': String(RETRY_MS / 1000), ...cors },
+        );
+      }
       return eventStream(request);
     }
     const { json, etag } = encode();
@@ -261,6 +268,7 @@ export function statusHandler(router: StatusSource, options: StatusHandlerOption
     clients: { get: () => streams.size, enumerable: true },
     close: {
       value: () => {
+        closed = true;
         for (const stream of [...streams]) end(stream);
       },
     },

@@ -23,13 +23,21 @@ export class SafeEmitter<Events extends EventMap> {
    * listener on a hot path: reading it first skips the emitter's work and the building of the argument.
    */
   readonly listening: { readonly [E in keyof Events]?: boolean } = Object.create(null);
+  declare private readonly onThrow: ((event: keyof Events, error: unknown) => void) | undefined;
+
+  /** `onThrow` reports a listener's error (by default a `listener-threw` warning from here). */
+  constructor(onThrow?: (event: keyof Events, error: unknown) => void) {
+    this.onThrow = onThrow;
+  }
 
   emit<E extends keyof Events>(event: E, arg: Arg<Events, E>): void {
     if (!this.listening[event]) return;
     try {
       this.emitter.emit(event as string, arg);
     } catch (error) {
-      if (event !== 'warning') this.warn('listener-threw', `A listener of the \`${String(event)}\` event threw`, error);
+      if (event === 'warning') return;
+      if (this.onThrow) this.onThrow(event, error);
+      else this.warn('listener-threw', `A listener of the \`${String(event)}\` event threw`, error);
     }
   }
 
@@ -65,9 +73,11 @@ export class SafeEmitter<Events extends EventMap> {
  * (the router and the status client turn it into a `warning`); one thrown by `onThrow` itself is
  * dropped, as a throwing `warning` listener is.
  */
-export function callEach(listeners: Iterable<() => void>, onThrow: (error: unknown) => void): void {
+export function callEach(listeners: ReadonlySet<() => void>, onThrow: (error: unknown) => void): void {
   // A copy: a listener may unsubscribe itself or another one while being called.
   for (const listener of [...listeners]) {
+    // Unsubscribed by an earlier listener of this round: its unsubscribe has returned.
+    if (!listeners.has(listener)) continue;
     try {
       listener();
     } catch (error) {

@@ -1,60 +1,29 @@
-import type { Redis } from 'ioredis';
-import * as z from 'zod/mini';
+import type { Cluster, Redis } from 'ioredis';
 import type { AnyCatalog } from '../catalog.js';
-import { ConfigError, type ConfigIssue } from '../errors.js';
+import { ConfigError } from '../errors.js';
 import { SafeEmitter } from '../internal/safe-emitter.js';
 import type { Router } from '../router.js';
-import { parseWith } from '../validate.js';
-import { Batch, type Reply } from './batch.js';
 import type { FleetContext } from './context.js';
 import type { FleetEvents, FleetRoutesEvent } from './events.js';
-import { type FleetKeys, fleetKeys, NAME, NAME_RULE } from './keys.js';
+import { type FleetKeys, fleetKeys } from './keys.js';
+import { type FleetOptions, type ParsedFleetOptions, parseOptions } from './options.js';
 import { OutageSync } from './outage-sync.js';
+import { readEpoch, roundTrip } from './round-trip.js';
+import { Subscriber } from './subscriber.js';
+import { SyncLoop } from './sync-loop.js';
 import { TripSync } from './trip-sync.js';
+import { Warnings } from './warnings.js';
 
-export interface FleetOptions {
-  /**
-   * An ioredis client, connected or connecting. The fleet uses it for its reads and writes and
-   * opens one more connection from it (`duplicate()`) to subscribe; it never closes yours.
-   */
-  redis: Redis;
-  /** Keys are `secours:{namespace}:…`; instances of one fleet share it. 1–64 letters, digits or `. _ -`. */
-  namespace: string;
-  /** This instance, unique in the fleet (host name, pod name). 1–64 letters, digits or `. _ -`. */
-  instanceId: string;
-  /**
-   * Instances that must have seen a route's breaker open within `window` for the route to go
-   * down on every instance.
-   * @default 2, or 1 while the fleet has a single live instance
-   */
-  quorum?: number;
-  /**
-   * How long a trip counts (ms). Also the longest a route stays down fleet-wide when no instance
-   * that saw it open gets to try it again.
-   * @default 60_000
-   */
-  window?: number;
-  /**
-   * Every this many ms the instance says it is alive and reads the fleet's state again (on top
-   * of reading it whenever another instance announces a change). An instance silent for three
-   * heartbeats no longer counts as live.
-   * @default 5_000
-   */
-  heartbeat?: number;
-  /**
-   * A round trip to Redis slower than this (ms) gives a `redis-slow` warning. Nothing waits for
-   * it in the meantime.
-   * @default 2_000
-   */
-  slowAfter?: number;
-}
+export type { FleetOptions } from './options.js';
 
 /** The handle `connectFleet` returns. */
 export interface Fleet {
   /**
-   * Resolves to `true` after the first round trip with Redis (outages declared elsewhere are
-   * then applied here), or to `false` if the fleet is closed first. Never rejects: while Redis
-   * is unreachable it stays pending and the instance works on its own.
+   * Resolves to `true` once the subscription to the fleet's channel is confirmed and a round trip
+   * begun after it completed: outages declared elsewhere are applied here, and those declared
+   * from now on arrive at once. Resolves to `false` when that has not happened within
+   * `readyTimeoutMs` (the fleet keeps trying in the background) or the fleet is closed first.
+   * Never rejects.
    */
   readonly ready: Promise<boolean>;
   readonly namespace: string;
@@ -63,7 +32,9 @@ export interface Fleet {
   readonly decision: FleetRoutesEvent | undefined;
   /**
    * Stops following the fleet: timers stopped, the subscriber connection closed, the fleet's
-   * word on routes withdrawn from the router. Outages already applied stay. Your client stays open.
+   * word on routes withdrawn from the router. Outages declared or ended here and not yet written
+   * are written first (if Redis answers within `slowAfterMs`); outages already applied stay.
+   * Your client stays open.
    */
   close(): Promise<void>;
   on<E extends keyof FleetEvents>(event: E, listener: FleetEvents[E]): this;
@@ -71,69 +42,29 @@ export interface Fleet {
   once<E extends keyof FleetEvents>(event: E, listener: FleetEvents[E]): this;
 }
 
-const DAY = 86_400_000;
-/** Ended outages are remembered this long, so an instance away for less cannot revive one. */
-const TOMBSTONE_TTL = 7 * DAY;
-
-const ms = z.int().check(z.positive('must be more than 0'));
-const optionsSchema = z.object({
-  namespace: z.string().check(z.regex(NAME, `expected ${NAME_RULE}`)),
-  instanceId: z.string().check(z.regex(NAME, `expected ${NAME_RULE}`)),
-  quorum: z.optional(z.int().check(z.gte(1, 'must be at least 1'))),
-  window: z.optional(ms),
-  heartbeat: z.optional(ms),
-  slowAfter: z.optional(ms),
-});
-const KNOWN = new Set(['redis', 'namespace', 'instanceId', 'quorum', 'window', 'heartbeat', 'slowAfter']);
-const REDIS_METHODS = ['pipeline', 'duplicate', 'publish', 'zrem', 'on', 'off'] as const;
-
-function parseOptions(options: unknown): Required<Omit<FleetOptions, 'quorum'>> & { quorum: number | undefined } {
-  if (typeof options !== 'object' || options === null) {
-    throw new ConfigError('fleet options', [{ path: '', message: 'expected { redis, namespace, instanceId }' }]);
-  }
-  const raw = options as Record<string, unknown>;
-  const parsed = parseWith(optionsSchema, raw);
-  const issues: ConfigIssue[] = [...parsed.issues];
-  for (const key of Object.keys(raw)) if (!KNOWN.has(key)) issues.push({ path: key, message: 'unknown option' });
-  const redis = raw.redis as Record<string, unknown> | undefined;
-  const missing = REDIS_METHODS.filter((m) => typeof redis?.[m] !== 'function');
-  if (missing.length) {
-    issues.push({ path: 'redis', message: `expected an ioredis client (missing ${missing.join(', ')})` });
-  }
-  if (!parsed.data || issues.length) throw new ConfigError('fleet options', issues);
-  return {
-    redis: raw.redis as Redis,
-    namespace: parsed.data.namespace,
-    instanceId: parsed.data.instanceId,
-    quorum: parsed.data.quorum,
-    window: parsed.data.window ?? 60_000,
-    heartbeat: parsed.data.heartbeat ?? 5_000,
-    slowAfter: parsed.data.slowAfter ?? 2_000,
-  };
-}
-
 class FleetImpl implements FleetContext, Fleet {
-  private readonly events = new SafeEmitter<FleetEvents>();
+  /** A listener that throws must not stop the fleet: its error is a `warning`, bounded like the others. */
+  private readonly events = new SafeEmitter<FleetEvents>((event, error) =>
+    this.warn('listener-threw', `A listener of the fleet's \`${String(event)}\` event threw`, { error }),
+  );
+  private readonly warnings = new Warnings((w) => this.emit('warning', w));
   readonly keys: FleetKeys;
   readonly namespace: string;
   readonly instanceId: string;
   readonly ready: Promise<boolean>;
-  private readonly redis: Redis;
-  private readonly sub: Redis;
-  private readonly options: ReturnType<typeof parseOptions>;
+  private readonly redis: Redis | Cluster;
+  private readonly sub: Subscriber;
+  private readonly options: ParsedFleetOptions;
   private readonly outages: OutageSync;
   private readonly trips: TripSync;
-  private readonly warned = new Set<string>();
-  private readonly epochCandidate = globalThis.crypto.randomUUID();
+  private readonly loop: SyncLoop;
   private resolveReady!: (synced: boolean) => void;
-  private timer: ReturnType<typeof setInterval> | undefined;
-  /** Redis time minus local time, from the last round trip. */
-  private skew = 0;
+  private readyTimer: ReturnType<typeof setTimeout> | undefined;
   private epoch: string | undefined;
-  private scheduled = false;
-  private syncing = false;
-  private again = false;
   private unavailable = false;
+  private subscriberDown = false;
+  /** A `redis-slow` was given and no round trip has been fast since. */
+  private slow = false;
   private closed = false;
 
   constructor(
@@ -148,26 +79,42 @@ class FleetImpl implements FleetContext, Fleet {
     this.ready = new Promise((resolve) => {
       this.resolveReady = resolve;
     });
-    this.outages = new OutageSync(this);
+    this.readyTimer = setTimeout(() => this.resolveReady(false), this.options.readyTimeoutMs);
+    (this.readyTimer as { unref?(): void }).unref?.();
+    this.outages = new OutageSync(this, this.options.heartbeatMs);
     this.trips = new TripSync(this, {
       quorum: this.options.quorum,
-      windowMs: this.options.window,
-      heartbeatMs: this.options.heartbeat,
+      windowMs: this.options.windowMs,
+      heartbeatMs: this.options.heartbeatMs,
+    });
+    this.loop = new SyncLoop(this.options.heartbeatMs, {
+      round: () => this.syncOnce(),
+      failed: (error) => this.markUnavailable(error),
+      endRound: () => this.warnings.endRound(),
     });
     router.on('outage', this.outages.onRouterOutage);
     router.on('breaker', this.trips.onRouterBreaker);
     this.redis.on('ready', this.onReady);
     this.redis.on('close', this.onClose);
     this.redis.on('error', this.onError);
-    this.sub = this.redis.duplicate();
-    this.sub.on('error', this.onError);
-    this.sub.on('message', this.onMessage);
-    this.sub.subscribe(this.keys.channel).catch((error: unknown) => {
-      if (!this.closed) this.warn('redis-unavailable', 'Could not subscribe to the fleet channel', { error });
+    this.sub = new Subscriber(this.redis, this.keys.channel, this.options.heartbeatMs, {
+      message: (message) => {
+        if (message !== this.instanceId) this.requestSync();
+      },
+      // Changes announced while not subscribed were not heard: read again.
+      active: () => {
+        this.subscriberDown = false;
+        this.requestSync();
+      },
+      // Once until the subscription is active again: round trips that complete meanwhile end the
+      // main connection's spell, not this one (a refused SUBSCRIBE is retried every heartbeat).
+      error: (error) => {
+        if (this.subscriberDown) return;
+        this.subscriberDown = true;
+        this.markUnavailable(error);
+      },
     });
-    this.timer = setInterval(() => this.requestSync(), this.options.heartbeat);
-    (this.timer as { unref?(): void }).unref?.();
-    this.requestSync();
+    this.loop.start();
   }
 
   get decision(): FleetRoutesEvent | undefined {
@@ -176,18 +123,12 @@ class FleetImpl implements FleetContext, Fleet {
 
   // ---- FleetContext -----------------------------------------------------------------------
 
-  warn(code: string, message: string, options: { once?: string; error?: unknown } = {}): void {
-    if (options.once !== undefined) {
-      const key = `${code}\u0000${options.once}`;
-      if (this.warned.has(key)) return;
-      this.warned.add(key);
-    }
-    this.emit('warning', options.error === undefined ? { code, message } : { code, message, error: options.error });
+  warn(code: string, message: string, options: { once?: string; error?: unknown } = {}): boolean {
+    return this.warnings.warn(code, message, options);
   }
 
-  /** A listener that throws must not stop the fleet: its error becomes a `warning`. */
-  emit<E extends keyof FleetEvents>(event: E, arg: Parameters<FleetEvents[E]>[0]): void {
-    this.events.emit(event, arg as never);
+  emit<E extends keyof FleetEvents>(event: E, ...args: Parameters<FleetEvents[E]>): void {
+    this.events.emit(event, args[0] as never);
   }
 
   on<E extends keyof FleetEvents>(event: E, listener: FleetEvents[E]): this {
@@ -206,14 +147,7 @@ class FleetImpl implements FleetContext, Fleet {
   }
 
   requestSync(): void {
-    if (this.closed || this.scheduled) return;
-    this.scheduled = true;
-    // Deferred, so a breaker event or a declaration returns at once to the code that caused it.
-    setImmediate(() => {
-      this.scheduled = false;
-      // A round asked for just before close() would write this instance's liveness back.
-      if (!this.closed) void this.loop();
-    });
+    if (!this.closed) this.loop.request();
   }
 
   // ---- connection -------------------------------------------------------------------------
@@ -222,7 +156,7 @@ class FleetImpl implements FleetContext, Fleet {
     // Whatever was written while Redis was away may be gone with it: say it all again.
     this.outages.republishOwn();
     this.trips.republishOwn();
-    this.requestSync();
+    this.loop.request({ now: true });
   };
 
   private onClose = (): void => {
@@ -233,121 +167,93 @@ class FleetImpl implements FleetContext, Fleet {
     if (!this.closed) this.markUnavailable(error);
   };
 
-  private onMessage = (channel: string, message: string): void => {
-    if (channel !== this.keys.channel || message === this.instanceId) return;
-    this.requestSync();
-  };
-
+  /** Warned once per spell of unavailability; the next completed round trip ends the spell. */
   private markUnavailable(error: unknown): void {
-    if (this.unavailable) return;
+    if (this.closed || this.unavailable) return;
     this.unavailable = true;
     this.warn(
       'redis-unavailable',
-      'Redis is unreachable: this instance goes on with what it knows and will catch up when it is back',
+      'Redis is unreachable or refuses the fleet’s commands: this instance goes on with what it knows and will catch up when it is back',
       { error },
     );
   }
 
   // ---- round trips ------------------------------------------------------------------------
 
-  private async loop(): Promise<void> {
-    if (this.syncing) {
-      this.again = true;
-      return;
-    }
-    this.syncing = true;
-    try {
-      do {
-        this.again = false;
-        await this.syncOnce();
-      } while (this.again && !this.closed);
-    } catch (error) {
-      if (!this.closed) this.markUnavailable(error);
-    } finally {
-      this.syncing = false;
-    }
-  }
-
-  private async syncOnce(): Promise<void> {
-    const { keys, options } = this;
-    const batch = new Batch(this.redis);
-    const sentAt = Date.now();
-    const now = sentAt + this.skew;
-    // The trips' command also renews this instance's liveness and prunes, in Redis time.
-    const changes = this.outages.collectWrites(batch, now) + this.trips.collect(batch);
-    batch.add((p) => p.zremrangebyscore(keys.ended, '-inf', now - TOMBSTONE_TTL));
-    if (changes > 0) batch.add((p) => p.publish(keys.channel, this.instanceId));
-    batch.add((p) => p.set(keys.epoch, this.epochCandidate, 'NX'));
-    let epoch: Reply = { value: undefined };
-    let time: Reply = { value: undefined };
-    let outages: Reply = { value: undefined };
-    let ended: Reply = { value: undefined };
-    batch.add(
-      (p) => p.get(keys.epoch),
-      (r) => {
-        epoch = r;
-      },
-    );
-    batch.add(
-      (p) => p.time(),
-      (r) => {
-        time = r;
-      },
-    );
-    batch.add(
-      (p) => p.hgetall(keys.outages),
-      (r) => {
-        outages = r;
-      },
-    );
-    batch.add(
-      (p) => p.zrange(keys.ended, '0', '-1'),
-      (r) => {
-        ended = r;
-      },
-    );
-
+  /** One round trip; returns whether applying what was read left writes for another one. */
+  private async syncOnce(): Promise<boolean> {
+    if (this.closed) return false;
+    const { options } = this;
+    const subscribed = this.sub.active;
+    const stopped = () => this.closed;
+    let late = false;
     const slow = setTimeout(() => {
-      this.warn('redis-slow', `Redis has not answered within ${options.slowAfter} ms; nothing waits for it`);
-    }, options.slowAfter);
+      late = true;
+      // Once per spell: a Redis that stays slow would otherwise warn at every round trip.
+      if (this.slow) return;
+      this.slow = true;
+      this.warn('redis-slow', `Redis has not answered within ${options.slowAfterMs} ms; nothing waits for it`);
+    }, options.slowAfterMs);
     (slow as { unref?(): void }).unref?.();
+    let r: Awaited<ReturnType<typeof roundTrip>>;
     try {
-      await batch.exec();
+      r = await roundTrip(
+        { ...options, redis: this.redis, keys: this.keys, outages: this.outages, trips: this.trips, stopped },
+        globalThis.crypto.randomUUID(),
+      );
     } finally {
       clearTimeout(slow);
     }
-    if (this.closed) return;
+    if (!late) this.slow = false;
+    if (this.closed) return false;
     if (this.router.isDisposed) {
       void this.close();
-      return;
+      return false;
     }
     this.unavailable = false;
-    const receivedAt = Date.now();
-    const serverNow = readTime(time) ?? receivedAt + this.skew;
-    this.skew = serverNow - Math.round((sentAt + receivedAt) / 2);
 
-    // Writes still pending now are ones Redis refused (WRONGTYPE on a key set by hand…): they wait
-    // for the heartbeat. Only writes that applying what was read adds call for another round at once.
     const pendingBefore = this.outages.pendingWrites + this.trips.pendingWrites;
-    let lostData = false;
-    if (typeof epoch.value === 'string' && epoch.value.length > 0) {
-      lostData = this.epoch !== undefined && epoch.value !== this.epoch;
-      this.epoch = epoch.value;
+    const { epoch, wrongType } = readEpoch(r.epoch);
+    if (wrongType) {
+      this.warn('redis-invalid-value', `\`${this.keys.epoch}\` in Redis is not what secours writes there; replaced`);
     }
+    // A candidate is fresh each round trip, so whoever writes first after a loss sets a new epoch
+    // and every instance that knew the old one, itself included, sees the loss.
+    const lostData = epoch !== undefined && this.epoch !== undefined && epoch !== this.epoch;
+    if (epoch !== undefined) this.epoch = epoch;
     if (lostData) {
       this.warn('redis-lost-data', 'Redis came back without the fleet’s data: this instance writes back what it knows');
       this.trips.republishOwn();
     }
     try {
-      this.outages.apply(outages, ended, serverNow, lostData);
+      this.outages.apply(r.outages, r.ended, r.nowMs, lostData);
+      // An error reply to the trips' script (a key of the wrong type among them) keeps the last decision.
       this.trips.apply();
     } catch (error) {
       // A router that refuses what the fleet says must not stop the fleet from syncing.
       this.warn('fleet-apply-failed', 'Applying the fleet’s state to the router failed', { error });
     }
-    if (this.outages.pendingWrites + this.trips.pendingWrites > pendingBefore) this.again = true;
-    this.emit('synced', { at: new Date(serverNow).toISOString() });
-    this.resolveReady(true);
+    this.warnings.endRound();
+    this.emit('synced', { at: new Date(r.nowMs).toISOString() });
+    if (subscribed) {
+      clearTimeout(this.readyTimer);
+      this.resolveReady(true);
+    }
+    return (
+      lostData ||
+      this.outages.tombstones.behind ||
+      this.outages.pendingWrites + this.trips.pendingWrites > pendingBefore
+    );
+  }
+
+  /**
+   * On close: an outage declared or ended here since the last round trip is still written (a
+   * shutdown right after `endOutage` would otherwise leave it down everywhere, for good).
+   */
+  private async flushOutages(): Promise<void> {
+    if (this.outages.pendingWrites === 0) return;
+    const parts = { ...this.options, redis: this.redis, keys: this.keys, outages: this.outages, trips: this.trips };
+    await roundTrip(parts, globalThis.crypto.randomUUID());
   }
 
   // ---- lifecycle --------------------------------------------------------------------------
@@ -355,23 +261,28 @@ class FleetImpl implements FleetContext, Fleet {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    clearTimeout(this.readyTimer);
     this.resolveReady(false);
-    if (this.timer) clearInterval(this.timer);
-    this.timer = undefined;
+    const inFlight = this.loop.stop();
     this.router.off('outage', this.outages.onRouterOutage);
     this.router.off('breaker', this.trips.onRouterBreaker);
     this.trips.clear();
     this.redis.off('ready', this.onReady);
     this.redis.off('close', this.onClose);
     this.redis.off('error', this.onError);
-    this.sub.disconnect();
+    this.sub.close();
     if (this.redis.status === 'ready') {
       // Best effort: leaving at once spares the others three heartbeats of counting this one.
+      // After the round trip in flight, which would otherwise write this instance's liveness back.
       let timeout: ReturnType<typeof setTimeout> | undefined;
       await Promise.race([
-        this.trips.leave(this.redis).catch(() => undefined),
+        inFlight
+          .then(() => this.flushOutages())
+          .catch(() => undefined)
+          .then(() => this.trips.leave(this.redis))
+          .catch(() => undefined),
         new Promise((resolve) => {
-          timeout = setTimeout(resolve, this.options.slowAfter);
+          timeout = setTimeout(resolve, this.options.slowAfterMs);
         }),
       ]);
       clearTimeout(timeout);
@@ -380,18 +291,12 @@ class FleetImpl implements FleetContext, Fleet {
   }
 }
 
-function readTime(reply: Reply): number | undefined {
-  const v = reply.value;
-  if (!Array.isArray(v) || v.length !== 2) return undefined;
-  const [s, us] = v.map(Number) as [number, number];
-  return Number.isFinite(s) && Number.isFinite(us) ? s * 1000 + Math.floor(us / 1000) : undefined;
-}
-
 /**
  * Joins `router` to a fleet of instances sharing one Redis: outages declared or ended on any
  * instance apply on all, and a route goes down on all when a quorum of instances saw its
- * breaker open. `execute` never waits for Redis; when Redis is away each instance goes on alone
- * and catches up when it is back. Throws `ConfigError` for invalid options.
+ * breaker open. `execute` never waits for Redis; when Redis is away or refuses the fleet's
+ * commands each instance goes on alone and catches up when it is back. Throws `ConfigError`
+ * for invalid options.
  * @example
  * const fleet = connectFleet(router, { redis: new Redis(process.env.REDIS_URL), namespace: 'prod', instanceId: os.hostname() });
  * fleet.on('warning', (w) => log.warn(w));

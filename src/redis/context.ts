@@ -9,7 +9,8 @@ export interface FleetContext {
   readonly keys: FleetKeys;
   readonly instanceId: string;
   /** `once` names the thing warned about: the same warning for it is given only once. */
-  warn(code: string, message: string, options?: { once?: string; error?: unknown }): void;
+  /** Returns whether it was given (now or, for `once`, before), rather than only counted in a summary. */
+  warn(code: string, message: string, options?: { once?: string; error?: unknown }): boolean;
   emit<E extends keyof FleetEvents>(event: E, ...args: Parameters<FleetEvents[E]>): void;
   /** Soon, never now: nothing on the router's call path waits for Redis. */
   requestSync(): void;

@@ -26,16 +26,21 @@ export interface FleetRoutesEvent {
 /** Event name → listener, for eventemitter3's typed emitter. */
 export interface FleetEvents {
   /**
-   * Redis is unreachable or slow (`redis-unavailable`, `redis-slow`), a value read from it is
-   * not valid (`redis-invalid-value`), an outage or route from it does not fit this catalogue
-   * (`redis-foreign-outage`, `redis-foreign-route`), Redis lost its data (`redis-lost-data`).
-   * Each time the instance goes on with what it knows.
+   * Redis is unreachable, refuses the fleet's commands (OOM, READONLY, NOPERM, NOAUTH, MOVED,
+   * CLUSTERDOWN, LOADING…) or is slow (`redis-unavailable`, once per spell; `redis-slow`, once
+   * until a round trip is fast again), a value read from it is not valid (`redis-invalid-value`), an outage or route from it does not
+   * fit this catalogue (`redis-foreign-outage`, `redis-foreign-route`), Redis lost its data
+   * (`redis-lost-data`). Each time the instance goes on with what it knows. At most a few of
+   * one code per round trip; the rest are counted in one summary warning.
    */
   warning: (warning: Warning) => void;
   /** An outage declared or ended elsewhere in the fleet was applied here. */
   outage: (event: FleetOutageEvent) => void;
   /** The fleet's decision changed: the routes down by its quorum, the quorum or the live instances. */
   routes: (event: FleetRoutesEvent) => void;
-  /** A round trip to Redis completed: local changes written, the fleet's state read and applied. */
+  /**
+   * A round trip to Redis completed: local changes written, the fleet's state read and applied.
+   * Never emitted for a round trip Redis refused.
+   */
   synced: (event: { readonly at: string }) => void;
 }

@@ -1,61 +1,98 @@
-// Declared outages across the fleet. Redis holds the truth: a hash of current outages and a set
-// of ended ones (tombstones, so an instance that was away cannot revive an outage ended
+// Declared outages across the fleet. Redis holds the truth: a hash of current declarations and a
+// set of ended ones (tombstones, so an instance that was away cannot revive an outage ended
 // meanwhile). Each instance writes what was declared or ended on it, and applies what the
-// others wrote; what it applies itself is never written back (no echo).
+// others wrote; what it applies itself is never written back (no echo). Every time is Redis's.
 
+import { ConfigError } from '../errors.js';
 import type { OutageEvent } from '../events.js';
-import { OUTAGE_ID, type Outage, type OutageInput } from '../outages.js';
+import type { Outage } from '../outages.js';
 import type { Batch, Reply } from './batch.js';
 import type { FleetContext } from './context.js';
-import { readJson, type StoredOutage, storedOutageSchema, toStored } from './schemas.js';
+import { FieldReads } from './field-reads.js';
+import { readStoredOutage, type StoredOutage, toStoredJson } from './schemas.js';
+import { END_OUTAGE, PUT_OUTAGE } from './scripts.js';
+import { TOMBSTONE_CAP, TOMBSTONE_TTL_MS, Tombstones, tombstoneMember } from './tombstones.js';
 
-/** Writes the outage unless it was ended meanwhile; 0 tells the writer it was. */
-const PUT_UNLESS_ENDED = `if redis.call('ZSCORE', KEYS[2], ARGV[1]) then return 0 end
-redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
-return 1`;
+interface Own {
+  readonly outage: Outage;
+  /** Set when first written: Redis time (µs), and the JSON written, kept as is for every rewrite. */
+  stamp?: number;
+  json?: string;
+  /** Redis time (ms) of the last write, so a missing one is written again at most once a heartbeat. */
+  putAt: number;
+}
+interface Applied {
+  readonly stored: StoredOutage;
+  readonly json: string;
+}
+type End = { readonly id: string; readonly stamp: number; readonly tombstone: boolean };
+
+/** Declarations that ran out, by `id@stamp`, so they are forgotten once, not applied again. */
+const FORGOTTEN_CAP = 10_000;
+/** Up to this many invalid fields, each is warned about in turn; past it, the summary says it. */
+const DRIP_LIMIT = 100;
 
 export class OutageSync {
   /** Declared on this instance and not over: this instance answers for them in Redis. */
-  private readonly own = new Map<string, StoredOutage>();
+  private readonly own = new Map<string, Own>();
   /** Applied here from the fleet. */
-  private readonly applied = new Map<string, StoredOutage>();
-  /** Own outages still to write. */
+  private readonly applied = new Map<string, Applied>();
+  /** Ids to write: own declarations, or, after Redis lost its data, applied ones carried back. */
   private readonly toPut = new Set<string>();
-  /** Ended here, still to write as ended. */
-  private readonly toEnd = new Set<string>();
-  /** Over or ended, still in the hash: removed by the next round trip. */
-  private readonly toPrune = new Set<string>();
+  /** Ends and prunes still to write, by tombstone member. */
+  private readonly toEnd = new Map<string, End>();
+  private readonly forgotten = new Set<string>();
+  readonly tombstones = new Tombstones();
+  private readonly reads = new FieldReads();
+  /** Invalid fields at the last read of the outages hash. */
+  private invalidFields = 0;
   /** True while this code changes the router, so its own changes are not taken for the user's. */
   private applying = false;
 
-  constructor(private readonly ctx: FleetContext) {
+  constructor(
+    private readonly ctx: FleetContext,
+    private readonly heartbeatMs: number,
+  ) {
     // Outages the router held before it joined the fleet are this instance's word.
     for (const outage of ctx.router.getSnapshot().outages) this.adopt(outage);
   }
 
   onRouterOutage = (event: OutageEvent): void => {
-    if (this.applying) return;
+    // What this code does to the router is not the user's word; an expiry never is this code's,
+    // even when it happens while this code declares another outage.
+    if (this.applying && !(event.type === 'ended' && event.expired)) return;
     const { outage } = event;
     if (event.type === 'declared') {
       this.adopt(outage);
       this.ctx.requestSync();
     } else if (event.type === 'ended') {
-      this.own.delete(outage.id);
-      this.applied.delete(outage.id);
-      this.toPut.delete(outage.id);
+      const stamp = this.own.get(outage.id)?.stamp ?? this.applied.get(outage.id)?.stored.stamp;
+      this.drop(outage.id);
+      if (stamp === undefined) return;
       // One that ran out by itself is over everywhere at the same instant: nothing to tell.
-      if (!event.expired) {
-        this.toEnd.add(outage.id);
+      if (event.expired) this.forget(outage.id, stamp);
+      else {
+        this.toEnd.set(tombstoneMember(outage.id, stamp), { id: outage.id, stamp, tombstone: true });
         this.ctx.requestSync();
       }
     }
   };
 
   private adopt(outage: Outage): void {
-    this.own.set(outage.id, toStored(outage, this.ctx.instanceId));
     this.applied.delete(outage.id);
-    this.toEnd.delete(outage.id);
+    this.own.set(outage.id, { outage, putAt: Number.NEGATIVE_INFINITY });
     this.toPut.add(outage.id);
+  }
+
+  private drop(id: string): void {
+    this.own.delete(id);
+    this.applied.delete(id);
+    this.toPut.delete(id);
+  }
+
+  private forget(id: string, stamp: number): void {
+    if (this.forgotten.size >= FORGOTTEN_CAP) this.forgotten.delete(this.forgotten.values().next().value as string);
+    this.forgotten.add(`${id}@${stamp}`);
   }
 
   /** After a reconnection: write again everything this instance answers for. */
@@ -64,45 +101,51 @@ export class OutageSync {
   }
 
   get pendingWrites(): number {
-    return this.toPut.size + this.toEnd.size + this.toPrune.size;
+    return this.toPut.size + this.toEnd.size;
   }
 
-  /** Adds this instance's pending writes to the batch; returns how many changes the fleet should hear of. */
-  collectWrites(batch: Batch, now: number): number {
+  /**
+   * Adds this instance's pending writes to the batch; returns how many changes the fleet should
+   * hear of. `nowMs`, `nowUs`: Redis time at the start of this round trip.
+   */
+  collectWrites(batch: Batch, nowMs: number, nowUs: number): number {
     const { keys } = this.ctx;
     let changes = 0;
-    for (const id of this.toEnd) {
-      changes++;
-      batch.add((p) => p.zadd(keys.ended, now, id));
+    for (const [member, end] of this.toEnd) {
+      if (end.tombstone) changes++;
       batch.add(
-        (p) => p.hdel(keys.outages, id),
+        (p) => p.eval(END_OUTAGE, 2, keys.outages, keys.ended, end.id, end.stamp, member, end.tombstone ? '1' : '0'),
         (reply) => {
-          if (!reply.error) this.toEnd.delete(id);
+          if (!reply.error) this.toEnd.delete(member);
         },
       );
     }
+    if (changes > 0) {
+      batch.add((p) => p.zremrangebyrank(keys.ended, 0, -TOMBSTONE_CAP - 1));
+    }
+    batch.add((p) => p.zremrangebyscore(keys.ended, '-inf', nowMs - TOMBSTONE_TTL_MS));
+    let seq = 0;
     for (const id of this.toPut) {
-      const stored = this.own.get(id) ?? this.applied.get(id);
-      if (!stored) {
+      const own = this.own.get(id);
+      const carried = own ? undefined : this.applied.get(id);
+      if (own) {
+        own.stamp ??= nowUs + seq++;
+        own.json ??= toStoredJson(own.outage, this.ctx.instanceId, own.stamp, nowMs);
+      } else if (!carried) {
         this.toPut.delete(id);
         continue;
       }
+      const stamp = (own?.stamp ?? carried?.stored.stamp) as number;
+      const json = (own?.json ?? carried?.json) as string;
       changes++;
       batch.add(
-        (p) => p.eval(PUT_UNLESS_ENDED, 2, keys.outages, keys.ended, id, JSON.stringify(stored)),
+        (p) => p.eval(PUT_OUTAGE, 2, keys.outages, keys.ended, id, json, stamp, tombstoneMember(id, stamp)),
         (reply) => {
           if (reply.error) return;
           this.toPut.delete(id);
+          if (own && this.own.get(id) === own) own.putAt = nowMs;
           // Ended by another instance while this one could not hear it.
-          if (reply.value === 0) this.endHere(id);
-        },
-      );
-    }
-    for (const id of this.toPrune) {
-      batch.add(
-        (p) => p.hdel(keys.outages, id),
-        (reply) => {
-          if (!reply.error) this.toPrune.delete(id);
+          if (reply.value === 0) this.endHere(id, true);
         },
       );
     }
@@ -112,101 +155,135 @@ export class OutageSync {
   /**
    * Applies what Redis holds. `lostData`: Redis came back empty (restarted without
    * persistence), so an outage missing from it was not ended, only forgotten: it is written
-   * again instead of ended here.
+   * again, by whichever instance knows it, instead of ended here.
    */
-  apply(hash: Reply, ended: Reply, now: number, lostData: boolean): void {
-    // By Redis's clock, the fleet's one clock.
-    const ranOut = (o: { until?: string | undefined }) => o.until !== undefined && Date.parse(o.until) <= now;
+  apply(hash: Reply, ended: Reply, nowMs: number, lostData: boolean): void {
     const { keys } = this.ctx;
-    if (hash.error || ended.error || !isStringRecord(hash.value) || !isStringArray(ended.value)) {
+    if (hash.error || !isStringRecord(hash.value)) {
       // A key of the wrong type: nothing can be concluded, so nothing changes here.
-      const which = hash.error || !isStringRecord(hash.value) ? keys.outages : keys.ended;
-      this.ctx.warn('redis-invalid-value', `\`${which}\` in Redis is not what secours writes there; ignored`, {
-        once: `type:${which}`,
-        error: hash.error ?? ended.error,
-      });
+      this.wrongType(keys.outages, hash.error);
       return;
     }
-    const endedIds = new Set<string>();
-    for (const id of ended.value) {
-      if (OUTAGE_ID.test(id)) endedIds.add(id);
-      else this.invalid(`${keys.ended} member ${JSON.stringify(id).slice(0, 80)}`, 'not an outage id');
+    if (lostData) this.tombstones.reset();
+    const bad = this.tombstones.apply(ended, nowMs);
+    if (!bad) {
+      this.wrongType(keys.ended, ended.error);
+      return;
     }
-    const current = new Map<string, StoredOutage>();
-    for (const [field, raw] of Object.entries(hash.value)) {
-      const read = readJson(storedOutageSchema, raw);
-      if (!read.ok || read.value.id !== field) {
-        this.invalid(
-          `${keys.outages} field ${JSON.stringify(field).slice(0, 80)}`,
-          read.ok ? 'id differs from its field' : read.problem,
-          raw,
-        );
-        continue;
-      }
-      if (endedIds.has(field) || ranOut(read.value)) {
-        this.toPrune.add(field);
-        continue;
-      }
-      current.set(field, read.value);
-    }
+    for (const b of bad) this.invalid(`${keys.ended} member`, b.member, b.problem);
+    const ranOut = (until: number | undefined) => until !== undefined && until <= nowMs;
 
-    if (lostData) {
-      for (const [id, stored] of [...this.own, ...this.applied]) {
-        if (!current.has(id) && !endedIds.has(id) && !ranOut(stored)) {
-          // Kept as the declaring instance wrote it; this one only carries it back.
-          if (!this.own.has(id)) this.own.set(id, stored);
-          this.applied.delete(id);
-          this.toPut.add(id);
-        }
+    const present = new Set<string>();
+    const current = new Map<string, Applied>();
+    // Invalid fields left unwarned past the per-round share are warned about on later round
+    // trips while they are few; among many, the first round's summary said it once for all.
+    const drip = this.invalidFields <= DRIP_LIMIT;
+    this.invalidFields = 0;
+    for (const [field, raw] of Object.entries(hash.value)) {
+      present.add(field);
+      const known = this.reads.get(field, raw);
+      const entry = known ?? this.reads.set(field, raw, readStoredOutage(raw));
+      const { read } = entry;
+      if (!read.ok || read.value.id !== field) {
+        this.invalidFields++;
+        if (entry.warned) continue;
+        const problem = read.ok ? 'id differs from its field' : read.problem;
+        entry.warned = known && !drip ? true : this.invalid(`${keys.outages} field`, field, problem, raw);
+        continue;
       }
-    } else {
-      for (const id of [...this.applied.keys()]) if (!current.has(id) && !this.toPut.has(id)) this.endHere(id);
-      for (const id of [...this.own.keys()]) {
-        if (this.toPut.has(id)) continue;
-        if (endedIds.has(id)) this.endHere(id);
-        // Missing without having been ended (deleted by hand): this instance still answers for it.
-        else if (!current.has(id)) this.toPut.add(id);
+      const stored = read.value;
+      const over = this.tombstones.has(field, stored.stamp);
+      if (over || ranOut(stored.until)) {
+        // Whoever reads it first removes it; only that declaration, should a new one replace it.
+        // An ended one gets its tombstone written again: it is back only because Redis lost the
+        // tombstone (restarted empty) and an instance that had not heard of the end wrote it back.
+        const member = tombstoneMember(field, stored.stamp);
+        if (!this.toEnd.has(member)) this.toEnd.set(member, { id: field, stamp: stored.stamp, tombstone: over });
+        if (!over) this.forget(field, stored.stamp);
+        continue;
+      }
+      current.set(field, { stored, json: raw });
+    }
+    this.reads.endRead();
+
+    for (const [id, a] of [...this.applied]) {
+      const now = current.get(id);
+      if (now && now.stored.stamp === a.stored.stamp) continue;
+      if (lostData && !present.has(id)) {
+        // Redis forgot it; this instance carries it back, as its declaring instance wrote it.
+        if (!ranOut(a.stored.until)) this.toPut.add(id);
+        continue;
+      }
+      if (this.toPut.has(id)) continue;
+      // Present but unreadable: the last decision holds.
+      if (!now && present.has(id) && !this.tombstones.has(id, a.stored.stamp)) continue;
+      const expired = ranOut(a.stored.until);
+      if (expired) this.forget(id, a.stored.stamp);
+      this.endHere(id, !expired && !now);
+    }
+    for (const [id, own] of [...this.own]) {
+      if (own.stamp === undefined || this.toPut.has(id)) continue;
+      const until = own.outage.until === undefined ? undefined : Date.parse(own.outage.until);
+      const now = current.get(id);
+      if (this.tombstones.has(id, own.stamp)) this.endHere(id, true);
+      else if (ranOut(until)) {
+        // Over by Redis's clock: forgotten once; this host's router ends it by its own clock.
+        this.own.delete(id);
+        this.forget(id, own.stamp);
+      } else if (now && now.stored.stamp > own.stamp) {
+        // The id was declared again elsewhere, after this declaration: that one is the outage now.
+        this.endHere(id, false);
+      } else if (!present.has(id) && (lostData || own.putAt + this.heartbeatMs <= nowMs)) {
+        // Missing without having been ended (lost, deleted by hand): this instance still answers
+        // for it, at most once a heartbeat.
+        this.toPut.add(id);
       }
     }
 
     let held: Set<string> | undefined;
-    for (const [id, stored] of current) {
-      if (this.own.has(id) || this.applied.has(id) || this.toEnd.has(id)) continue;
+    for (const [id, entry] of current) {
+      if (this.own.has(id) || this.applied.has(id) || this.forgotten.has(`${id}@${entry.stored.stamp}`)) continue;
       held ??= new Set(this.ctx.router.getSnapshot().outages.map((o) => o.id));
       if (held.has(id)) {
-        this.applied.set(id, stored);
+        this.applied.set(id, entry);
         continue;
       }
-      this.declareHere(stored);
+      this.declareHere(entry);
     }
   }
 
-  private declareHere(stored: StoredOutage): void {
-    const { by, declaredAt: _, ...rest } = stored;
+  private declareHere(entry: Applied): void {
+    const { stored } = entry;
     let outage: Outage;
     this.applying = true;
     try {
-      outage = this.ctx.router.declareOutage(rest as OutageInput);
+      outage = this.ctx.router.declareOutage(stored.input);
     } catch (error) {
-      this.ctx.warn(
-        'redis-foreign-outage',
-        `Outage \`${stored.id}\` from instance \`${by}\` does not fit this catalogue; ignored`,
-        { once: `outage:${stored.id}`, error },
-      );
+      // Over by this host's clock though not yet by Redis's: an ordinary expiry, nothing to say.
+      const expired =
+        error instanceof ConfigError && error.issues.length > 0 && error.issues.every((i) => i.path === 'until');
+      if (expired) this.forget(stored.id, stored.stamp);
+      else {
+        this.ctx.warn(
+          'redis-foreign-outage',
+          `Outage \`${stored.id}\` from instance \`${stored.by}\` does not fit this catalogue; ignored`,
+          { once: `outage:${stored.id}@${stored.stamp}`, error },
+        );
+      }
       return;
     } finally {
       this.applying = false;
     }
-    this.applied.set(stored.id, stored);
-    this.ctx.emit('outage', { type: 'declared', outage, by });
+    this.applied.set(stored.id, entry);
+    this.ctx.emit('outage', { type: 'declared', outage, by: stored.by });
   }
 
-  private endHere(id: string): void {
-    const stored = this.own.get(id) ?? this.applied.get(id);
-    this.own.delete(id);
-    this.applied.delete(id);
-    this.toPut.delete(id);
-    if (!stored) return;
+  /** Ends here what the fleet says is over; `tell`: emit the fleet's `outage` event. */
+  private endHere(id: string, tell: boolean): void {
+    const by = this.own.has(id) ? this.ctx.instanceId : this.applied.get(id)?.stored.by;
+    const known = this.own.has(id) || this.applied.has(id);
+    this.drop(id);
+    if (!known) return;
     let outage: Outage | undefined;
     this.applying = true;
     try {
@@ -214,20 +291,26 @@ export class OutageSync {
     } finally {
       this.applying = false;
     }
-    if (outage) this.ctx.emit('outage', { type: 'ended', outage, by: stored.by });
+    if (outage && tell) this.ctx.emit('outage', { type: 'ended', outage, by: by as string });
   }
 
-  private invalid(where: string, problem: string, raw?: string): void {
-    this.ctx.warn('redis-invalid-value', `Invalid value in Redis at ${where} (${problem}); ignored`, {
-      once: `${where}\u0000${raw ?? ''}`,
+  private wrongType(key: string, error: Error | undefined): void {
+    this.ctx.warn('redis-invalid-value', `\`${key}\` in Redis is not what secours writes there; ignored`, {
+      once: `type:${key}`,
+      error,
     });
+  }
+
+  /** Whether the warning was given (now or before), rather than only counted in a summary. */
+  private invalid(where: string, name: string, problem: string, raw = ''): boolean {
+    return this.ctx.warn(
+      'redis-invalid-value',
+      `Invalid value in Redis at ${where} ${JSON.stringify(name.slice(0, 80))} (${problem.slice(0, 200)}); ignored`,
+      { once: `${where}\u0000${name}\u0000${raw}` },
+    );
   }
 }
 
 function isStringRecord(value: unknown): value is Record<string, string> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isStringArray(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((v) => typeof v === 'string');
 }

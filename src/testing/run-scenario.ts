@@ -5,7 +5,6 @@ import type { Outcome } from '../outcome.js';
 import { createRouter, type Handler, type HandlerContext, type Router } from '../router.js';
 import type { ChannelStatus } from '../snapshot.js';
 import { type Behaviour, createChaos } from './chaos.js';
-import { createRandom } from './random.js';
 import {
   add,
   type Bucket,
@@ -17,6 +16,7 @@ import {
   type Tally,
 } from './report.js';
 import { parseScenario, type Scenario, type ScenarioEvent } from './scenario.js';
+import { behaviourOf, markLabel, type Step, stepsOf } from './scenario-steps.js';
 import { sleep } from './sleep.js';
 import { useVirtualTime } from './virtual-time.js';
 
@@ -26,11 +26,6 @@ export interface RunScenarioOptions {
   /** Called after each bucket of virtual time: for a progress bar. */
   onProgress?: (done: number, total: number) => void;
 }
-
-/** A request that has arrived, or an event of the timeline, in the order they happen. */
-type Step =
-  | { time: number; order: 0; event: ScenarioEvent & { time: number } }
-  | { time: number; order: 1; operation: string; exclude: readonly string[]; n: number };
 
 interface OpenFailure {
   report: FailureReport;
@@ -42,68 +37,6 @@ interface OpenFailure {
 
 /** Skips that mean the router already knew the route was down. */
 const KNOWN_DOWN = new Set(['breaker-open', 'outage', 'maintenance', 'remote']);
-
-function behaviourOf(e: ScenarioEvent): Behaviour | undefined {
-  switch (e.do) {
-    case 'down':
-    case 'up':
-    case 'hang':
-    case 'fail':
-      return { kind: e.do };
-    case 'not-executed':
-      return e.ms === undefined ? { kind: 'not-executed' } : { kind: 'not-executed', ms: e.ms };
-    case 'slow':
-      return { kind: 'slow', ms: e.ms };
-    case 'flaky':
-      return { kind: 'flaky', rate: e.rate };
-    default:
-      return undefined;
-  }
-}
-
-function clockTime(ms: number, timeZone: string): string {
-  return new Intl.DateTimeFormat('en-GB', { timeZone, hour: '2-digit', minute: '2-digit', hourCycle: 'h23' }).format(
-    ms,
-  );
-}
-
-function markLabel(e: ScenarioEvent, timeZone: string, time: number): string {
-  const when = clockTime(time, timeZone);
-  if (e.note) return `${when} ${e.note}`;
-  if (e.do === 'declare-outage') return `${when} outage ${e.outage.id} declared`;
-  if (e.do === 'end-outage') return `${when} outage ${e.id} ended`;
-  const target = e.operation ? `${e.operation}/${e.channel}` : e.channel;
-  const extra = e.do === 'slow' ? ` ${e.ms} ms` : e.do === 'flaky' ? ` ${Math.round(e.rate * 100)} %` : '';
-  return `${when} ${target} ${e.do}${extra}`;
-}
-
-/** Poisson arrivals per operation and a profile per person, all drawn from the seed. */
-function arrivals(s: Scenario, seed: number): Step[] {
-  const steps: Step[] = [];
-  const root = createRandom(seed);
-  const operations = Object.keys(s.catalog.operations).filter((op) => Object.hasOwn(s.traffic.perMinute, op));
-  for (const operation of operations) {
-    const rate = s.traffic.perMinute[operation] as number;
-    const random = root.fork(`arrivals/${operation}`);
-    const mean = 60_000 / rate;
-    for (let t = s.start + random.exponential(mean); t < s.end; t += random.exponential(mean)) {
-      // Whole milliseconds: the same instants on every platform, and readable in reports.
-      const time = Math.floor(t);
-      let exclude: readonly string[] = s.traffic.exclude;
-      let draw = random.next();
-      for (const p of s.traffic.profiles) {
-        if (draw < p.share) {
-          exclude = [...new Set([...exclude, ...p.exclude])];
-          break;
-        }
-        draw -= p.share;
-      }
-      // n is set by runScenario, once every operation's arrivals are in one time order.
-      steps.push({ time, order: 1, operation, exclude, n: 0 });
-    }
-  }
-  return steps;
-}
 
 /**
  * Drives a real router through a scenario in virtual time and reports, per operation and per
@@ -123,16 +56,7 @@ export async function runScenario(input: unknown, options: RunScenarioOptions = 
   const operationIds = Object.keys(catalog.operations);
   const channelIds = Object.keys(catalog.channels);
 
-  const steps: Step[] = [
-    ...s.timeline.map((event) => ({ time: event.time, order: 0 as const, event })),
-    ...arrivals(s, seed),
-  ];
-  // Events before arrivals at the same instant: a failure at 09:00 is there for the 09:00 customer.
-  steps.sort((a, b) => a.time - b.time || a.order - b.order);
-  // n is each person's input and idempotency key, so it follows this order. The sort is stable:
-  // people arriving in the same millisecond keep their operations' catalogue order.
-  let n = 0;
-  for (const step of steps) if (step.order === 1) step.n = ++n;
+  const steps = stepsOf(s, seed);
 
   const all = emptyCounts();
   const operations: Record<string, Counts> = {};

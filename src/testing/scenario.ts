@@ -15,6 +15,10 @@ import { fromJsonText, parseWith, unsafeObjects } from '../validate.js';
 /** Catalogues a scenario may name instead of carrying its own. */
 export const PRESETS: Readonly<Record<string, AnyCatalog>> = Object.freeze({ 'la-poste': laPoste });
 
+/** What one replay may cover: the shipped incidents span at most 36 hours and 7,000 calls. */
+const MAX_SPAN_DAYS = 31;
+const MAX_CALLS = 1_000_000;
+
 const at = z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time with offset' });
 const id = z.string().check(z.minLength(1, 'must not be empty'));
 const share = z.number().check(z.gte(0, 'must be between 0 and 1'), z.lte(1, 'must be between 0 and 1'));
@@ -164,6 +168,20 @@ export function parseScenario(input: unknown): Scenario {
   const start = Date.parse(s.start);
   const end = Date.parse(s.end);
   if (end <= start) issues.push({ path: 'end', message: 'must be after `start`' });
+  // A replay runs every minute and every call of the span in virtual time: past these bounds it
+  // would not finish, and its memory would grow all along (a span of 8,000 years passed 3 GB).
+  const minutes = (end - start) / 60_000;
+  if (minutes > MAX_SPAN_DAYS * 1440) {
+    issues.push({ path: 'end', message: `must be at most ${MAX_SPAN_DAYS} days after \`start\`` });
+  } else if (end > start) {
+    const perMinute = Object.values(s.traffic.perMinute).reduce((sum, n) => sum + n, 0);
+    if (perMinute * minutes > MAX_CALLS) {
+      issues.push({
+        path: 'traffic.perMinute',
+        message: `about ${Math.round(perMinute * minutes)} calls over the span; at most ${MAX_CALLS} can be replayed`,
+      });
+    }
+  }
   const timeZone = s.timeZone ?? 'Europe/Paris';
   if (!isTimeZone(timeZone)) issues.push({ path: 'timeZone', message: `unknown IANA time zone \`${timeZone}\`` });
   if (!catalog) throw new ConfigError('scenario', issues);

@@ -1,12 +1,12 @@
 // Instances of a fleet for the Redis suites: a router over the La Poste catalogue with handlers
 // the test controls, its own ioredis client and its fleet handle.
 
-import { Redis } from 'ioredis';
+import { Redis, type RedisOptions } from 'ioredis';
 import type { Warning } from '../../src/events.js';
 import { laPoste } from '../../src/presets/la-poste.js';
 import type { FleetEvents } from '../../src/redis/events.js';
 import { connectFleet, type Fleet, type FleetOptions } from '../../src/redis/index.js';
-import { createRouter, type Router } from '../../src/router.js';
+import { type Clock, createRouter, type Router } from '../../src/router.js';
 
 export interface Instance {
   readonly id: string;
@@ -23,8 +23,9 @@ export function startInstance(
   url: string,
   id: string,
   options: Partial<Omit<FleetOptions, 'redis' | 'instanceId'>> = {},
+  more: { redis?: RedisOptions; clock?: Clock; client?: Redis } = {},
 ): Instance {
-  const redis = new Redis(url, { retryStrategy: () => 50 });
+  const redis = more.client ?? new Redis(url, { retryStrategy: () => 50, ...more.redis });
   // The fleet reports connection errors as warnings while connected; after close, they are dropped.
   redis.on('error', () => {});
   const instance = {
@@ -44,8 +45,10 @@ export function startInstance(
       },
     },
     breaker: { volumeThreshold: 1, errorThresholdPercentage: 1, resetTimeout: 200, timeout: 5_000 },
+    ...(more.clock ? { clock: more.clock } : {}),
   });
-  const fleet = connectFleet(router, { namespace: 'test', heartbeat: 500, ...options, redis, instanceId: id });
+  const beat = options.heartbeat === undefined && options.heartbeatMs === undefined ? { heartbeatMs: 500 } : {};
+  const fleet = connectFleet(router, { namespace: 'test', ...beat, ...options, redis, instanceId: id });
   fleet.on('warning', (w) => instance.warnings.push(w));
   Object.assign(instance, {
     router,

@@ -26,7 +26,7 @@ export function redisAvailable(suite: string): boolean {
   return false;
 }
 
-function freePort(): Promise<number> {
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);
@@ -55,7 +55,8 @@ async function waitForPing(port: number, limitMs: number): Promise<void> {
         data += chunk.toString();
         if (data.includes('\r\n')) {
           socket.destroy();
-          resolve(data.startsWith('+PONG'));
+          // A server with a password answers NOAUTH: it is up all the same.
+          resolve(data.startsWith('+PONG') || data.startsWith('-NOAUTH'));
         }
       });
       socket.on('error', () => resolve(false));
@@ -69,6 +70,10 @@ async function waitForPing(port: number, limitMs: number): Promise<void> {
 export interface RedisServerOptions {
   /** Append-only file on (`appendfsync always`), so a restart keeps every write. @default false */
   appendonly?: boolean;
+  /** A port chosen by the caller (one a client already waits on). @default a free one */
+  port?: number;
+  /** More `redis-server` arguments, e.g. `['--replicaof', '127.0.0.1', '6379']`. */
+  args?: readonly string[];
 }
 
 export class RedisServer {
@@ -87,7 +92,7 @@ export class RedisServer {
     let lastError: unknown;
     // Another process may take the port between finding it free and the server binding it.
     for (let attempt = 0; attempt < 5; attempt++) {
-      const server = new RedisServer(await freePort(), dir, options);
+      const server = new RedisServer(options.port ?? (await freePort()), dir, options);
       try {
         await server.launch();
         return server;
@@ -106,6 +111,7 @@ export class RedisServer {
 
   private async launch(): Promise<void> {
     const args = ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--dir', this.dir];
+    args.push(...(this.options.args ?? []));
     args.push(
       ...(this.options.appendonly ? ['--appendonly', 'yes', '--appendfsync', 'always'] : ['--appendonly', 'no']),
     );
@@ -148,5 +154,116 @@ export class RedisServer {
     if (this.process) this.kill();
     await this.exited;
     rmSync(this.dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Commands the server has run so far (INFO commandstats), leaving out the INFO calls that read
+ * them: the difference between two readings is what clients sent in between.
+ */
+export async function commandsRun(admin: { info(section: string): Promise<string> }): Promise<number> {
+  const info = await admin.info('commandstats');
+  let total = 0;
+  for (const match of info.matchAll(/^cmdstat_([^:]+):calls=(\d+)/gm)) {
+    if (match[1] !== 'info') total += Number(match[2]);
+  }
+  return total;
+}
+
+function hasRedisCli(): boolean {
+  try {
+    return execFileSync('sh', ['-c', 'command -v redis-cli'], { encoding: 'utf8' }).trim() !== '';
+  } catch {
+    return false;
+  }
+}
+
+/** True when a cluster can be started (redis-server and redis-cli); false (loudly) to skip; throws in CI. */
+export function redisClusterAvailable(suite: string): boolean {
+  if (redisServerBinary && hasRedisCli()) return true;
+  const message = `redis-server or redis-cli not found on PATH: ${suite} needs both (Debian: apt-get install redis-server)`;
+  if (process.env.CI === 'true') throw new Error(`${message}. CI=true, so this fails instead of skipping.`);
+  console.warn(`\n⚠ SKIPPED ${suite}: ${message}\n`);
+  return false;
+}
+
+/**
+ * A real Redis Cluster of three masters without replicas on free loopback ports, without
+ * persistence: a master killed and restarted keeps its place in the cluster (its nodes.conf)
+ * but comes back empty.
+ */
+export class RedisCluster {
+  private constructor(readonly nodes: RedisServer[]) {}
+
+  static async start(): Promise<RedisCluster> {
+    const nodes: RedisServer[] = [];
+    try {
+      for (let i = 0; i < 3; i++) {
+        nodes.push(
+          await RedisServer.start({
+            args: ['--cluster-enabled', 'yes', '--cluster-config-file', 'nodes.conf', '--cluster-node-timeout', '1000'],
+          }),
+        );
+      }
+      const cluster = new RedisCluster(nodes);
+      execFileSync(
+        'redis-cli',
+        ['--cluster', 'create', ...nodes.map((n) => `127.0.0.1:${n.port}`), '--cluster-replicas', '0', '--cluster-yes'],
+        { stdio: 'ignore', timeout: 30_000 },
+      );
+      await cluster.waitUntilOk();
+      return cluster;
+    } catch (error) {
+      await Promise.all(nodes.map((n) => n.stop()));
+      throw error;
+    }
+  }
+
+  get startupNodes(): { host: string; port: number }[] {
+    return this.nodes.map((n) => ({ host: '127.0.0.1', port: n.port }));
+  }
+
+  /** The node serving `key`'s slot. */
+  nodeFor(key: string): RedisServer {
+    const slot = Number(this.cli(this.nodes[0] as RedisServer, 'CLUSTER', 'KEYSLOT', key));
+    const node = this.nodes.find((n) => this.ownSlots(n).some(([from, to]) => slot >= from && slot <= to));
+    if (!node) throw new Error(`no node serves slot ${slot}`);
+    return node;
+  }
+
+  private ownSlots(node: RedisServer): [number, number][] {
+    const lines = this.cli(node, 'CLUSTER', 'NODES').split('\n');
+    const mine = lines.find((l) => l.includes('myself'));
+    return (mine?.split(' ').slice(8) ?? [])
+      .filter((r) => /^\d+(-\d+)?$/.test(r))
+      .map((r) => {
+        const [from, to] = r.split('-').map(Number) as [number, number | undefined];
+        return [from, to ?? from];
+      });
+  }
+
+  private cli(node: RedisServer, ...args: string[]): string {
+    return execFileSync('redis-cli', ['-p', String(node.port), ...args], { encoding: 'utf8', timeout: 5_000 }).trim();
+  }
+
+  /** Resolves once every node reports `cluster_state:ok`. */
+  async waitUntilOk(limitMs = 20_000): Promise<void> {
+    const deadline = Date.now() + limitMs;
+    for (;;) {
+      const ok = this.nodes.every((n) => {
+        try {
+          return this.cli(n, 'CLUSTER', 'INFO').includes('cluster_state:ok');
+        } catch {
+          return false;
+        }
+      });
+      if (ok) return;
+      if (Date.now() > deadline) throw new Error('the cluster did not reach cluster_state:ok');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
+  async stop(): Promise<void> {
+    await Promise.all(this.nodes.map((n) => n.stop()));
   }
 }
