@@ -177,6 +177,27 @@ describe('probes', () => {
     expect(time.pendingTimers()).toBe(0);
   });
 
+  it('dispose aborts a probe in flight and clears its timeout', async () => {
+    time = useVirtualTime({ now: '2026-01-05T10:00:00Z' });
+    const signals: AbortSignal[] = [];
+    const router = createRouter({
+      catalog,
+      clock: time.clock,
+      probe: { intervalMs: INTERVAL, timeoutMs: 60_000 },
+      probes: {
+        web: ({ signal }) => {
+          signals.push(signal);
+          return new Promise(() => {});
+        },
+      },
+    });
+    await time.advance(INTERVAL);
+    expect(signals).toHaveLength(1);
+    router.dispose();
+    expect(signals[0]?.aborted).toBe(true);
+    expect(time.pendingTimers()).toBe(0);
+  });
+
   it('on a probed channel no transfer is a half-open trial: the route is skipped until the probe closes it', async () => {
     // Probes every minute: the breaker half-opens (30 s) before the first probe.
     const { router, down, handled, time } = setup(['app'], 60_000);

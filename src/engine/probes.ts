@@ -30,6 +30,8 @@ interface ProbedChannel {
   lastProbe: number;
   failures: number;
   running: boolean;
+  /** Stops the probe in flight (dispose): aborts its signal, clears its timer. */
+  stop: (() => void) | undefined;
 }
 
 /**
@@ -63,7 +65,16 @@ export class Probes {
           if (route.automated) routes.push(route);
         }
       }
-      this.channels.push({ channel, probe, routes, record, lastProbe: start, failures: 0, running: false });
+      this.channels.push({
+        channel,
+        probe,
+        routes,
+        record,
+        lastProbe: start,
+        failures: 0,
+        running: false,
+        stop: undefined,
+      });
     }
     this.schedule();
   }
@@ -101,11 +112,17 @@ export class Probes {
       done = true;
       clearTimeout(timer);
       c.running = false;
+      c.stop = undefined;
       if (!ok) controller.abort(new Error(`probe of ${c.channel} timed out`));
       this.ended(c, ok, Date.now() - startedAt);
     };
     const timer = setTimeout(() => end(false), this.options.timeoutMs);
     (timer as { unref?(): void }).unref?.();
+    c.stop = () => {
+      done = true;
+      clearTimeout(timer);
+      controller.abort(new Error('router disposed'));
+    };
     try {
       const result = c.probe({ channel: c.channel, signal: controller.signal });
       if (result !== null && (typeof result === 'object' || typeof result === 'function')) {
@@ -147,5 +164,6 @@ export class Probes {
   dispose(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
+    for (const c of this.channels) c.stop?.();
   }
 }
