@@ -5,6 +5,7 @@ import { newOpossum, type Opossum, REPLAYED } from './opossum.js';
 import type { ResolvedBreakerOptions } from './options.js';
 import type { BucketRotation } from './rotation.js';
 import type { BreakerHooks, RouteBreaker } from './route-breaker.js';
+import { SlowCalls } from './slow-calls.js';
 
 /** One bucket of opossum's rolling window (lib/status.js). */
 interface Bucket {
@@ -67,8 +68,8 @@ class Breaker<A, K> implements RouteBreaker<A> {
   /** Failures in a row since the last success or opening (see `consecutiveFailures`). */
   declare private streak: number;
   declare closedOnlyByProbe: boolean;
-  /** With `slowCallMs` set: [calls, slow successes] per bucket of the rotation, in a ring. */
-  declare private slowRing: number[] | undefined;
+  /** With `slowCallMs` set: the window's calls and slow successes. */
+  declare private slowCalls: SlowCalls | undefined;
   declare private readonly options: ResolvedBreakerOptions;
   declare private readonly rotation: BucketRotation;
   declare private readonly owner: BreakerOwner<A, K>;
@@ -83,7 +84,7 @@ class Breaker<A, K> implements RouteBreaker<A> {
     this.rotateWindow = undefined;
     this.streak = 0;
     this.closedOnlyByProbe = false;
-    this.slowRing = undefined;
+    this.slowCalls = undefined;
     this.options = options;
     this.rotation = rotation;
     this.owner = owner;
@@ -172,20 +173,8 @@ class Breaker<A, K> implements RouteBreaker<A> {
    * call is then counted as opossum would count it, in the window, and nothing else is decided).
    */
   private countSlow(failed: boolean, slow: boolean): boolean {
-    this.slowRing ??= new Array<number>(this.options.rollingCountBuckets * 2).fill(0);
-    const ring = this.slowRing;
-    const i = this.newest();
-    (ring[i] as number)++;
-    if (!slow || failed) return false;
-    (ring[i + 1] as number)++;
-    if (!this.closed) return false;
-    let calls = 0;
-    let slowCalls = 0;
-    for (let k = 0; k < ring.length; k += 2) {
-      calls += ring[k] as number;
-      slowCalls += ring[k + 1] as number;
-    }
-    if (calls < this.options.volumeThreshold || (slowCalls / calls) * 100 <= this.options.slowCallRate) return false;
+    this.slowCalls ??= new SlowCalls(this.options);
+    if (!this.slowCalls.count(this.tick, failed, slow) || !this.closed) return false;
     const cb = this.opossum();
     const bucket = this.window?.[0];
     if (bucket) bucket.successes++;
@@ -233,14 +222,7 @@ class Breaker<A, K> implements RouteBreaker<A> {
     if (behind === 0) return;
     this.tick = this.rotation.tick;
     const buckets = this.options.rollingCountBuckets;
-    const slowRing = this.slowRing;
-    if (slowRing) {
-      for (let k = Math.min(behind, buckets); k > 0; k--) {
-        const i = ((this.tick - k + 1) % buckets) * 2;
-        slowRing[i] = 0;
-        slowRing[i + 1] = 0;
-      }
-    }
+    this.slowCalls?.rotate(this.tick, behind);
     const counts = this.counts;
     if (counts) {
       // The buckets of the ticks missed, at most all of them, are emptied.
