@@ -264,6 +264,7 @@ describe('probe options, validated', () => {
     [{ probe: { intervalMs: 0 } }, 'probe.intervalMs'],
     [{ probe: { timeoutMs: -5 } }, 'probe.timeoutMs'],
     [{ probe: { every: 5 } }, 'probe'],
+    [{ probe: { jitter: 1 } }, 'probe.jitter'],
   ])('refuses %j at %s', (options, path) => {
     let error: unknown;
     try {

@@ -20,11 +20,18 @@ export interface ProbeOptions {
   intervalMs?: number | undefined;
   /** A probe still pending after this long failed (ms); its signal is aborted. @default 5_000 */
   timeoutMs?: number | undefined;
+  /**
+   * Up to this share of `intervalMs` early (0 ≤ jitter < 1), at random, so a fleet's probes do
+   * not all hit a channel at once; 0 for a fixed interval (a replay that must be repeatable).
+   * @default 0.1
+   */
+  jitter?: number | undefined;
 }
 
 export interface ResolvedProbeOptions {
   readonly intervalMs: number;
   readonly timeoutMs: number;
+  readonly jitter: number;
   /** The probe of each probed channel. */
   readonly probes: ReadonlyMap<string, Probe>;
 }
@@ -33,6 +40,7 @@ const positive = z.number().check(z.positive('must be more than 0'), z.lte(2 ** 
 const probeSchema = z.strictObject({
   intervalMs: z.optional(positive),
   timeoutMs: z.optional(positive),
+  jitter: z.optional(z.number().check(z.gte(0), z.lt(1))),
 });
 
 /** Throws `ConfigError` naming each problem with its path (`probes.<channel>`, `probe.intervalMs`). */
@@ -59,5 +67,5 @@ export function resolveProbeOptions(
   }
   if (issues.length) throw new ConfigError('router options', issues);
   const o = parsed.data ?? {};
-  return { intervalMs: o.intervalMs ?? 30_000, timeoutMs: o.timeoutMs ?? 5_000, probes: map };
+  return { intervalMs: o.intervalMs ?? 30_000, timeoutMs: o.timeoutMs ?? 5_000, jitter: o.jitter ?? 0.1, probes: map };
 }

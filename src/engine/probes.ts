@@ -34,12 +34,6 @@ interface ProbedChannel {
   stop: (() => void) | undefined;
 }
 
-/**
- * Up to this share of the interval early, so a fleet's probes do not all hit a channel at once,
- * and never late: a probe runs within `intervalMs`.
- */
-const JITTER = 0.1;
-
 export class Probes {
   declare private timer: ReturnType<typeof setTimeout> | undefined;
   declare private readonly channels: ProbedChannel[];
@@ -82,7 +76,7 @@ export class Probes {
   private schedule(): void {
     if (this.channels.length === 0 || this.host.disposed) return;
     const interval = this.options.intervalMs;
-    const delay = Math.min(MAX_DELAY, Math.max(1, Math.round(interval * (1 - JITTER * Math.random()))));
+    const delay = Math.min(MAX_DELAY, Math.max(1, Math.round(interval * (1 - this.options.jitter * Math.random()))));
     this.timer = setTimeout(this.tick, delay);
     (this.timer as { unref?(): void }).unref?.();
   }
@@ -91,8 +85,9 @@ export class Probes {
     this.timer = undefined;
     if (this.host.disposed) return;
     const now = Date.now();
-    // A tick comes up to JITTER early: a channel probed or called within that is not idle yet.
-    const idleSince = now - this.options.intervalMs * (1 - JITTER);
+    // A tick comes up to `jitter` early (never late: a probe runs within `intervalMs`); a channel
+    // probed or called within that is not idle yet.
+    const idleSince = now - this.options.intervalMs * (1 - this.options.jitter);
     for (const c of this.channels) {
       if (c.running || this.host.heldByOutage(c.channel)) continue;
       const troubled = c.routes.some((r) => r.breaker !== undefined && !r.breaker.closed) || c.failures > 0;

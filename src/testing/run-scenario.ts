@@ -98,7 +98,8 @@ export async function runScenario(input: unknown, options: RunScenarioOptions = 
       breaker: s.breaker,
       handlers: chaos.wrap(handlers),
       probes,
-      probe: s.probe,
+      // No jitter: the report depends on the scenario and the seed only.
+      probe: { ...s.probe, jitter: 0 },
     });
     router = r as unknown as Router;
 

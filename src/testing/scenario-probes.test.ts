@@ -26,6 +26,12 @@ describe('replays with probes', () => {
     expect(text).toContain(`  uncertain outcomes: ${withProbes.all.uncertain} / ${without.all.uncertain}`);
   });
 
+  it('a replay with probes is repeatable: the same seed, the same bytes', async () => {
+    const a = JSON.stringify(await runScenario(scenarios['low-traffic'], { seed: 2 }));
+    const b = JSON.stringify(await runScenario(scenarios['low-traffic'], { seed: 2 }));
+    expect(a).toBe(b);
+  });
+
   it('refuses a probe on an unknown channel or one without a simulated backend, with its path', () => {
     let error: unknown;
     try {
