@@ -53,6 +53,7 @@ const channelSchema = z.strictObject({
 const routeSchema = z.strictObject({
   channel: nonEmpty,
   instructions: z.optional(textSchema),
+  checkInstructions: z.optional(textSchema),
   limits: z.optional(z.strictObject({ maxAmount: z.optional(amount), minAmount: z.optional(amount) })),
 });
 

@@ -48,6 +48,11 @@ export interface Route<C extends string = string> {
   readonly channel: C;
   /** What the person does on this channel, e.g. "Say « virement » to the voice server". */
   readonly instructions?: Text;
+  /**
+   * How a person checks whether the operation went through on this channel when the outcome is
+   * uncertain, e.g. "Look at your account history in the app before trying again".
+   */
+  readonly checkInstructions?: Text;
   readonly limits?: Limits;
 }
 

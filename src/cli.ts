@@ -205,12 +205,17 @@ async function simulate(args: string[]): Promise<number> {
     ...(bar ? { onProgress: bar.update } : {}),
   });
   bar?.end();
-  const text =
+  let text =
     format === 'json'
       ? testing.formatJson(report)
       : format === 'html'
         ? testing.formatHtml(report)
         : testing.formatText(report);
+  if (format === 'text' && scenario.probes.length > 0) {
+    // The same scenario and seed without its probes: what they change.
+    const without = await testing.runScenario(scenario, { ...(seed === undefined ? {} : { seed }), probes: false });
+    text += `\n${testing.formatProbeComparison(report, without, scenario.probes)}`;
+  }
   if (values.out) {
     try {
       writeFileSync(values.out, text);

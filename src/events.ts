@@ -26,6 +26,15 @@ export interface OutageEvent<Op extends string = string, Ch extends string = str
   readonly expired?: boolean;
 }
 
+export interface ProbeEvent<Ch extends string = string> {
+  readonly channel: Ch;
+  /** True when the probe resolved in time. */
+  readonly ok: boolean;
+  readonly durationMs: number;
+  /** ISO 8601, by the router's clock: when it ended. */
+  readonly at: string;
+}
+
 export interface Warning {
   /** Stable, e.g. `classify-threw`. */
   readonly code: string;
@@ -41,6 +50,7 @@ export interface RouterEvents<Op extends string = string, Ch extends string = st
   attempt: (event: AttemptEvent<Op, Ch>) => void;
   breaker: (event: BreakerEvent<Op, Ch>) => void;
   outage: (event: OutageEvent<Op, Ch>) => void;
+  probe: (event: ProbeEvent<Ch>) => void;
   snapshot: (snapshot: Snapshot<Ch, Op>) => void;
   /** Something went wrong that the library recovered from; never printed by the library. */
   warning: (warning: Warning) => void;

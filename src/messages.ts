@@ -23,6 +23,14 @@ export const messages = {
     locale === 'fr'
       ? `Nous n'avons pas pu confirmer que votre demande (${label}) a abouti. Vérifiez avant de réessayer, en citant la référence ${reference}.`
       : `We could not confirm whether your request (${label}) went through. Check before trying again, quoting reference ${reference}.`,
+  afterCheck: (locale: Locale, instructions: string | undefined) => {
+    const first =
+      locale === 'fr'
+        ? "Seulement après avoir vérifié que votre première demande n'a pas abouti"
+        : 'Only once you have checked that your first request did not go through';
+    if (instructions === undefined) return `${first}.`;
+    return locale === 'fr' ? `${first} : ${instructions}` : `${first}: ${instructions}`;
+  },
   list: (locale: Locale, items: readonly string[]) => {
     if (items.length <= 1) return items.join('');
     const last = items[items.length - 1];

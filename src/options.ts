@@ -10,6 +10,7 @@ import {
 import { ConfigError } from './errors.js';
 import { checkHandlers, type Handlers } from './handlers.js';
 import type { Alternative, Attempt, ReferralCode, SkipReason } from './outcome.js';
+import { type ProbeOptions, type Probes, type ResolvedProbeOptions, resolveProbeOptions } from './probe-options.js';
 import { type ResolvedScopeOptions, resolveScopeOptions, type ScopeOptions } from './scopes.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
 import type { Locale } from './text.js';
@@ -54,6 +55,14 @@ export interface RouterOptions<
   inputs?: S | undefined;
   /** Breakers per scope (e.g. per office) for calls that name one; see `ScopeOptions`. */
   scopes?: ScopeOptions<ChannelIdOf<C>> | undefined;
+  /**
+   * A health check per channel, run from one timer, never on a person's call: while the
+   * channel's breakers are open or half-open, and when it saw no call for `probe.intervalMs`.
+   * `breaker.consecutiveFailures` failures in a row open its routes' breakers; a success closes
+   * them. On a probed channel, a non-idempotent route's breaker is closed only by its probe.
+   */
+  probes?: Probes<ChannelIdOf<C>> | undefined;
+  probe?: ProbeOptions | undefined;
 }
 
 /** One route: an operation on a channel. */
@@ -129,6 +138,7 @@ export interface ResolvedRouterOptions {
   readonly clock: Clock;
   readonly classify: Classify | undefined;
   readonly scopes: ResolvedScopeOptions;
+  readonly probe: ResolvedProbeOptions;
 }
 
 // Every key of RouterOptions: an option added there and not here is refused by createRouter.
@@ -172,5 +182,6 @@ export function resolveRouterOptions(options: RouterOptions<AnyCatalog, Handlers
   const issues = checkHandlers(catalog, handlers, options.inputs ?? {});
   if (issues.length) throw new ConfigError('router options', issues);
   const inputs = options.inputs as Record<string, StandardSchemaV1> | undefined;
-  return { catalog, handlers, inputs, breaker, clock, classify, scopes };
+  const probe = resolveProbeOptions(catalog, options.probes as Record<string, unknown> | undefined, options.probe);
+  return { catalog, handlers, inputs, breaker, clock, classify, scopes, probe };
 }

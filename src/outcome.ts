@@ -21,6 +21,11 @@ export interface Alternative<Ch extends string = string> {
   readonly kind: ChannelKind;
   readonly label: string;
   readonly instructions?: string;
+  /**
+   * On an uncertain outcome: offered only once the person checked that the first request did
+   * not go through (its `instructions` say so first).
+   */
+  readonly afterCheck?: true;
   readonly contact?: Contact;
   readonly status: ChannelStatus;
   readonly openNow: boolean;
@@ -120,6 +125,9 @@ export class Uncertain<O extends string = string, Ch extends string = string> ex
   /** The idempotency key: quote it to check what happened. */
   declare readonly reference: string;
   declare readonly reason: string;
+  /** How to check whether it went through, from the route that may have run (localised), if it says. */
+  declare readonly checkInstructions: string | undefined;
+  /** Each `afterCheck`: to use only once the person checked it did not go through. */
   declare readonly alternatives: readonly Alternative<Ch>[];
   constructor(
     operation: O,
@@ -128,11 +136,13 @@ export class Uncertain<O extends string = string, Ch extends string = string> ex
     reason: string,
     alternatives: readonly Alternative<Ch>[],
     attempts: readonly Attempt<Ch>[],
+    checkInstructions?: string,
   ) {
     super('uncertain', operation, attempts);
     this.channel = channel;
     this.reference = reference;
     this.reason = reason;
+    this.checkInstructions = checkInstructions;
     this.alternatives = alternatives;
   }
 }

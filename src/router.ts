@@ -58,6 +58,13 @@ export interface Router<C extends AnyCatalog = AnyCatalog, H extends Handlers<C>
    * empty list clears the source. Throws `ConfigError` naming every unknown route.
    */
   setRemoteDown(source: string, routes: readonly RouteRefOf<C>[]): void;
+  /**
+   * The routes another router runs, replacing the previous list: a page that mirrors a server's
+   * status (`connectStatus` calls it) then plans as the server would. `plan()` and referrals
+   * count them as automated; `execute` never runs them here. Throws `ConfigError` naming every
+   * unknown route.
+   */
+  setRemoteAutomated(routes: readonly RouteRefOf<C>[]): void;
   on<E extends keyof RouterEvents>(event: E, listener: RouterEvents<OperationIdOf<C>, ChannelIdOf<C>>[E]): this;
   off<E extends keyof RouterEvents>(event: E, listener: RouterEvents<OperationIdOf<C>, ChannelIdOf<C>>[E]): this;
   once<E extends keyof RouterEvents>(event: E, listener: RouterEvents<OperationIdOf<C>, ChannelIdOf<C>>[E]): this;
@@ -104,6 +111,7 @@ export function createRouter<
     declareOutage: (input: OutageInput) => impl.outages.declare(input),
     endOutage: (id: string) => impl.outages.end(id),
     setRemoteDown: (source: string, routes: readonly RouteRef[]) => impl.setRemoteDown(source, routes),
+    setRemoteAutomated: (routes: readonly RouteRef[]) => impl.setRemoteAutomated(routes),
     on(event: keyof RouterEvents, listener: (...args: never[]) => void) {
       checkListener('on', listener);
       impl.events.on(event, listener as never);

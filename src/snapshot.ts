@@ -1,4 +1,4 @@
-import { isDown } from './engine/down.js';
+import { isDown, isHalfOpen } from './engine/down.js';
 import type { Outage } from './outages.js';
 import type { Text } from './text.js';
 
@@ -42,14 +42,28 @@ export interface Snapshot<Ch extends string = string, Op extends string = string
   readonly operations: { readonly [O in Op]: OperationSnapshot<Ch> };
   /** Outages declared and not over: active ones and scheduled ones. */
   readonly outages: readonly Outage<Ch, Op>[];
+  /**
+   * Per operation, the channels on which it is automated (a handler runs it), in the
+   * operation's order; absent when none is: a page mirroring this status plans as this router would.
+   */
+  readonly automated?: { readonly [O in Op]?: readonly Ch[] };
+  /**
+   * When this status next changes by itself (ISO 8601): a channel opening or closing, a
+   * declared outage starting or ending. Subscribers hear it then. Undefined when nothing is due.
+   */
+  readonly nextChangeAt?: string | undefined;
 }
 
 /** What the snapshot needs to know of one route. */
 export interface RouteView {
   readonly channel: string;
   readonly automated: boolean;
-  /** Down by its breaker (open or half-open), since when. */
+  /** Automated on another router this one mirrors (`setRemoteAutomated`). */
+  readonly remoteAutomated?: boolean;
+  /** In trouble by its breaker (open or half-open), since when. */
   readonly breakerDownSince: number | undefined;
+  /** Its breaker is half-open: not down (offered), shown `degraded_performance`. */
+  readonly breakerHalfOpen: boolean;
   /** The active outage covering this route, if any. */
   readonly blockedBy: Outage | undefined;
   /** Down on the word of a source outside this router (a fleet, a status feed), since when. */
@@ -58,6 +72,10 @@ export interface RouteView {
   readonly scopes: ReadonlyMap<string, unknown> | undefined;
   readonly scopesDown: number;
   readonly scopesDownSince: number | undefined;
+  /** Its latest success was slow (`breaker.slowCallMs`): the channel is degraded. */
+  readonly slow?: boolean;
+  /** Scopes whose breaker is half-open: not down, but the channel is degraded. */
+  readonly scopesHalfOpen: number;
 }
 
 export interface SnapshotInput {
@@ -68,13 +86,15 @@ export interface SnapshotInput {
   readonly outages: readonly Outage[];
   /** Share of a channel's live scopes down past which it is a major outage. */
   readonly majorOutageShare: number;
+  /** Epoch ms of the next change by time alone; Infinity or undefined when none. */
+  readonly nextChangeAt?: number | undefined;
 }
 
 const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Down by the route's own breaker, an outage or another source. */
 function routeDown(route: RouteView): boolean {
-  return isDown(route, route.breakerDownSince);
+  return isDown(route, route);
 }
 
 function fromOutage(outage: Outage): ChannelSnapshot {
@@ -88,13 +108,34 @@ function fromOutage(outage: Outage): ChannelSnapshot {
 
 const OPERATIONAL: ChannelSnapshot = Object.freeze({ status: 'operational' });
 
+/**
+ * No route down: operational, or `degraded_performance` when a breaker is half-open (since its
+ * trouble began) or the latest success of a route was slow.
+ */
+function halfOpenStatus(routes: readonly RouteView[]): ChannelSnapshot {
+  let since = Number.POSITIVE_INFINITY;
+  let halfOpen = false;
+  for (const r of routes) {
+    if (r.scopesHalfOpen > 0 || r.slow === true) halfOpen = true;
+    if (isHalfOpen(r, r)) {
+      halfOpen = true;
+      if ((r.breakerDownSince as number) < since) since = r.breakerDownSince as number;
+    }
+  }
+  if (!halfOpen) return OPERATIONAL;
+  return Object.freeze({ status: 'degraded_performance', ...(Number.isFinite(since) ? { since: iso(since) } : {}) });
+}
+
 /** The statuses, without version or time: two equal contents mean nothing changed. */
 export function computeStatus(input: SnapshotInput): Status {
   const perChannel = new Map<string, RouteView[]>();
   // Null-prototype: ids are user-given, and `channels.constructor` must not answer for a channel.
   const operations: Record<string, OperationSnapshot> = Object.create(null);
+  const automatedByOp: Record<string, readonly string[]> = Object.create(null);
+  let anyAutomated = false;
   for (const [op, routes] of input.operations) {
     const available: string[] = [];
+    const automated: string[] = [];
     let firstUp = false;
     let automatedUp = false;
     routes.forEach((route, i) => {
@@ -104,10 +145,13 @@ export function computeStatus(input: SnapshotInput): Status {
         perChannel.set(route.channel, list);
       }
       list.push(route);
+      const runs = route.automated || route.remoteAutomated === true;
+      if (runs) automated.push(route.channel);
       if (routeDown(route)) return;
       available.push(route.channel);
-      if (i === 0) firstUp = true;
-      if (route.automated) automatedUp = true;
+      // A half-open first route may work, but is not yet known to: degraded, not operational.
+      if (i === 0 && !isHalfOpen(route, route)) firstUp = true;
+      if (runs) automatedUp = true;
     });
     const status: ChannelStatus = firstUp
       ? 'operational'
@@ -117,16 +161,23 @@ export function computeStatus(input: SnapshotInput): Status {
           ? 'partial_outage'
           : 'major_outage';
     operations[op] = Object.freeze({ status, available: Object.freeze(available) });
+    if (automated.length) {
+      automatedByOp[op] = Object.freeze(automated);
+      anyAutomated = true;
+    }
   }
   const channels: Record<string, ChannelSnapshot> = Object.create(null);
   for (const id of input.channelIds) {
     channels[id] = channelSnapshot(perChannel.get(id) ?? [], input.channelOutage.get(id), input.majorOutageShare);
   }
+  const next = input.nextChangeAt;
   // Frozen too: the snapshot is shared by every reader, and one that writes to it must not change it for the others.
   return {
     channels: Object.freeze(channels),
     operations: Object.freeze(operations),
     outages: Object.freeze(input.outages.slice()),
+    ...(anyAutomated ? { automated: Object.freeze(automatedByOp) } : {}),
+    ...(next !== undefined && Number.isFinite(next) ? { nextChangeAt: iso(next) } : {}),
   };
 }
 
@@ -151,13 +202,12 @@ export function channelSnapshot(
   }
   if (down.length === 0) {
     // Counts kept as breakers change: this stays O(routes) however many scopes there are.
-    return scopesDown === 0
-      ? OPERATIONAL
-      : Object.freeze({
-          status: scopesDown > scopesLive * majorOutageShare ? 'major_outage' : 'partial_outage',
-          ...(Number.isFinite(scopesSince) ? { since: iso(scopesSince) } : {}),
-          scopesDown,
-        });
+    if (scopesDown === 0) return halfOpenStatus(routes);
+    return Object.freeze({
+      status: scopesDown > scopesLive * majorOutageShare ? 'major_outage' : 'partial_outage',
+      ...(Number.isFinite(scopesSince) ? { since: iso(scopesSince) } : {}),
+      scopesDown,
+    });
   }
   const blocking = down.find((r) => r.blockedBy)?.blockedBy;
   let since = Number.POSITIVE_INFINITY;
@@ -174,7 +224,7 @@ export function channelSnapshot(
   });
 }
 
-export type Status = Pick<Snapshot, 'channels' | 'operations' | 'outages'>;
+export type Status = Pick<Snapshot, 'channels' | 'operations' | 'outages' | 'automated' | 'nextChangeAt'>;
 
 /**
  * A fingerprint of everything a status shows: the very object spread into the snapshot,

@@ -57,7 +57,7 @@ describe.each(['testing.mjs', 'testing.cjs'])('secours/testing from %s', (file) 
       channel: 'web',
       sameErrorClass: true,
       requests: expect.any(Number),
-      names: ['counters-2018-04-09', 'transfers-2022-09-15', 'ddos-2025-12', 'laposte-fr-2024-02-06'],
+      names: ['counters-2018-04-09', 'transfers-2022-09-15', 'ddos-2025-12', 'laposte-fr-2024-02-06', 'low-traffic'],
     });
   });
 });

@@ -16,6 +16,9 @@ describe('resolveBreakerOptions', () => {
       resetTimeout: 30_000,
       rollingCountTimeout: 10_000,
       rollingCountBuckets: 10,
+      consecutiveFailures: 3,
+      slowCallMs: Number.POSITIVE_INFINITY,
+      slowCallRate: 50,
     });
     expect(resolveBreakerOptions({})).toEqual(resolveBreakerOptions(undefined));
   });
@@ -105,7 +108,9 @@ describe('createBreaker', () => {
     options: BreakerOptions = {},
     isRejection: BreakerHooks<Attempt>['isRejection'] = () => false,
   ): RouteBreaker<Attempt> {
-    const b = createBreaker<Attempt>(`route-${breakers.length}`, resolveBreakerOptions(options), rotation, {
+    // These tests are about opossum's rate rule: the streak rule is off unless a test sets it.
+    const resolved = resolveBreakerOptions({ consecutiveFailures: false, ...options });
+    const b = createBreaker<Attempt>(`route-${breakers.length}`, resolved, rotation, {
       action,
       isRejection,
       onState,

@@ -5,6 +5,7 @@ import { newOpossum, type Opossum, REPLAYED } from './opossum.js';
 import type { ResolvedBreakerOptions } from './options.js';
 import type { BucketRotation } from './rotation.js';
 import type { BreakerHooks, RouteBreaker } from './route-breaker.js';
+import { SlowCalls } from './slow-calls.js';
 
 /** One bucket of opossum's rolling window (lib/status.js). */
 interface Bucket {
@@ -64,6 +65,11 @@ class Breaker<A, K> implements RouteBreaker<A> {
   /** opossum's window and rotation, once it exists and they are the ones expected. */
   declare private window: Bucket[] | undefined;
   declare private rotateWindow: (() => void) | undefined;
+  /** Failures in a row since the last success or opening (see `consecutiveFailures`). */
+  declare private streak: number;
+  declare closedOnlyByProbe: boolean;
+  /** With `slowCallMs` set: the window's calls and slow successes. */
+  declare private slowCalls: SlowCalls | undefined;
   declare private readonly options: ResolvedBreakerOptions;
   declare private readonly rotation: BucketRotation;
   declare private readonly owner: BreakerOwner<A, K>;
@@ -76,6 +82,9 @@ class Breaker<A, K> implements RouteBreaker<A> {
     this.cb = undefined;
     this.window = undefined;
     this.rotateWindow = undefined;
+    this.streak = 0;
+    this.closedOnlyByProbe = false;
+    this.slowCalls = undefined;
     this.options = options;
     this.rotation = rotation;
     this.owner = owner;
@@ -126,8 +135,10 @@ class Breaker<A, K> implements RouteBreaker<A> {
     else if (!this.cb) (this.ring()[this.newest()] as number)++;
   }
 
-  countSettled(failed: boolean): void {
+  countSettled(failed: boolean, slow = false): void {
     this.catchUp();
+    if (this.options.slowCallMs !== Number.POSITIVE_INFINITY && this.countSlow(failed, slow)) return;
+    if (!failed) this.streak = 0;
     if (!this.cb) {
       if (!failed) {
         (this.ring()[this.newest() + 1] as number)++;
@@ -139,8 +150,8 @@ class Breaker<A, K> implements RouteBreaker<A> {
     const bucket = this.window?.[0];
     if (!failed) {
       if (bucket) bucket.successes++;
-      // opossum's own 'success' listener.
-      if (cb.halfOpen) cb.close();
+      // opossum's own 'success' listener; a breaker only a probe closes stays half-open.
+      if (cb.halfOpen && !this.closedOnlyByProbe) cb.close();
       return;
     }
     if (cb.opened || (cb.halfOpen && !cb.pendingClose)) {
@@ -157,9 +168,37 @@ class Breaker<A, K> implements RouteBreaker<A> {
     bucket?.latencyTimes.pop();
   }
 
+  /**
+   * Counts a settled call for the slow-call rate; true when that rate opened the breaker (the
+   * call is then counted as opossum would count it, in the window, and nothing else is decided).
+   */
+  private countSlow(failed: boolean, slow: boolean): boolean {
+    this.slowCalls ??= new SlowCalls(this.options);
+    if (!this.slowCalls.count(this.tick, failed, slow) || !this.closed) return false;
+    const cb = this.opossum();
+    const bucket = this.window?.[0];
+    if (bucket) bucket.successes++;
+    this.streak = 0;
+    cb.open();
+    return true;
+  }
+
   /** A counted call cancelled by its caller proves nothing: no state changes. */
   countCancelled(): void {
     this.catchUp();
+  }
+
+  open(): void {
+    this.catchUp();
+    this.opossum().open();
+  }
+
+  close(): void {
+    if (!this.cb?.halfOpen) return;
+    this.cb.close();
+    // On probation, as a half-open trial would be: the probe may not see what a call meets
+    // (one operation failing on a channel that answers), so the next failure opens it again.
+    this.streak = this.options.consecutiveFailures - 1;
   }
 
   shutdown(): void {
@@ -183,6 +222,7 @@ class Breaker<A, K> implements RouteBreaker<A> {
     if (behind === 0) return;
     this.tick = this.rotation.tick;
     const buckets = this.options.rollingCountBuckets;
+    this.slowCalls?.rotate(this.tick, behind);
     const counts = this.counts;
     if (counts) {
       // The buckets of the ticks missed, at most all of them, are emptied.
@@ -245,6 +285,18 @@ class Breaker<A, K> implements RouteBreaker<A> {
     // Without the window, the counts made so far are lost: the breaker can only open sooner.
     this.counts = undefined;
     this.cb = cb;
+    // Failures in a row open it through opossum's public open(), before opossum's own rule
+    // (which then finds it open): the rate rule itself is opossum's, untouched. Every failure,
+    // fired or replayed, goes through opossum's fail(), which emits 'failure' first.
+    cb.on('failure', () => {
+      if (++this.streak >= o.consecutiveFailures && cb.closed) cb.open();
+    });
+    cb.on('success', () => {
+      this.streak = 0;
+    });
+    cb.on('open', () => {
+      this.streak = 0;
+    });
     // After the opossum breaker joined the rotation, so its interval never stops in between.
     this.rotation.leave();
     return cb;

@@ -52,7 +52,13 @@ afterEach(() => {
 
 function make(factory: Factory, options: BreakerOptions = {}, r: BucketRotation = rotation): RouteBreaker<Attempt> {
   const hooks: BreakerHooks<Attempt> = { action, isRejection: () => false, onState };
-  const b = factory(`route-${breakers.length}`, resolveBreakerOptions(options), r, hooks);
+  // These tests are about opossum's rate rule: the streak rule is off unless a test sets it.
+  const b = factory(
+    `route-${breakers.length}`,
+    resolveBreakerOptions({ consecutiveFailures: false, ...options }),
+    r,
+    hooks,
+  );
   breakers.push(b);
   return b;
 }

@@ -17,7 +17,7 @@ export interface Opossum {
   open(): void;
   close(): void;
   shutdown(): void;
-  on(event: 'open' | 'halfOpen' | 'close', listener: () => void): unknown;
+  on(event: 'open' | 'halfOpen' | 'close' | 'success' | 'failure', listener: () => void): unknown;
 }
 
 const CircuitBreaker = OpossumModule as unknown as new (

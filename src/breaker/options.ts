@@ -25,10 +25,36 @@ export interface BreakerOptions {
   rollingCountTimeout?: number | undefined;
   /** Buckets in the rolling window. @default 10 */
   rollingCountBuckets?: number | undefined;
+  /**
+   * Failures in a row that open the breaker whatever the window's volume: at low traffic (a
+   * few calls a minute) the window never reaches `volumeThreshold`, and a dead service would
+   * never be skipped. `false` leaves only opossum's rate rule.
+   * @default 3
+   */
+  consecutiveFailures?: number | false | undefined;
+  /**
+   * A success that took at least this long (ms) is slow: its channel shows
+   * `degraded_performance`, and past `slowCallRate` in the window the breaker opens. `false`: off.
+   * @default false
+   */
+  slowCallMs?: number | false | undefined;
+  /** Share of slow calls (0–100) in the window, once it holds `volumeThreshold` calls, above which it opens. @default 50 */
+  slowCallRate?: number | undefined;
 }
 
 export type ResolvedBreakerOptions = Readonly<
-  { [K in Exclude<keyof BreakerOptions, 'timeout'>]-?: Exclude<BreakerOptions[K], undefined> } & { timeout: number }
+  {
+    [K in Exclude<keyof BreakerOptions, 'timeout' | 'consecutiveFailures' | 'slowCallMs'>]-?: Exclude<
+      BreakerOptions[K],
+      undefined
+    >;
+  } & {
+    timeout: number;
+    /** Infinite when off. */
+    consecutiveFailures: number;
+    /** Infinite when off. */
+    slowCallMs: number;
+  }
 >;
 
 const positive = z.number().check(z.positive('must be more than 0'));
@@ -44,6 +70,9 @@ const breakerSchema = z.strictObject({
   resetTimeout: z.optional(delay),
   rollingCountTimeout: z.optional(delay),
   rollingCountBuckets: z.optional(z.int().check(z.positive(), z.lte(MAX_BUCKETS))),
+  consecutiveFailures: z.optional(z.union([z.int().check(z.positive('must be more than 0')), z.literal(false)])),
+  slowCallMs: z.optional(z.union([positive, z.literal(false)])),
+  slowCallRate: z.optional(z.number().check(z.gte(0), z.lte(100))),
 });
 
 /** Copies, validates and completes the caller's options; never changes their object. */
@@ -58,5 +87,8 @@ export function resolveBreakerOptions(options: BreakerOptions | undefined): Reso
     resetTimeout: o.resetTimeout ?? 30_000,
     rollingCountTimeout: o.rollingCountTimeout ?? 10_000,
     rollingCountBuckets: o.rollingCountBuckets ?? 10,
+    consecutiveFailures: o.consecutiveFailures === false ? Number.POSITIVE_INFINITY : (o.consecutiveFailures ?? 3),
+    slowCallMs: o.slowCallMs === false || o.slowCallMs === undefined ? Number.POSITIVE_INFINITY : o.slowCallMs,
+    slowCallRate: o.slowCallRate ?? 50,
   });
 }

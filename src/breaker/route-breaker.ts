@@ -30,10 +30,23 @@ export interface RouteBreaker<A> {
   countFire(): void;
   /**
    * What opossum counts when that call settles: a success (or an error its filter lets through)
-   * closes a half-open breaker; a failure may open it, by opossum's own rule.
+   * closes a half-open breaker; a failure may open it, by opossum's own rule. `slow`: a success
+   * that took `slowCallMs` or more; past `slowCallRate` of the window's calls, it opens.
    */
-  countSettled(failed: boolean): void;
+  countSettled(failed: boolean, slow?: boolean): void;
   /** A counted call cancelled by its caller: it proves nothing, so it changes no state. */
   countCancelled(): void;
+  /**
+   * Closed only by `close()` (a probe), never by a call: a success while half-open leaves it
+   * half-open. Set on a probed channel's non-idempotent routes.
+   */
+  closedOnlyByProbe: boolean;
+  /** Opens it now (opossum's `open()`), as a probe that keeps failing says. */
+  open(): void;
+  /**
+   * Closes it if half-open (opossum's `close()`), as a probe that succeeded says; the next
+   * failure then opens it again. No-op otherwise: an open breaker waits its `resetTimeout`.
+   */
+  close(): void;
   shutdown(): void;
 }

@@ -12,6 +12,8 @@ export interface AttemptHost {
   readonly deadlines: Deadlines;
   /** ms; infinite for none. */
   readonly timeout: number;
+  /** A success that took this long (ms) is slow; infinite when off. */
+  readonly slowCallMs: number;
   /** How a handler's error reads (the `classify` option, or the default). */
   classify(error: unknown, run: AttemptRun): Failure;
   /** An attempt that went asynchronous ended: the call goes on. */
@@ -215,7 +217,11 @@ export class AttemptRun implements Deadline {
     // A cancellation says nothing of the route: neither a success (which would close a breaker
     // that half-opened meanwhile) nor a failure. A rejection is the operation's answer.
     if (this.result === 'cancelled') this.breaker.countCancelled();
-    else this.breaker.countSettled(!ok && this.result !== 'rejection');
+    else {
+      const slowCallMs = this.host.slowCallMs;
+      const slow = ok && slowCallMs !== Number.POSITIVE_INFINITY && Date.now() - this.startedAt >= slowCallMs;
+      this.breaker.countSettled(!ok && this.result !== 'rejection', slow);
+    }
     if (this.mode === STARTING) this.syncEnd = { ok, value };
     else this.host.resume(this, ok, value);
   }

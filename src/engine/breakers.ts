@@ -41,7 +41,15 @@ export class Breakers implements BreakerOwner<AttemptRun, Slot> {
     if (scope === undefined || !route.scoped) return route;
     let slot = route.scopes?.get(scope);
     if (slot) return slot;
-    slot = { scope, route, breaker: undefined, breakerDownSince: undefined, halfOpenHeld: false, lastUsed: 0 };
+    slot = {
+      scope,
+      route,
+      breaker: undefined,
+      breakerDownSince: undefined,
+      breakerHalfOpen: false,
+      halfOpenHeld: false,
+      lastUsed: 0,
+    };
     route.scopes ??= new Map();
     route.scopes.set(scope, slot);
     this.scheduleSweep();
@@ -52,8 +60,11 @@ export class Breakers implements BreakerOwner<AttemptRun, Slot> {
 
   /** A breaker that is counters until its first failure: most scopes never fail. */
   breakerOf(slot: Slot): RouteBreaker<AttemptRun> {
-    slot.breaker ??= createBreaker(this.options, this.rotation, this, slot);
-    return slot.breaker;
+    if (slot.breaker) return slot.breaker;
+    const breaker = createBreaker<AttemptRun, Slot>(this.options, this.rotation, this, slot);
+    breaker.closedOnlyByProbe = routeOfSlot(slot).probeCloses;
+    slot.breaker = breaker;
+    return breaker;
   }
 
   breakerName(slot: Slot): string {
@@ -88,17 +99,22 @@ export class Breakers implements BreakerOwner<AttemptRun, Slot> {
     }
     slot.halfOpenHeld = false;
     const now = this.host.now();
-    const wasDown = slot.breakerDownSince !== undefined;
+    // Half-open is not down (see isDown): a scope counts as down only while its breaker is open.
+    const wasDown = slot.breakerDownSince !== undefined && !slot.breakerHalfOpen;
+    const wasHalfOpen = slot.breakerHalfOpen;
     if (state === 'closed') slot.breakerDownSince = undefined;
-    else if (state === 'open') slot.breakerDownSince = slot.breakerDownSince ?? now;
+    else slot.breakerDownSince = slot.breakerDownSince ?? now;
+    // A breaker only its probe closes is not offered half-open: no person's call is its trial.
+    slot.breakerHalfOpen = state === 'half-open' && !route.probeCloses;
     const scope = (slot as ScopeSlot).scope;
     if (scope !== undefined) {
-      const down = slot.breakerDownSince !== undefined;
+      const down = slot.breakerDownSince !== undefined && !slot.breakerHalfOpen;
       if (down !== wasDown) {
         route.scopesDown += down ? 1 : -1;
         if (route.scopesDown === 0) route.scopesDownSince = undefined;
         else route.scopesDownSince ??= now;
       }
+      if (slot.breakerHalfOpen !== wasHalfOpen) route.scopesHalfOpen += slot.breakerHalfOpen ? 1 : -1;
     }
     if (this.host.disposed) return;
     this.host.emit('breaker', {

@@ -13,10 +13,12 @@ import type { AttemptRun } from './attempt.js';
 import { Breakers, type BreakersHost } from './breakers.js';
 import { type Call, parseCall } from './call.js';
 import { type ExecuteHost, Executor } from './execute.js';
+import { NextChangeTimer, nextHoursChange } from './next-change.js';
 import { type OutageHost, OutageState } from './outage-state.js';
 import { planCall } from './plan.js';
+import { Probes } from './probes.js';
 import { type ReferralHost, Referrals } from './referral.js';
-import { setRemoteDown } from './remote-down.js';
+import { setRemoteAutomated, setRemoteDown } from './remote-down.js';
 import { OpeningHours } from './route-checks.js';
 import { SignalWatch } from './signals.js';
 import { buildOperations, type OperationState, type RouteState } from './state.js';
@@ -35,6 +37,7 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
   declare readonly breakers: Breakers;
   declare readonly referrals: Referrals;
   declare readonly timeout: number;
+  declare readonly slowCallMs: number;
   declare readonly resetTimeout: number;
   declare readonly classify: ResolvedRouterOptions['classify'];
   disposed = false;
@@ -48,12 +51,17 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
   declare readonly store: StatusStore;
   /** execute's own part: `router.execute` calls it directly. */
   declare readonly executor: Executor;
+  /** The one timer for changes by time alone (hours, outages starting or ending). */
+  declare private readonly nextChange: NextChangeTimer;
+  declare private readonly probes: Probes;
   private clockWarned = false;
 
   constructor(options: ResolvedRouterOptions) {
+    const engine = this;
     this.options = options;
     this.catalog = options.catalog;
     this.timeout = options.breaker.timeout;
+    this.slowCallMs = options.breaker.slowCallMs;
     this.resetTimeout = options.breaker.resetTimeout;
     this.classify = options.classify;
     this.channelIds = Object.keys(this.catalog.channels);
@@ -68,9 +76,37 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
     }
     this.breakers = new Breakers(options.breaker, options.scopes, this);
     this.outages = new OutageState(this);
+    this.nextChange = new NextChangeTimer({
+      get disposed() {
+        return engine.disposed;
+      },
+      now: () => this.now(),
+      changed: () => {
+        this.outages.refresh();
+        this.store.invalidate();
+      },
+    });
     this.store = new StatusStore(this);
     this.referrals = new Referrals(this, this.hours);
     this.executor = new Executor(this);
+    this.probes = new Probes(options.probe, options.breaker.consecutiveFailures, {
+      operations: this.operations,
+      get disposed() {
+        return engine.disposed;
+      },
+      now: () => this.now(),
+      heldByOutage: (channel) => this.heldByOutage(channel),
+      breakerOf: (route) => this.breakers.breakerOf(route),
+      emit: (event, arg) => this.events.emit(event, arg),
+    });
+  }
+
+  /** A declared outage covers the whole channel, or every route on it. */
+  private heldByOutage(channel: string): boolean {
+    this.outages.refresh();
+    if (this.outages.channelOutage.has(channel)) return true;
+    const routes = this.routesByChannel.get(channel);
+    return routes !== undefined && routes.length > 0 && routes.every((r) => r.blockedBy !== undefined);
   }
 
   /**
@@ -121,9 +157,21 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
     this.outages.refresh();
   }
 
+  markSlow(route: RouteState, slow: boolean): void {
+    if (route.slow === slow) return;
+    route.slow = slow;
+    this.store.invalidate();
+  }
+
   setRemoteDown(source: string, routes: readonly RouteRef[]): void {
     if (this.disposed) throw new RouterDisposedError('setRemoteDown');
     if (setRemoteDown(this.operations, source, routes, this.now())) this.store.invalidate();
+  }
+
+  setRemoteAutomated(routes: readonly RouteRef[]): void {
+    if (this.disposed) throw new RouterDisposedError('setRemoteAutomated');
+    // The version moves: referrals kept from before are stale.
+    if (setRemoteAutomated(this.operations, routes)) this.store.invalidate();
   }
 
   // ---- what the parts ask of their host ----------------------------------------------------
@@ -159,12 +207,21 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
   }
 
   statusInput(): SnapshotInput {
+    const now = this.now();
+    const channels = this.catalog.channels as Record<string, Channel>;
+    const next = Math.min(
+      nextHoursChange(channels, this.channelIds, this.hours, now),
+      this.outages.outages.nextChange(now),
+    );
+    // Read by the store each time it computes the status: the timer follows what it shows.
+    this.nextChange.arm(next);
     return {
       channelIds: this.channelIds,
       operations: this.routeViews,
       channelOutage: this.outages.channelOutage,
-      outages: this.outages.outages.current(this.now()),
+      outages: this.outages.outages.current(now),
       majorOutageShare: this.options.scopes.majorOutageShare,
+      nextChangeAt: next,
     };
   }
 
@@ -174,6 +231,8 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
     this.disposed = true;
     this.store.dispose();
     this.outages.dispose();
+    this.nextChange.stop();
+    this.probes.dispose();
     for (const entry of this.deadlines.pending()) (entry as AttemptRun).cancel('dispose');
     this.deadlines.clear();
     this.breakers.dispose();

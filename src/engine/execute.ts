@@ -27,6 +27,8 @@ export interface ExecuteHost {
   readonly deadlines: Deadlines;
   /** ms; infinite for none. */
   readonly timeout: number;
+  /** A success that took this long (ms) is slow; infinite when off. */
+  readonly slowCallMs: number;
   readonly classify: Classify | undefined;
   readonly events: SafeEmitter<RouterEvents>;
   readonly breakers: Breakers;
@@ -39,11 +41,14 @@ export interface ExecuteHost {
   /** The input through the operation's schema, if it has one (throws InvalidInputError). */
   validate(op: OperationState, input: unknown): unknown;
   refreshOutages(): void;
+  /** A success on the route was slow, or not: its channel shows `degraded_performance` while slow. */
+  markSlow(route: RouteState, slow: boolean): void;
 }
 
 export class Executor implements AttemptHost {
   declare readonly deadlines: Deadlines;
   declare readonly timeout: number;
+  declare readonly slowCallMs: number;
   declare private readonly now: () => number;
 
   declare private readonly host: ExecuteHost;
@@ -52,6 +57,7 @@ export class Executor implements AttemptHost {
     this.host = host;
     this.deadlines = host.deadlines;
     this.timeout = host.timeout;
+    this.slowCallMs = host.slowCallMs;
     this.now = () => host.now();
   }
 
@@ -114,6 +120,8 @@ export class Executor implements AttemptHost {
       const slot = host.breakers.slotOf(route, call.scope);
       const breaker = slot.breaker ?? host.breakers.breakerOf(slot);
       const run = new AttemptRun(this, route, breaker, call, ++call.runs);
+      // A real call on a probed channel: it is not idle.
+      if (route.probe) route.probe.lastCall = run.startedAt;
       if ((slot as ScopeSlot).scope !== undefined) (slot as ScopeSlot).lastUsed = run.startedAt;
       if (!(breaker.counting && breaker.closed)) {
         // A half-open trial: opossum's `fire` decides and counts.
@@ -164,6 +172,8 @@ export class Executor implements AttemptHost {
     call.current = undefined;
     if (ok) {
       const attempt: Attempt = { channel: route.channel, result: 'success', durationMs: Date.now() - run.startedAt };
+      if (this.slowCallMs !== Number.POSITIVE_INFINITY)
+        this.host.markSlow(route, attempt.durationMs >= this.slowCallMs);
       const attempts = call.record(attempt);
       if (events.listening.attempt) events.emit('attempt', { operation: op.id, attempt });
       const outcome = new Served(op.id, route.channel, value, route.index !== 0, attempts);
@@ -188,14 +198,22 @@ export class Executor implements AttemptHost {
 
   private uncertain(op: OperationState, route: RouteState, call: Call, attempts: Attempt[], failed: Set<string>) {
     const reference = call.idempotencyKey();
-    const label = localise(op.def.label, call.locale) as string;
+    const locale = call.locale;
+    const label = localise(op.def.label, locale) as string;
+    // Doing it again elsewhere is safe only once the person knows the first did not go through.
+    const alternatives = this.host.referrals
+      .parts(op, call, failed)
+      .alternatives.map((a) =>
+        Object.freeze({ ...a, afterCheck: true as const, instructions: messages.afterCheck(locale, a.instructions) }),
+      );
     const outcome = new Uncertain(
       op.id,
       route.channel,
       reference,
-      messages.uncertain(call.locale, label, reference),
-      this.host.referrals.parts(op, call, failed).alternatives,
+      messages.uncertain(locale, label, reference),
+      Object.freeze(alternatives),
       attempts,
+      localise(route.def.checkInstructions, locale),
     );
     this.host.events.emit('uncertain', outcome);
     return outcome;

@@ -10,7 +10,7 @@ export function planCall(call: Call, hours: OpeningHours, referrals: Referrals, 
   const willTry: string[] = [];
   const skipped: { channel: string; why: SkipReason }[] = [];
   for (const route of op.routes) {
-    if (!route.automated) continue;
+    if (!route.automated && !route.remoteAutomated) continue;
     const why = skipReason(route, call, hours, now);
     if (why) skipped.push({ channel: route.channel, why });
     else willTry.push(route.channel);

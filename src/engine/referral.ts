@@ -95,8 +95,9 @@ export class Referrals {
     const locale = call.locale;
     const label = localise(op.def.label, locale) as string;
     if (call.cancelledBy) return { code: 'cancelled', reason: messages.cancelled(locale) };
-    const automated = op.routes.filter((r) => r.automated);
-    const outage = op.routes.find((r) => r.blockedBy && (r.automated || r.index === 0))?.blockedBy;
+    // Routes another router runs count: a page mirroring the server tells what the server would.
+    const automated = op.routes.filter((r) => r.automated || r.remoteAutomated);
+    const outage = op.routes.find((r) => r.blockedBy && (r.automated || r.remoteAutomated || r.index === 0))?.blockedBy;
     const unavailable = automated.filter(
       (r) => failed?.has(r.channel) || (downFor(r, call) && !call.exclude?.has(r.channel)),
     );
@@ -128,12 +129,14 @@ export class Referrals {
   private retryAfter(op: OperationState, call: ReferralCall, now: number): string | undefined {
     let at = Number.POSITIVE_INFINITY;
     for (const r of op.routes) {
-      if (!r.automated || unusableFor(r, call)) continue;
-      const downSince = slotFor(r, call.scope).breakerDownSince;
+      if (!(r.automated || r.remoteAutomated) || unusableFor(r, call)) continue;
+      const slot = slotFor(r, call.scope);
+      const downSince = slot.breakerDownSince;
       if (r.blockedBy) {
         if (r.blockedBy.until) at = Math.min(at, Date.parse(r.blockedBy.until));
       } else if (downSince !== undefined) {
-        at = Math.min(at, downSince + this.host.resetTimeout);
+        // Half-open: its trial may be the next call, so now (not an instant already past).
+        at = Math.min(at, slot.breakerHalfOpen ? now : downSince + this.host.resetTimeout);
       } else if (r.channelDef.hours) {
         const opensAt = this.hours.of(r.channel, r.channelDef, now).opensAt;
         if (opensAt !== undefined) at = Math.min(at, opensAt);

@@ -19,10 +19,55 @@ export function setRemoteDown(
   if (typeof source !== 'string' || source === '') {
     throw new ConfigError('setRemoteDown', [{ path: 'source', message: 'expected a non-empty string' }]);
   }
+  const named = namedRoutes(operations, routes, 'setRemoteDown');
+  let changed = false;
+  for (const op of operations.values()) {
+    for (const r of op.routes) {
+      const had = r.remoteSources?.has(source) ?? false;
+      const has = named.has(r);
+      if (had === has) continue;
+      changed = true;
+      if (has) {
+        r.remoteSources ??= new Set();
+        r.remoteSources.add(source);
+      } else r.remoteSources?.delete(source);
+      const down = (r.remoteSources?.size ?? 0) > 0;
+      r.remoteDownSince = down ? (r.remoteDownSince ?? now) : undefined;
+    }
+  }
+  return changed;
+}
+
+/**
+ * The routes another router runs (the server a page mirrors): `plan` and referrals count them
+ * as automated, `execute` never runs them (no handler here). Replaces the previous list; checked
+ * whole first. True if anything changed.
+ */
+export function setRemoteAutomated(
+  operations: ReadonlyMap<string, OperationState>,
+  routes: readonly RouteRef[],
+): boolean {
+  const named = namedRoutes(operations, routes, 'setRemoteAutomated');
+  let changed = false;
+  for (const op of operations.values()) {
+    for (const r of op.routes) {
+      const has = named.has(r) && !r.automated;
+      if (r.remoteAutomated === has) continue;
+      r.remoteAutomated = has;
+      changed = true;
+    }
+  }
+  return changed;
+}
+
+/** The routes a list names, every one checked before anything changes (ConfigError naming each). */
+function namedRoutes(
+  operations: ReadonlyMap<string, OperationState>,
+  routes: readonly RouteRef[],
+  method: string,
+): Set<RouteState> {
   if (!isArray(routes)) {
-    throw new ConfigError('setRemoteDown', [
-      { path: 'routes', message: 'expected an array of { operation, channel }' },
-    ]);
+    throw new ConfigError(method, [{ path: 'routes', message: 'expected an array of { operation, channel }' }]);
   }
   // Every route is checked before anything changes, so a bad list leaves the router as it was.
   const named = new Set<RouteState>();
@@ -31,7 +76,7 @@ export function setRemoteDown(
   try {
     list = Array.from(routes);
   } catch {
-    throw new ConfigError('setRemoteDown', [{ path: 'routes', message: 'could not be read' }]);
+    throw new ConfigError(method, [{ path: 'routes', message: 'could not be read' }]);
   }
   list.forEach((ref, i) => {
     // Each field read once, in a try: a getter or a proxy may throw, and a bigint or a cycle
@@ -56,23 +101,8 @@ export function setRemoteDown(
       });
     }
   });
-  if (issues.length) throw new ConfigError('setRemoteDown', issues);
-  let changed = false;
-  for (const op of operations.values()) {
-    for (const r of op.routes) {
-      const had = r.remoteSources?.has(source) ?? false;
-      const has = named.has(r);
-      if (had === has) continue;
-      changed = true;
-      if (has) {
-        r.remoteSources ??= new Set();
-        r.remoteSources.add(source);
-      } else r.remoteSources?.delete(source);
-      const down = (r.remoteSources?.size ?? 0) > 0;
-      r.remoteDownSince = down ? (r.remoteDownSince ?? now) : undefined;
-    }
-  }
-  return changed;
+  if (issues.length) throw new ConfigError(method, issues);
+  return named;
 }
 
 /** A value as JSON when it has a JSON form (not a bigint, a cycle, a throwing getter), else its kind. */

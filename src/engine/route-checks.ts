@@ -41,14 +41,15 @@ export function unusableFor(route: RouteState, call: CallView): boolean {
 
 /** Down for this call: `isDown` with the breaker it would use (its scope's, on a scoped route). */
 export function downFor(route: RouteState, call: CallView): boolean {
-  return isDown(route, slotFor(route, call.scope).breakerDownSince);
+  return isDown(route, slotFor(route, call.scope));
 }
 
 /** True when the call's scope has a breaker down on one of the operation's routes. */
 export function scopeDownIn(op: OperationState, call: CallView): boolean {
   if (call.scope === undefined) return false;
   for (const r of op.routes) {
-    if (r.scopesDown > 0 && r.scopes?.get(call.scope)?.breakerDownSince !== undefined) return true;
+    const slot = r.scopesDown > 0 ? r.scopes?.get(call.scope) : undefined;
+    if (slot && slot.breakerDownSince !== undefined && !slot.breakerHalfOpen) return true;
   }
   return false;
 }
@@ -91,6 +92,8 @@ export function skipReason(
   if (route.channelDef.hours && !hours.of(route.channel, route.channelDef, now()).openNow) return 'closed';
   if (route.remoteDownSince !== undefined) return 'remote';
   // Skipped without calling opossum, which would build an Error for each rejected call.
-  if (slotFor(route, call.scope).breaker?.refusing) return 'breaker-open';
+  const b = slotFor(route, call.scope).breaker;
+  // A breaker only its probe closes is skipped while half-open: no person's call is its trial.
+  if (b && (b.refusing || (route.probeCloses && b.halfOpen))) return 'breaker-open';
   return undefined;
 }

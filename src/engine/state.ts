@@ -13,8 +13,10 @@ import type { AttemptRun } from './attempt.js';
 /** A breaker and what the router knows of it: the route's own, or one scope's. */
 export interface Slot {
   breaker: RouteBreaker<AttemptRun> | undefined;
-  /** Down by its breaker (open or half-open), since when. */
+  /** In trouble by its breaker (open or half-open), since when. */
   breakerDownSince: number | undefined;
+  /** Its breaker is half-open (announced: not held by an outage): offered, not down. */
+  breakerHalfOpen: boolean;
   /** Its breaker half-opened while an outage held the route down. */
   halfOpenHeld: boolean;
 }
@@ -31,10 +33,11 @@ export interface ScopeSlot extends Slot {
 export const CLOSED_SLOT: Slot = Object.freeze({
   breaker: undefined,
   breakerDownSince: undefined,
+  breakerHalfOpen: false,
   halfOpenHeld: false,
 });
 
-export interface RouteState extends Omit<RouteView, 'breakerDownSince'>, Slot {
+export interface RouteState extends Omit<RouteView, 'breakerDownSince' | 'breakerHalfOpen'>, Slot {
   readonly op: OperationState;
   readonly index: number;
   readonly channel: string;
@@ -51,6 +54,15 @@ export interface RouteState extends Omit<RouteView, 'breakerDownSince'>, Slot {
   scopes: Map<string, ScopeSlot> | undefined;
   scopesDown: number;
   scopesDownSince: number | undefined;
+  scopesHalfOpen: number;
+  /** The channel's probe record, when it has a probe: calls on it say it is not idle. */
+  probe: { lastCall: number } | undefined;
+  /** Run by another router (the server a page mirrors): planned and referred as automated, never run here. */
+  remoteAutomated: boolean;
+  /** Its latest success took `slowCallMs` or more. */
+  slow: boolean;
+  /** Its breaker is closed only by the channel's probe: a probed channel, a non-idempotent operation. */
+  probeCloses: boolean;
 }
 
 export interface OperationState {
@@ -101,6 +113,7 @@ export function buildOperations(
         automated: handler !== undefined,
         breaker: undefined,
         breakerDownSince: undefined,
+        breakerHalfOpen: false,
         blockedBy: undefined,
         halfOpenHeld: false,
         remoteDownSince: undefined,
@@ -109,6 +122,11 @@ export function buildOperations(
         scopes: undefined,
         scopesDown: 0,
         scopesDownSince: undefined,
+        scopesHalfOpen: 0,
+        probe: undefined,
+        probeCloses: false,
+        slow: false,
+        remoteAutomated: false,
       });
     });
     operations.set(id, op);

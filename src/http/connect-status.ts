@@ -1,8 +1,9 @@
 /**
  * Feeds a local router from a status feed, so a page computes plans and referrals itself from
  * the catalogue and the live status, without calling anything. Uses only the router's public
- * hooks: `setRemoteDown` for routes the feed says are down, and `declareOutage` with the feed's
- * own ids so the reasons a person reads are the operator's words.
+ * hooks: `setRemoteDown` for routes the feed says are down, `setRemoteAutomated` for the routes
+ * the server runs (so `plan()` says what the server would do, not "here is where to go"), and
+ * `declareOutage` with the feed's own ids so the reasons a person reads are the operator's words.
  */
 import type { AnyCatalog } from '../catalog.js';
 import type { OutageInput } from '../outages.js';
@@ -19,6 +20,8 @@ const isObject = (value: unknown): value is object =>
 export interface RemoteStatusTarget {
   readonly catalog: AnyCatalog;
   setRemoteDown(source: string, routes: readonly RouteRef[]): void;
+  /** Absent on an older router: plans then count only its own handlers. */
+  setRemoteAutomated?(routes: readonly RouteRef[]): void;
   declareOutage(input: OutageInput): unknown;
   endOutage(id: string): unknown;
 }
@@ -65,17 +68,24 @@ export function connectStatus(
     const outages = (Array.isArray(snapshot.outages) ? snapshot.outages : []).filter(
       (o: unknown): o is Snapshot['outages'][number] => isObject(o) && typeof (o as { id?: unknown }).id === 'string',
     );
+    const automatedBy = (isObject(snapshot.automated) ? snapshot.automated : {}) as Record<string, unknown>;
     const down: RouteRef[] = [];
+    const automated: RouteRef[] = [];
     for (const [operation, def] of Object.entries(router.catalog.operations)) {
       // An operation the feed does not know about (an own key only: `toString` is not one it
       // knows) says nothing of it.
       const remote = Object.hasOwn(operations, operation) ? operations[operation] : undefined;
       if (!isObject(remote) || !Array.isArray(remote.available)) continue;
       const available = new Set(remote.available);
-      for (const route of def.routes)
+      const list = Object.hasOwn(automatedBy, operation) ? automatedBy[operation] : undefined;
+      const runs = new Set(Array.isArray(list) ? list : []);
+      for (const route of def.routes) {
         if (!available.has(route.channel)) down.push({ operation, channel: route.channel });
+        if (runs.has(route.channel)) automated.push({ operation, channel: route.channel });
+      }
     }
     router.setRemoteDown(source, down);
+    router.setRemoteAutomated?.(automated);
 
     const current = new Set(outages.map((o) => o.id));
     for (const id of mirrored) {
@@ -109,6 +119,7 @@ export function connectStatus(
   return () => {
     unsubscribe();
     router.setRemoteDown(source, []);
+    router.setRemoteAutomated?.([]);
     for (const id of mirrored) router.endOutage(id);
     mirrored.clear();
   };

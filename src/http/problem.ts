@@ -27,6 +27,8 @@ export interface Problem {
   readonly retryAfter?: string;
   /** `uncertain`: the reference to quote when checking what happened. */
   readonly reference?: string;
+  /** `uncertain`: how to check whether it went through, when the route says. */
+  readonly checkInstructions?: string;
   /** Bad requests: every problem found, with where. */
   readonly issues?: readonly { readonly path: string; readonly message: string }[];
 }
@@ -97,7 +99,12 @@ export function toProblem(outcome: Referred | Uncertain, options: ProblemOptions
     operation: outcome.operation,
   };
   if (outcome.kind === 'uncertain') {
-    return { ...base, reference: outcome.reference, alternatives: outcome.alternatives };
+    return {
+      ...base,
+      reference: outcome.reference,
+      ...(typeof outcome.checkInstructions === 'string' ? { checkInstructions: outcome.checkInstructions } : {}),
+      alternatives: outcome.alternatives,
+    };
   }
   return {
     ...base,

@@ -243,12 +243,20 @@ export const laPoste = defineCatalog({
             fr: "Ouvrez l'appli La Banque Postale, touchez « Virement », choisissez le bénéficiaire et validez.",
             en: 'Open the La Banque Postale app, tap "Virement" (Transfer), choose the recipient and confirm.',
           },
+          checkInstructions: {
+            fr: "Avant de refaire le virement, regardez l'historique de votre compte dans l'appli ou sur labanquepostale.fr, opérations à venir comprises.",
+            en: 'Before making the transfer again, look at your account history in the app or at labanquepostale.fr, pending operations included.',
+          },
         },
         {
           channel: 'web',
           instructions: {
             fr: 'Connectez-vous sur labanquepostale.fr, ouvrez « Virements » et suivez les étapes.',
             en: 'Log in at labanquepostale.fr, open "Virements" (Transfers) and follow the steps.',
+          },
+          checkInstructions: {
+            fr: "Avant de refaire le virement, regardez l'historique de votre compte dans l'appli ou sur labanquepostale.fr, opérations à venir comprises.",
+            en: 'Before making the transfer again, look at your account history in the app or at labanquepostale.fr, pending operations included.',
           },
         },
         {
@@ -257,12 +265,20 @@ export const laPoste = defineCatalog({
             fr: "Dans l'appli, ouvrez Wero et envoyez l'argent au numéro de mobile du bénéficiaire : il arrive en quelques secondes.",
             en: "In the app, open Wero and send the money to the recipient's mobile number: it arrives within seconds.",
           },
+          checkInstructions: {
+            fr: "Avant de renvoyer l'argent, ouvrez l'historique de Wero dans l'appli, ou demandez au bénéficiaire s'il l'a reçu.",
+            en: 'Before sending the money again, open the Wero history in the app, or ask the recipient whether it arrived.',
+          },
         },
         {
           channel: 'phone-3639',
           instructions: {
             fr: "Appelez le 3639 (depuis l'étranger : +33 1 45 45 36 39) et demandez un virement.",
             en: 'Call 3639 (from abroad: +33 1 45 45 36 39) and ask for a transfer.',
+          },
+          checkInstructions: {
+            fr: "Avant de redemander le virement, regardez l'historique de votre compte, ou demandez au conseiller du 3639 s'il a été enregistré.",
+            en: 'Before asking for the transfer again, look at your account history, or ask the 3639 adviser whether it was recorded.',
           },
         },
         {
@@ -285,6 +301,10 @@ export const laPoste = defineCatalog({
           instructions: {
             fr: 'Retirez avec votre carte à un distributeur La Banque Postale.',
             en: 'Withdraw with your card at a La Banque Postale cash machine.',
+          },
+          checkInstructions: {
+            fr: "Si le distributeur n'a pas donné les billets, regardez l'historique de votre compte avant de réessayer : un retrait non servi doit y apparaître annulé.",
+            en: 'If the cash machine gave no notes, look at your account history before trying again: a withdrawal not dispensed should show as cancelled there.',
           },
         },
         {
@@ -378,12 +398,20 @@ export const laPoste = defineCatalog({
             fr: "Dans l'appli La Poste, achetez un timbre en ligne et recopiez le code obtenu sur l'enveloppe, à la place du timbre.",
             en: 'In the La Poste app, buy an online stamp and write the code you get on the envelope, where the stamp goes.',
           },
+          checkInstructions: {
+            fr: "Avant de payer à nouveau, regardez vos achats dans l'appli ou votre espace sur laposte.fr, et l'e-mail de confirmation.",
+            en: 'Before paying again, look at your purchases in the app or your laposte.fr account, and for the confirmation e-mail.',
+          },
         },
         {
           channel: 'web',
           instructions: {
             fr: 'Sur laposte.fr, achetez un timbre et imprimez-le chez vous.',
             en: 'On laposte.fr, buy a stamp and print it at home.',
+          },
+          checkInstructions: {
+            fr: "Avant de payer à nouveau, regardez vos achats dans l'appli ou votre espace sur laposte.fr, et l'e-mail de confirmation.",
+            en: 'Before paying again, look at your purchases in the app or your laposte.fr account, and for the confirmation e-mail.',
           },
         },
         {
@@ -433,12 +461,20 @@ export const laPoste = defineCatalog({
             fr: 'Sur laposte.fr, imprimez un timbre ou une étiquette colis, ou envoyez une lettre recommandée en ligne.',
             en: 'On laposte.fr, print a stamp or a parcel label, or send a registered letter online.',
           },
+          checkInstructions: {
+            fr: "Avant de payer à nouveau, regardez vos achats dans l'appli ou votre espace sur laposte.fr, et l'e-mail de confirmation.",
+            en: 'Before paying again, look at your purchases in the app or your laposte.fr account, and for the confirmation e-mail.',
+          },
         },
         {
           channel: 'app',
           instructions: {
             fr: "Dans l'appli La Poste, affranchissez une lettre de 20 g maximum et recopiez le code sur l'enveloppe. Au-delà de 20 g, choisissez une autre solution.",
             en: 'In the La Poste app, pay postage for a letter of up to 20 g and write the code on the envelope. Over 20 g, choose another option.',
+          },
+          checkInstructions: {
+            fr: "Avant de payer à nouveau, regardez vos achats dans l'appli ou votre espace sur laposte.fr, et l'e-mail de confirmation.",
+            en: 'Before paying again, look at your purchases in the app or your laposte.fr account, and for the confirmation e-mail.',
           },
         },
         {

@@ -77,6 +77,30 @@ describe('registerMetrics', () => {
     await router.execute('balance', {});
   });
 
+  it('counts probe runs per channel and result', async () => {
+    const { useVirtualTime } = await import('../testing/virtual-time.js');
+    const time = useVirtualTime({ now: '2026-01-05T10:00:00Z' });
+    let webUp = false;
+    const router = createRouter({
+      catalog: laPoste,
+      clock: time.clock,
+      probe: { intervalMs: 1_000 },
+      probes: { web: () => (webUp ? undefined : Promise.reject(new Error('down'))) },
+    });
+    cleanup = () => {
+      router.dispose();
+      time.uninstall();
+    };
+    const registry = new Registry();
+    registerMetrics(router, { registry });
+    await time.advance(2_000);
+    webUp = true;
+    await time.advance(1_000);
+    const text = await registry.metrics();
+    expect(sample(text, 'secours_probes_total{channel="web",result="failed"}')).toBe(2);
+    expect(sample(text, 'secours_probes_total{channel="web",result="ok"}')).toBe(1);
+  });
+
   it('takes a prefix and refuses invalid options or a name already taken', () => {
     const { router, registry } = setup('shop_');
     cleanup = () => router.dispose();

@@ -1,7 +1,7 @@
 import { Counter, Gauge, Histogram, type Registry } from 'prom-client';
 import type { AnyCatalog } from '../catalog.js';
 import { ConfigError, type ConfigIssue } from '../errors.js';
-import type { AttemptEvent } from '../events.js';
+import type { AttemptEvent, ProbeEvent } from '../events.js';
 import type { Referred, Served, Uncertain } from '../outcome.js';
 import type { Router } from '../router.js';
 
@@ -33,7 +33,8 @@ const NONE = 'none';
  * - `<prefix>outcomes_total{operation,kind,channel}`: calls by outcome (`channel="none"` for referrals);
  * - `<prefix>attempt_duration_seconds{operation,channel,result}`: each handler run;
  * - `<prefix>referrals_total{operation,channel}`: alternatives offered to people, per target channel;
- * - `<prefix>outages{kind}`: outages declared and not over (read at scrape).
+ * - `<prefix>outages{kind}`: outages declared and not over (read at scrape);
+ * - `<prefix>probes_total{channel,result}`: probe runs, `result` `ok` or `failed`.
  * Throws `ConfigError` for invalid options or a name already registered.
  * @example
  * const unregister = registerMetrics(router, { registry: register });
@@ -55,7 +56,7 @@ export function registerMetrics<C extends AnyCatalog>(router: Router<C>, options
   if (!Array.isArray(buckets) || buckets.length === 0 || !buckets.every((b) => Number.isFinite(b) && b > 0)) {
     issues.push({ path: 'buckets', message: 'expected a non-empty array of positive numbers' });
   }
-  const taken = ['route_up', 'outcomes_total', 'attempt_duration_seconds', 'referrals_total', 'outages']
+  const taken = ['route_up', 'outcomes_total', 'attempt_duration_seconds', 'referrals_total', 'outages', 'probes_total']
     .map((n) => prefix + n)
     .filter((n) => issues.length === 0 && registry.getSingleMetric(n) !== undefined);
   for (const name of taken) issues.push({ path: 'registry', message: `a metric named ${name} is already registered` });
@@ -115,6 +116,13 @@ export function registerMetrics<C extends AnyCatalog>(router: Router<C>, options
     },
   });
 
+  const probes = new Counter({
+    name: `${prefix}probes_total`,
+    help: 'Probe runs per channel: ok when the channel answered in time, failed otherwise',
+    labelNames: ['channel', 'result'] as const,
+    registers,
+  });
+
   const onServed = (o: Served) => {
     if (known(o.operation, o.channel)) outcomes.inc({ operation: o.operation, kind: 'served', channel: o.channel });
   };
@@ -132,7 +140,11 @@ export function registerMetrics<C extends AnyCatalog>(router: Router<C>, options
     if (attempt.result === 'skipped' || !known(operation, attempt.channel)) return;
     durations.observe({ operation, channel: attempt.channel, result: attempt.result }, attempt.durationMs / 1000);
   };
+  const onProbe = (e: ProbeEvent) => {
+    if (Object.hasOwn(catalog.channels, e.channel)) probes.inc({ channel: e.channel, result: e.ok ? 'ok' : 'failed' });
+  };
   router.on('served', onServed as never);
+  router.on('probe', onProbe as never);
   router.on('uncertain', onUncertain as never);
   router.on('referred', onReferred as never);
   router.on('attempt', onAttempt as never);
@@ -145,7 +157,8 @@ export function registerMetrics<C extends AnyCatalog>(router: Router<C>, options
     router.off('uncertain', onUncertain as never);
     router.off('referred', onReferred as never);
     router.off('attempt', onAttempt as never);
-    for (const metric of [routeUp, outcomes, durations, referrals, outages]) {
+    router.off('probe', onProbe as never);
+    for (const metric of [routeUp, outcomes, durations, referrals, outages, probes]) {
       registry.removeSingleMetric((metric as unknown as { name: string }).name);
     }
   };

@@ -131,7 +131,13 @@ describe('chaos controller', () => {
 
   it('flaky: fails a seeded share of calls, the same ones for the same seed', async () => {
     const runOnce = async (seed: number) => {
-      const t = createTestRouter({ catalog, handlers, seed, breaker: { volumeThreshold: 1_000 } });
+      const t = createTestRouter({
+        catalog,
+        handlers,
+        seed,
+        // Never opens: every draw is seen.
+        breaker: { volumeThreshold: 1_000, consecutiveFailures: false },
+      });
       t.chaos.flaky({ operation: 'balance', channel: 'app' }, 0.3);
       const served: string[] = [];
       for (let i = 0; i < 200; i++) {

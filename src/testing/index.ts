@@ -22,6 +22,7 @@ export {
   toBeUncertain,
   toHaveChannelStatus,
 } from './matchers.js';
+export { formatProbeComparison } from './probe-comparison.js';
 export { createRandom, type Random } from './random.js';
 export {
   type Bucket,

@@ -233,7 +233,8 @@ async function simulate(world: World, steps: Step[], seed: number): Promise<Obse
         const expected = routes
           .filter((r) => {
             const b = breakerState.get(`${op}/${r.channel}`);
-            const byBreaker = b === 'open' || b === 'half-open';
+            // Half-open is not down: offered, its trial the next call.
+            const byBreaker = b === 'open';
             const byOutage = declared.some(
               (o) =>
                 !o.ended &&

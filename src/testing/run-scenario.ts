@@ -16,6 +16,7 @@ import {
   type Tally,
 } from './report.js';
 import { parseScenario, type Scenario, type ScenarioEvent } from './scenario.js';
+import { probesOf } from './scenario-probes.js';
 import { behaviourOf, markLabel, type Step, stepsOf } from './scenario-steps.js';
 import { sleep } from './sleep.js';
 import { useVirtualTime } from './virtual-time.js';
@@ -23,6 +24,8 @@ import { useVirtualTime } from './virtual-time.js';
 export interface RunScenarioOptions {
   /** Overrides the scenario's seed. */
   seed?: number;
+  /** Runs the scenario's probes (`scenario.probes`); false replays it without them. @default true */
+  probes?: boolean;
   /** Called after each bucket of virtual time: for a progress bar. */
   onProgress?: (done: number, total: number) => void;
 }
@@ -88,7 +91,16 @@ export async function runScenario(input: unknown, options: RunScenarioOptions = 
         };
       }
     }
-    const r = createRouter({ catalog, clock: time.clock, breaker: s.breaker, handlers: chaos.wrap(handlers) });
+    const probes = options.probes === false ? {} : probesOf(s, chaos);
+    const r = createRouter({
+      catalog,
+      clock: time.clock,
+      breaker: s.breaker,
+      handlers: chaos.wrap(handlers),
+      probes,
+      // No jitter: the report depends on the scenario and the seed only.
+      probe: { ...s.probe, jitter: 0 },
+    });
     router = r as unknown as Router;
 
     const recordStatuses = () => {

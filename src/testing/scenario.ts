@@ -76,6 +76,14 @@ export const scenarioSchema = z.strictObject({
   automated: z.optional(z.array(id)),
   /** @default 300 */
   latencyMs: z.optional(ms),
+  /**
+   * Channels given a probe (each an automated channel): it fails when the channel fails for
+   * every operation on it (down, failing, or hanging past `probe.timeoutMs`), as a health
+   * check of the channel would; `secours simulate` replays the scenario with and without them.
+   */
+  probes: z.optional(z.array(id)),
+  /** The router's probe options. @default { intervalMs: 30_000, timeoutMs: 5_000 } */
+  probe: z.optional(z.strictObject({ intervalMs: z.optional(ms), timeoutMs: z.optional(ms) })),
   timeline: z.array(eventSchema),
   traffic: z.strictObject({
     /** Requests per minute, per operation, arriving at random (Poisson) from the seed. */
@@ -110,6 +118,8 @@ export interface Scenario {
   readonly breaker: BreakerOptions;
   readonly automated: readonly string[];
   readonly latencyMs: number;
+  readonly probes: readonly string[];
+  readonly probe: { readonly intervalMs?: number; readonly timeoutMs?: number };
   readonly timeline: readonly (ScenarioEvent & { readonly time: number })[];
   readonly traffic: {
     readonly perMinute: Readonly<Record<string, number>>;
@@ -204,6 +214,14 @@ export function parseScenario(input: unknown): Scenario {
   s.automated?.forEach((ch, i) => {
     channelIssue(`automated[${i}]`, ch);
   });
+  s.probes?.forEach((ch, i) => {
+    if (channelIssue(`probes[${i}]`, ch) && !automated.includes(ch)) {
+      issues.push({
+        path: `probes[${i}]`,
+        message: `\`${ch}\` has no simulated backend to probe (add it to \`automated\`)`,
+      });
+    }
+  });
 
   const timeline = s.timeline.map((e, i) => {
     const time = Date.parse(e.at);
@@ -284,6 +302,8 @@ export function parseScenario(input: unknown): Scenario {
     breaker: { ...SCENARIO_BREAKER, ...(s.breaker as BreakerOptions | undefined) },
     automated: Object.freeze(automated),
     latencyMs: s.latencyMs ?? 300,
+    probes: Object.freeze([...new Set(s.probes ?? [])]),
+    probe: Object.freeze({ ...(s.probe ?? {}) }),
     timeline: Object.freeze(timeline),
     traffic: Object.freeze({
       perMinute: Object.freeze({ ...s.traffic.perMinute }),

@@ -23,6 +23,9 @@ export const transfers20220915 = {
   bucketMinutes: 120,
   seed: 1,
   automated: ['app', 'web', 'atm'],
+  // Health checks of the app and the website: they answer all along (balances work), so the
+  // probes see nothing of the transfers failing; `secours simulate` shows what they change.
+  probes: ['app', 'web'],
   timeline: [
     { at: '2022-09-15T10:00:00+02:00', do: 'down', operation: 'transfer', channel: 'app' },
     { at: '2022-09-15T10:00:00+02:00', do: 'down', operation: 'transfer', channel: 'web' },
