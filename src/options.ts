@@ -141,8 +141,19 @@ export interface ResolvedRouterOptions {
   readonly probe: ResolvedProbeOptions;
 }
 
-// Every key of RouterOptions: an option added there and not here is refused by createRouter.
-const ROUTER_OPTIONS = /^(catalog|handlers|breaker|clock|classify|inputs|scopes)$/;
+// Every key of RouterOptions, checked by the compiler both ways: an option added there and not
+// here fails to compile instead of being refused by createRouter.
+const ROUTER_OPTIONS: Readonly<Record<keyof RouterOptions<AnyCatalog>, true>> = {
+  catalog: true,
+  handlers: true,
+  breaker: true,
+  clock: true,
+  classify: true,
+  inputs: true,
+  scopes: true,
+  probes: true,
+  probe: true,
+};
 
 /** Throws `ConfigError` listing every problem with the options. */
 export function resolveRouterOptions(options: RouterOptions<AnyCatalog, Handlers<AnyCatalog>>): ResolvedRouterOptions {
@@ -151,7 +162,8 @@ export function resolveRouterOptions(options: RouterOptions<AnyCatalog, Handlers
   }
   // Types catch a typo (`handler`) only in TypeScript: elsewhere it would silently drop the part.
   for (const path of Object.keys(options)) {
-    if (!ROUTER_OPTIONS.test(path)) throw new ConfigError('router options', [{ path, message: 'unknown option' }]);
+    if (!Object.hasOwn(ROUTER_OPTIONS, path))
+      throw new ConfigError('router options', [{ path, message: 'unknown option' }]);
   }
   const raw = options.catalog;
   if (!raw || typeof raw !== 'object' || !raw.channels || !raw.operations) {
