@@ -1,38 +1,11 @@
-// The breaker of a route or a scope, and the one file that reads opossum's internals: the two
-// read for speed (the rolling window, its rotation) are checked on each opossum breaker made,
-// with `fire` as the fallback.
+// The breaker of a route or a scope: counters until its first failure, opossum from then on.
+// What it reads of opossum's internals, for speed, is in opossum-window.ts.
 import { newOpossum, type Opossum, REPLAYED } from './opossum.js';
+import { adoptWindow, type Bucket } from './opossum-window.js';
 import type { ResolvedBreakerOptions } from './options.js';
 import type { BucketRotation } from './rotation.js';
 import type { BreakerHooks, RouteBreaker } from './route-breaker.js';
 import { SlowCalls } from './slow-calls.js';
-
-/** One bucket of opossum's rolling window (lib/status.js). */
-interface Bucket {
-  fires: number;
-  failures: number;
-  successes: number;
-  latencyTimes: number[];
-}
-
-/**
- * opossum keeps its rolling window under a private symbol, and rotates it with `rotateBucket`.
- * Undefined when a future opossum stores them otherwise.
- */
-export function internalsOf(
-  cb: Opossum,
-  rotation: BucketRotation,
-): { window: Bucket[]; rotate: () => void } | undefined {
-  const status = cb.status;
-  const rotate = (status as { rotateBucket?: () => void }).rotateBucket;
-  if (typeof rotate !== 'function' || rotation.listenerCount('rotate', rotate) !== 1) return undefined;
-  const key = Object.getOwnPropertySymbols(status).find((s) => s.description === 'window');
-  const window = key && (status as Record<symbol, unknown>)[key];
-  const b = Array.isArray(window) ? (window[0] as Partial<Bucket> | undefined) : undefined;
-  return typeof b?.fires === 'number' && typeof b.failures === 'number' && Array.isArray(b.latencyTimes)
-    ? { window: window as Bucket[], rotate }
-    : undefined;
-}
 
 function noop(): void {}
 
@@ -263,24 +236,10 @@ class Breaker<A, K> implements RouteBreaker<A> {
       this.owner.breakerHooks(this.key),
     );
     const o = this.options;
-    const internals = internalsOf(cb, this.rotation);
-    const counts = this.counts;
+    const internals = adoptWindow(cb, this.rotation, () => this.sum(), this.counts, this.tick);
     if (internals) {
       this.window = internals.window;
       this.rotateWindow = internals.rotate;
-      this.rotation.lazy(internals.rotate);
-      // opossum's fail() reads `stats`, which sums every counter of every bucket through
-      // Object.keys and fills a percentiles object; it only reads fires and failures.
-      Object.defineProperty(cb, 'stats', { get: () => this.sum(), configurable: true });
-      const buckets = o.rollingCountBuckets;
-      // Newest first, each count in the bucket it was made in.
-      if (counts) {
-        internals.window.forEach((bucket, age) => {
-          const i = (((this.tick - age) % buckets) + buckets) % buckets;
-          bucket.fires += counts[i * 2] as number;
-          bucket.successes += counts[i * 2 + 1] as number;
-        });
-      }
     }
     // Without the window, the counts made so far are lost: the breaker can only open sooner.
     this.counts = undefined;

@@ -1,6 +1,7 @@
 import CircuitBreaker from 'opossum';
 import { afterEach, beforeEach, describe, expect, it, type Mock, vi } from 'vitest';
-import { createBreaker, createOpossumBreaker as createOpossumRoute, internalsOf } from './breaker.js';
+import { createBreaker, createOpossumBreaker as createOpossumRoute } from './breaker.js';
+import { internalsOf } from './opossum-window.js';
 import { type BreakerOptions, type ResolvedBreakerOptions, resolveBreakerOptions } from './options.js';
 import { BucketRotation } from './rotation.js';
 import type { BreakerHooks, BreakerState, RouteBreaker } from './route-breaker.js';
