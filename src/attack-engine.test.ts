@@ -49,3 +49,37 @@ describe('a scope swept while its call is in flight', () => {
     router.dispose();
   });
 });
+
+describe('the share of a channel\'s scopes that are down', () => {
+  it('is shown again when a scope appears on another operation of the channel', async () => {
+    time = useVirtualTime({ now: '2026-01-05T08:00:00Z' });
+    const twoOps = defineCatalog({
+      channels: { counter: { kind: 'in-person', label: 'Counter' } },
+      operations: {
+        pickup: { label: 'Pickup', idempotent: true, routes: [{ channel: 'counter' }] },
+        deposit: { label: 'Deposit', idempotent: true, routes: [{ channel: 'counter' }] },
+      },
+    });
+    const router = createRouter({
+      catalog: twoOps,
+      handlers: {
+        pickup: { counter: () => Promise.reject(new Error('terminal')) },
+        deposit: { counter: () => Promise.resolve('ok') },
+      },
+      breaker: { volumeThreshold: 0, errorThresholdPercentage: 0 },
+      clock: time.clock,
+    });
+    await router.execute('pickup', undefined, { scope: 'office-a' });
+    // One scope of one down: more than half.
+    expect(router.getSnapshot().channels.counter.status).toBe('major_outage');
+    await router.execute('deposit', undefined, { scope: 'office-a' });
+    // Two live scopes on the counter, one down: not more than half. Before the redesign the
+    // snapshot kept major_outage (it was not told the share changed) and so did the referral's
+    // alternative; after it, the alternative says partial_outage while the snapshot still says
+    // major_outage. The share is per channel: both must say partial_outage.
+    const counter = router.plan('pickup').alternatives.find((a) => a.channel === 'counter');
+    expect(counter?.status).toBe('partial_outage');
+    expect(router.getSnapshot().channels.counter.status).toBe('partial_outage');
+    router.dispose();
+  });
+});
