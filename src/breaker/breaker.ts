@@ -35,6 +35,8 @@ class Breaker<A, K> implements RouteBreaker<A> {
   /** The rotation tick the counts (or opossum's window) were last brought up to. */
   declare private tick: number;
   declare private cb: Opossum | undefined;
+  /** Shut down while still counters: a call that settles later must not bring it back. */
+  declare private shut: boolean;
   /** opossum's window and rotation, once it exists and they are the ones expected. */
   declare private window: Bucket[] | undefined;
   declare private rotateWindow: (() => void) | undefined;
@@ -53,6 +55,7 @@ class Breaker<A, K> implements RouteBreaker<A> {
     this.counts = undefined;
     this.tick = rotation.tick;
     this.cb = undefined;
+    this.shut = false;
     this.window = undefined;
     this.rotateWindow = undefined;
     this.streak = 0;
@@ -113,6 +116,8 @@ class Breaker<A, K> implements RouteBreaker<A> {
     if (this.options.slowCallMs !== Number.POSITIVE_INFINITY && this.countSlow(failed, slow)) return;
     if (!failed) this.streak = 0;
     if (!this.cb) {
+      // A shut-down opossum breaker has no listeners left: it says nothing, and neither does this.
+      if (this.shut) return;
       if (!failed) {
         (this.ring()[this.newest() + 1] as number)++;
         return;
@@ -176,7 +181,8 @@ class Breaker<A, K> implements RouteBreaker<A> {
 
   shutdown(): void {
     if (this.cb) this.cb.shutdown();
-    else this.rotation.leave();
+    else if (!this.shut) this.rotation.leave();
+    this.shut = true;
   }
 
   /** Index of the newest bucket's fires in the ring. */

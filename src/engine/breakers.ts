@@ -53,8 +53,8 @@ export class Breakers implements BreakerOwner<AttemptRun, Slot> {
     route.scopes ??= new Map();
     route.scopes.set(scope, slot);
     this.scheduleSweep();
-    // The share of scopes down changed.
-    if (route.scopesDown > 0) this.host.invalidate();
+    // The share of the channel's scopes that are down changed.
+    if (this.scopesDownOn(route.channel)) this.host.invalidate();
     return slot;
   }
 
@@ -127,6 +127,17 @@ export class Breakers implements BreakerOwner<AttemptRun, Slot> {
     this.host.invalidate();
   }
 
+  /**
+   * Some route on this channel has a scope down. The share the snapshot shows is the channel's,
+   * over every operation on it: a scope appearing on one whose own scopes are all closed changes it.
+   */
+  private scopesDownOn(channel: string): boolean {
+    for (const op of this.host.operations.values()) {
+      for (const r of op.routes) if (r.scopesDown > 0 && r.channel === channel) return true;
+    }
+    return false;
+  }
+
   /** Drops the breakers of scopes that are closed and saw no call for `idleEvictMs`. */
   private sweep = (): void => {
     this.sweepTimer = undefined;
@@ -140,8 +151,8 @@ export class Breakers implements BreakerOwner<AttemptRun, Slot> {
           if (slot.breaker && !slot.breaker.closed) continue;
           slot.breaker?.shutdown();
           route.scopes.delete(scope);
-          // The share of scopes down changed.
-          if (route.scopesDown > 0) this.host.invalidate();
+          // The share of the channel's scopes that are down changed.
+          if (this.scopesDownOn(route.channel)) this.host.invalidate();
         }
         kept += route.scopes.size;
       }
