@@ -24,8 +24,8 @@ interface ProbedChannel {
   readonly channel: string;
   readonly probe: Probe;
   readonly routes: RouteState[];
-  /** Shared by its routes: Date.now of the last real call on it. */
-  readonly record: { lastCall: number };
+  /** Shared by its routes: Date.now of the last real call on it, and whether the probe found it down. */
+  readonly record: { lastCall: number; down: boolean };
   /** Date.now of its last probe's start. */
   lastProbe: number;
   failures: number;
@@ -55,7 +55,7 @@ export class Probes {
     this.channels = [];
     const start = Date.now();
     for (const [channel, probe] of options.probes) {
-      const record = { lastCall: start };
+      const record = { lastCall: start, down: false };
       const routes: RouteState[] = [];
       for (const op of host.operations.values()) {
         for (const route of op.routes) {
@@ -150,6 +150,7 @@ export class Probes {
     if (this.host.heldByOutage(c.channel)) return;
     if (ok) {
       c.failures = 0;
+      c.record.down = false;
       for (const route of c.routes) {
         route.breaker?.close();
         if (route.probeCloses && route.scopes) for (const slot of route.scopes.values()) slot.breaker?.close();
@@ -158,6 +159,8 @@ export class Probes {
     }
     c.failures++;
     if (c.failures < this.threshold) return;
+    // A scope's breaker never saw the probe: the record keeps its calls off the channel too.
+    c.record.down = true;
     for (const route of c.routes) this.host.breakerOf(route).open();
   }
 
