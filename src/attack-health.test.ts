@@ -184,3 +184,53 @@ describe('attack: a channel its probe found down', () => {
     router.dispose();
   });
 });
+
+describe('attack: nextChangeAt under a clock that jumps', () => {
+  const hoursCatalog = defineCatalog({
+    channels: {
+      app: { kind: 'digital', label: 'app' },
+      office: {
+        kind: 'in-person',
+        label: 'office',
+        hours: { timeZone: 'Europe/Paris', weekly: { sun: ['10:00-12:00'] } },
+      },
+    },
+    operations: { transfer: { label: 'T', routes: [{ channel: 'app' }, { channel: 'office' }] } },
+  });
+  const DAY = 86_400_000;
+
+  function jumpingRouter() {
+    time = useVirtualTime({ now: '2026-01-05T10:00:00Z' });
+    const t = time;
+    const offset = { ms: 0 };
+    const clock = { now: () => t.now() + offset.ms };
+    const router = createRouter({ catalog: hoursCatalog, clock, handlers: { transfer: { app: async () => 1 } } });
+    return { router, offset, clock, t };
+  }
+
+  it('forward: once the clock passed nextChangeAt, the snapshot never says a change is due in the past', async () => {
+    const { router, offset, clock, t } = jumpingRouter();
+    expect(router.getSnapshot().nextChangeAt).toBe('2026-01-11T09:00:00.000Z');
+    offset.ms = 7 * DAY;
+    await t.advance(1);
+    const next = router.getSnapshot().nextChangeAt;
+    expect(next).toBeDefined();
+    expect(Date.parse(next as string)).toBeGreaterThan(clock.now());
+    router.dispose();
+  });
+
+  it('backward: the next change is the one after the new now, and subscribers hear it then', async () => {
+    const { router, offset, clock, t } = jumpingRouter();
+    const heard: string[] = [];
+    router.subscribe(() => heard.push(router.getSnapshot().nextChangeAt ?? 'none'));
+    router.getSnapshot();
+    offset.ms = -28 * DAY; // now 2025-12-08T10:00Z, a Monday: the office opens on Sunday 14th
+    await t.advance(1);
+    expect(router.getSnapshot().nextChangeAt).toBe('2025-12-14T09:00:00.000Z');
+    heard.length = 0;
+    await t.advance(Date.parse('2025-12-14T09:00:00Z') - clock.now());
+    expect(heard).toEqual(['2025-12-14T11:00:00.000Z']);
+    router.dispose();
+    expect(t.pendingTimers()).toBe(0);
+  });
+});
