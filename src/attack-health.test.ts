@@ -235,3 +235,42 @@ describe('attack: nextChangeAt under a clock that jumps', () => {
     expect(t.pendingTimers()).toBe(0);
   });
 });
+
+describe('attack: a scope whose transfer breaker opened, on a busy probed channel', () => {
+  it('is closed by the probe after resetTimeout, though other scopes keep the channel busy', async () => {
+    time = useVirtualTime({ now: '2026-01-05T10:00:00Z' });
+    const failing = new Set<string>(['office-A']);
+    let probes = 0;
+    const router = createRouter({
+      catalog,
+      clock: time.clock,
+      breaker: { resetTimeout: 30_000 },
+      probe: { intervalMs: 10_000 },
+      probes: {
+        app: () => {
+          probes++;
+        },
+      },
+      handlers: {
+        transfer: {
+          app: async (_input, ctx) => {
+            if (failing.has(ctx.scope as string)) throw new Error('terminal down');
+            return 'app';
+          },
+          web: async () => 'web',
+        },
+      },
+    });
+    for (let i = 0; i < 3; i++) await time.settle(router.execute('transfer', {}, { scope: 'office-A' }));
+    expect(router.plan('transfer', { scope: 'office-A' }).willTry).toEqual(['web']);
+    failing.clear();
+    // Office B calls every 5 s: the channel is never idle. The app answers again.
+    for (let t = 0; t < 90_000; t += 5_000) {
+      await time.settle(router.execute('transfer', {}, { scope: 'office-B' }));
+      await time.advance(5_000);
+    }
+    expect(probes).toBeGreaterThan(0);
+    expect(router.plan('transfer', { scope: 'office-A' }).willTry).toEqual(['app', 'web']);
+    router.dispose();
+  });
+});
