@@ -95,7 +95,13 @@ export class Probes {
     const idleSince = now - this.options.intervalMs * (1 - JITTER);
     for (const c of this.channels) {
       if (c.running || this.host.heldByOutage(c.channel)) continue;
-      const troubled = c.routes.some((r) => r.breaker !== undefined && !r.breaker.closed) || c.failures > 0;
+      // A scope's breaker in trouble counts too: on a channel other scopes keep busy, only the
+      // probe closes a scope's non-idempotent route.
+      const troubled =
+        c.failures > 0 ||
+        c.routes.some(
+          (r) => (r.breaker !== undefined && !r.breaker.closed) || r.scopesDown > 0 || r.scopesHalfOpen > 0,
+        );
       const idle = c.record.lastCall <= idleSince && c.lastProbe <= idleSince;
       if (troubled || idle) this.run(c, now);
     }
