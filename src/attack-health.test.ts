@@ -274,3 +274,54 @@ describe('attack: a scope whose transfer breaker opened, on a busy probed channe
     router.dispose();
   });
 });
+
+describe('attack: hostile probes (these held)', () => {
+  const hostile: Record<string, () => unknown> = {
+    hangs: () => new Promise(() => {}),
+    throws: () => {
+      throw new Error('sync');
+    },
+    'then throws': () => ({
+      // biome-ignore lint/suspicious/noThenProperty: a hostile thenable is the point
+      then() {
+        throw new Error('then');
+      },
+    }),
+    'then getter throws': () => ({
+      // biome-ignore lint/suspicious/noThenProperty: a hostile thenable is the point
+      get then() {
+        throw new Error('getter');
+      },
+    }),
+  };
+  for (const [name, probe] of Object.entries(hostile)) {
+    it(`a probe that ${name} is a failure: the channel opens, signals abort, no timer outlives dispose`, async () => {
+      time = useVirtualTime({ now: '2026-01-05T10:00:00Z' });
+      const signals: AbortSignal[] = [];
+      const events: boolean[] = [];
+      const router = createRouter({
+        catalog,
+        clock: time.clock,
+        probe: { intervalMs: 1_000, timeoutMs: 200 },
+        probes: {
+          app: (ctx) => {
+            signals.push(ctx.signal);
+            return probe();
+          },
+          web: () => undefined,
+        },
+        handlers: { transfer: { app: async () => 'app', web: async () => 'web' } },
+      });
+      router.on('probe', (e) => e.channel === 'app' && events.push(e.ok));
+      await time.advance(3_500);
+      expect(events).toEqual([false, false, false]);
+      expect(signals.every((s) => s.aborted)).toBe(true);
+      expect(router.getSnapshot().operations.transfer.available).toEqual(['web', 'phone']);
+      expect(await time.settle(router.execute('transfer', {}))).toMatchObject({ kind: 'served', channel: 'web' });
+      router.dispose();
+      expect(time.pendingTimers()).toBe(0);
+      await time.advance(10_000);
+      expect(events).toHaveLength(3);
+    });
+  }
+});
