@@ -2,7 +2,7 @@
 // nextChangeAt) through the public entry points, in virtual time only.
 import fc from 'fast-check';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createRouter, defineCatalog } from './index.js';
+import { ConfigError, createRouter, defineCatalog } from './index.js';
 import { useVirtualTime, type VirtualTime } from './testing/index.js';
 
 let time: VirtualTime | undefined;
@@ -322,6 +322,40 @@ describe('attack: hostile probes (these held)', () => {
       expect(time.pendingTimers()).toBe(0);
       await time.advance(10_000);
       expect(events).toHaveLength(3);
+    });
+  }
+});
+
+describe('attack: the new options, refused with a message that says what was wrong', () => {
+  const cases: [string, Record<string, unknown>, string, RegExp][] = [
+    ['probe.timeoutMs', { probe: { timeoutMs: Number.POSITIVE_INFINITY } }, 'probe.timeoutMs', /Infinity/],
+    ['probe.intervalMs', { probe: { intervalMs: Number.NaN } }, 'probe.intervalMs', /NaN/],
+    [
+      'breaker.consecutiveFailures',
+      { breaker: { consecutiveFailures: Number.NaN } },
+      'breaker.consecutiveFailures',
+      /NaN/,
+    ],
+    [
+      'breaker.consecutiveFailures',
+      { breaker: { consecutiveFailures: Number.POSITIVE_INFINITY } },
+      'breaker.consecutiveFailures',
+      /Infinity/,
+    ],
+    ['breaker.slowCallMs', { breaker: { slowCallMs: Number.NaN } }, 'breaker.slowCallMs', /NaN/],
+  ];
+  for (const [name, options, path, says] of cases) {
+    it(`${name}: ${JSON.stringify(options, (_k, v) => (typeof v === 'number' ? String(v) : v))}`, () => {
+      let error: unknown;
+      try {
+        createRouter({ catalog, ...options });
+      } catch (e) {
+        error = e;
+      }
+      expect(error).toBeInstanceOf(ConfigError);
+      const issue = (error as ConfigError).issues.find((i) => i.path === path);
+      expect(issue?.message).toMatch(says);
+      expect(issue?.message).not.toMatch(/got number$|null/);
     });
   }
 });
