@@ -112,7 +112,8 @@ function errorMap(issue: Issue): string | undefined {
       if (issue.input === undefined) return 'required';
       return issue.expected === 'int' && typeof issue.input === 'number'
         ? `expected an integer, got ${issue.input}`
-        : `expected ${issue.expected}, got ${typeOf(issue.input)}`;
+        : // NaN and Infinity are numbers zod refuses: "got number" would say nothing.
+          `expected ${issue.expected}, got ${typeof issue.input === 'number' ? issue.input : typeOf(issue.input)}`;
     case 'too_small':
       return bound(issue.minimum, issue.inclusive, 'at least');
     case 'too_big':
@@ -125,7 +126,8 @@ function errorMap(issue: Issue): string | undefined {
       return `unknown field${issue.keys?.length === 1 ? '' : 's'}: ${knownList((issue.keys ?? []).map((k) => `"${k}"`))}`;
     case 'invalid_union':
       if (issue.input === undefined) return 'required';
-      return `${typeOf(issue.input)} ${JSON.stringify(issue.input)?.slice(0, 40) ?? ''} matches none of the allowed forms`;
+      // JSON writes NaN and Infinity as null.
+      return `${typeOf(issue.input)} ${typeof issue.input === 'number' ? issue.input : (JSON.stringify(issue.input)?.slice(0, 40) ?? '')} matches none of the allowed forms`;
     default:
       return undefined;
   }

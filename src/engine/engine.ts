@@ -157,6 +157,12 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
     this.outages.refresh();
   }
 
+  refreshStatus(): void {
+    this.outages.refresh();
+    // Read with the snapshot only, not on each call: the clock is asked once more per read.
+    if (this.nextChange.stale(this.now())) this.store.invalidate();
+  }
+
   markSlow(route: RouteState, slow: boolean): void {
     if (route.slow === slow) return;
     route.slow = slow;

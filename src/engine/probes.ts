@@ -24,8 +24,8 @@ interface ProbedChannel {
   readonly channel: string;
   readonly probe: Probe;
   readonly routes: RouteState[];
-  /** Shared by its routes: Date.now of the last real call on it. */
-  readonly record: { lastCall: number };
+  /** Shared by its routes: Date.now of the last real call on it, and whether the probe found it down. */
+  readonly record: { lastCall: number; down: boolean };
   /** Date.now of its last probe's start. */
   lastProbe: number;
   failures: number;
@@ -49,7 +49,7 @@ export class Probes {
     this.channels = [];
     const start = Date.now();
     for (const [channel, probe] of options.probes) {
-      const record = { lastCall: start };
+      const record = { lastCall: start, down: false };
       const routes: RouteState[] = [];
       for (const op of host.operations.values()) {
         for (const route of op.routes) {
@@ -90,7 +90,13 @@ export class Probes {
     const idleSince = now - this.options.intervalMs * (1 - this.options.jitter);
     for (const c of this.channels) {
       if (c.running || this.host.heldByOutage(c.channel)) continue;
-      const troubled = c.routes.some((r) => r.breaker !== undefined && !r.breaker.closed) || c.failures > 0;
+      // A scope's breaker in trouble counts too: on a channel other scopes keep busy, only the
+      // probe closes a scope's non-idempotent route.
+      const troubled =
+        c.failures > 0 ||
+        c.routes.some(
+          (r) => (r.breaker !== undefined && !r.breaker.closed) || r.scopesDown > 0 || r.scopesHalfOpen > 0,
+        );
       const idle = c.record.lastCall <= idleSince && c.lastProbe <= idleSince;
       if (troubled || idle) this.run(c, now);
     }
@@ -145,6 +151,7 @@ export class Probes {
     if (this.host.heldByOutage(c.channel)) return;
     if (ok) {
       c.failures = 0;
+      c.record.down = false;
       for (const route of c.routes) {
         route.breaker?.close();
         if (route.probeCloses && route.scopes) for (const slot of route.scopes.values()) slot.breaker?.close();
@@ -153,6 +160,8 @@ export class Probes {
     }
     c.failures++;
     if (c.failures < this.threshold) return;
+    // A scope's breaker never saw the probe: the record keeps its calls off the channel too.
+    c.record.down = true;
     for (const route of c.routes) this.host.breakerOf(route).open();
   }
 

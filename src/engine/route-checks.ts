@@ -41,7 +41,16 @@ export function unusableFor(route: RouteState, call: CallView): boolean {
 
 /** Down for this call: `isDown` with the breaker it would use (its scope's, on a scoped route). */
 export function downFor(route: RouteState, call: CallView): boolean {
-  return isDown(route, slotFor(route, call.scope));
+  const slot = slotFor(route, call.scope);
+  return isDown(route, slot) || probedDown(route, slot);
+}
+
+/**
+ * A probe that found the channel down opened the route's own breaker; a scope's breaker never
+ * saw those failures, so a call through it is kept off the channel too.
+ */
+function probedDown(route: RouteState, slot: Slot): boolean {
+  return slot !== route && route.probe?.down === true;
 }
 
 /** True when the call's scope has a breaker down on one of the operation's routes. */
@@ -92,7 +101,9 @@ export function skipReason(
   if (route.channelDef.hours && !hours.of(route.channel, route.channelDef, now()).openNow) return 'closed';
   if (route.remoteDownSince !== undefined) return 'remote';
   // Skipped without calling opossum, which would build an Error for each rejected call.
-  const b = slotFor(route, call.scope).breaker;
+  const slot = slotFor(route, call.scope);
+  if (probedDown(route, slot)) return 'breaker-open';
+  const b = slot.breaker;
   // A breaker only its probe closes is skipped while half-open: no person's call is its trial.
   if (b && (b.refusing || (route.probeCloses && b.halfOpen))) return 'breaker-open';
   return undefined;

@@ -55,8 +55,11 @@ export interface RouteState extends Omit<RouteView, 'breakerDownSince' | 'breake
   scopesDown: number;
   scopesDownSince: number | undefined;
   scopesHalfOpen: number;
-  /** The channel's probe record, when it has a probe: calls on it say it is not idle. */
-  probe: { lastCall: number } | undefined;
+  /**
+   * The channel's probe record, when it has a probe: calls on it say it is not idle; `down` while
+   * the probe's failures in a row opened the channel (scopes' breakers never saw them).
+   */
+  probe: { lastCall: number; down: boolean } | undefined;
   /** Run by another router (the server a page mirrors): planned and referred as automated, never run here. */
   remoteAutomated: boolean;
   /** Its latest success took `slowCallMs` or more. */

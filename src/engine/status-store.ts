@@ -9,8 +9,11 @@ export interface StatusStoreHost {
   now(): number;
   /** What the snapshot is computed from, read afresh each time. */
   statusInput(): SnapshotInput;
-  /** Runs before each read: outages that started or ended since are applied. */
-  refreshOutages(): void;
+  /**
+   * Runs before each read: outages that started or ended since are applied, and a change by time
+   * the timer has not told yet (the clock jumped) makes the status stale.
+   */
+  refreshStatus(): void;
   /** Told each new snapshot, before the subscribers. */
   onSnapshot(snapshot: Snapshot): void;
   onListenerError(error: unknown): void;
@@ -59,7 +62,7 @@ export class StatusStore {
 
   /** The current snapshot: the same object until something it shows changes. Bound. */
   get = (): Snapshot => {
-    if (!this.disposed) this.host.refreshOutages();
+    if (!this.disposed) this.host.refreshStatus();
     if (this.dirty) {
       this.dirty = false;
       const status = computeStatus(this.host.statusInput());
