@@ -262,6 +262,8 @@ describe('probe options, validated', () => {
     [{ probes: { nope: () => 1 } }, 'probes.nope'],
     [{ probes: { web: 'ping' } }, 'probes.web'],
     [{ probe: { intervalMs: 0 } }, 'probe.intervalMs'],
+    [{ probe: { intervalMs: 0.5 } }, 'probe.intervalMs'],
+    [{ probe: null }, 'probe'],
     [{ probe: { timeoutMs: -5 } }, 'probe.timeoutMs'],
     [{ probe: { every: 5 } }, 'probe'],
     [{ probe: { jitter: 1 } }, 'probe.jitter'],

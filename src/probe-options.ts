@@ -16,7 +16,7 @@ export type Probe<Ch extends string = string> = (ctx: ProbeContext<Ch>) => unkno
 export type Probes<Ch extends string = string> = { readonly [K in Ch]?: Probe<K> | undefined };
 
 export interface ProbeOptions {
-  /** How often probes run, on a channel in trouble or idle that long (ms). @default 30_000 */
+  /** How often probes run, on a channel in trouble or idle that long (ms, ≥ 100). @default 30_000 */
   intervalMs?: number | undefined;
   /** A probe still pending after this long failed (ms); its signal is aborted. @default 5_000 */
   timeoutMs?: number | undefined;
@@ -37,8 +37,10 @@ export interface ResolvedProbeOptions {
 }
 
 const positive = z.number().check(z.positive('must be more than 0'), z.lte(2 ** 31 - 1));
+/** Probes are health checks of real backends: more often than every 100 ms is a load test. */
+const MIN_INTERVAL_MS = 100;
 const probeSchema = z.strictObject({
-  intervalMs: z.optional(positive),
+  intervalMs: z.optional(z.number().check(z.gte(MIN_INTERVAL_MS), z.lte(2 ** 31 - 1))),
   timeoutMs: z.optional(positive),
   jitter: z.optional(z.number().check(z.gte(0), z.lt(1))),
 });
@@ -50,7 +52,8 @@ export function resolveProbeOptions(
   options: ProbeOptions | undefined,
 ): ResolvedProbeOptions {
   const issues: ConfigIssue[] = [];
-  const parsed = parseWith(probeSchema, options ?? {}, ['probe']);
+  // `null` is not "no options": a config file saying `"probe": null` most likely lost its values.
+  const parsed = parseWith(probeSchema, options === undefined ? {} : options, ['probe']);
   if (!parsed.data) issues.push(...parsed.issues);
   const map = new Map<string, Probe>();
   if (probes !== undefined && (probes === null || typeof probes !== 'object' || Array.isArray(probes))) {
