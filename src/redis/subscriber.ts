@@ -23,7 +23,12 @@ export class Subscriber {
       readonly error: (error: unknown) => void;
     },
   ) {
-    this.connection = (redis.duplicate as () => Redis | Cluster).call(redis);
+    // Subscribed again on every `ready` by this class, with its rejection handled: ioredis's own
+    // re-subscription sends SUBSCRIBE with nothing to catch it, and a connection closing during
+    // it (Redis restarting) is an unhandled rejection in the user's process.
+    this.connection = (redis as { isCluster?: boolean }).isCluster
+      ? (redis.duplicate as () => Redis | Cluster).call(redis)
+      : (redis as Redis).duplicate({ autoResubscribe: false });
     this.connection.on('error', handlers.error);
     this.connection.on('message', this.onMessage);
     this.connection.on('ready', this.subscribe);
