@@ -276,16 +276,6 @@ describe.skipIf(!available)('secours/redis under attack', () => {
     }
     await Promise.all(fleet.map((i) => i.fleet.ready));
     const want = [...live].sort().join();
-    if (process.env.ATTACK_SEED) {
-      await pause(3_000);
-      for (const i of fleet) {
-        const have = new Set(outageIds(i));
-        const extra = [...have].filter((x) => !live.has(x));
-        const missing = [...live].filter((x) => !have.has(x));
-        if (extra.length || missing.length) console.log('DIFF', i.id, { extra, missing });
-      }
-      console.log('STEPS', JSON.stringify(steps));
-    }
     await Promise.all(
       fleet.map((i) => until(i.router, () => outageIds(i).sort().join() === want, `the model's outages on ${i.id}`)),
     );
@@ -293,7 +283,6 @@ describe.skipIf(!available)('secours/redis under attack', () => {
     const before = await commandsRun(suite.admin);
     await pause(1_500);
     const perInstancePerBeat = ((await commandsRun(suite.admin)) - before) / 20 / (1_500 / 300);
-    if (process.env.ATTACK_SEED) console.log('PER_BEAT', perInstancePerBeat);
     expect(perInstancePerBeat).toBeLessThan(40);
   }, 120_000);
 
