@@ -14,7 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as z from 'zod';
 import { catalogSchema } from '../src/catalog-schema.js';
-import { scenarioSchema } from '../src/testing/scenario.js';
+import { scenarioSchema } from '../src/testing/scenario-schema.js';
 import { scenarios } from '../src/testing/scenarios/index.js';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');

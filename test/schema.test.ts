@@ -4,7 +4,8 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { runScenario } from '../src/testing/run-scenario.js';
-import { parseScenario, scenarioSchema } from '../src/testing/scenario.js';
+import { parseScenario } from '../src/testing/scenario.js';
+import { scenarioSchema } from '../src/testing/scenario-schema.js';
 import { scenarios } from '../src/testing/scenarios/index.js';
 import { assertBuilt, manifest, root } from './helpers/packed.js';
 

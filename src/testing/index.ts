@@ -34,14 +34,8 @@ export {
   type TimelineMark,
 } from './report.js';
 export { type RunScenarioOptions, runScenario } from './run-scenario.js';
-export {
-  PRESETS,
-  parseScenario,
-  type Scenario,
-  type ScenarioEvent,
-  type ScenarioInput,
-  scenarioSchema,
-} from './scenario.js';
+export { parseScenario, type Scenario, type ScenarioEvent, type ScenarioInput } from './scenario.js';
+export { PRESETS, scenarioSchema } from './scenario-schema.js';
 export { scenarios } from './scenarios/index.js';
 export {
   createTestRouter,
