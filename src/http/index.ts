@@ -10,6 +10,15 @@ export {
   type StatusStore,
 } from './connect-status.js';
 export {
+  type HeadersLike,
+  type LanguageSource,
+  MAX_ACCEPT_LANGUAGE,
+  MAX_LANGUAGE_RANGES,
+  type NegotiateOptions,
+  type NodeHeaders,
+  negotiateLocale,
+} from './negotiate-locale.js';
+export {
   PROBLEM_JSON,
   PROBLEM_TYPE_BASE,
   type Problem,
@@ -17,6 +26,7 @@ export {
   problemResponse,
   toProblem,
 } from './problem.js';
+export type { LocaleChoice } from './problem-locale.js';
 export {
   type Connection,
   createStatusClient,

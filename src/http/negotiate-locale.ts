@@ -1,0 +1,274 @@
+/**
+ * Which of your locales a person reads, from the `Accept-Language` their browser sends
+ * (RFC 9110 §12.5.4, https://www.rfc-editor.org/rfc/rfc9110#section-12.5.4).
+ *
+ * The header comes from anyone: whatever it holds, this never throws, reads at most
+ * `MAX_ACCEPT_LANGUAGE` characters and `MAX_LANGUAGE_RANGES` ranges, and runs in time linear in
+ * what it reads (two anchored regexes without nested or overlapping repeats, no backtracking).
+ * Only the programmer's arguments (`available`, `options`, the kind of `source`) can be wrong,
+ * and those are a `ConfigError` with a path.
+ */
+import { describeValue } from '../call-context.js';
+import { ConfigError, type ConfigIssue } from '../errors.js';
+import { MAX_ISSUES } from '../validate.js';
+
+/** The characters read. Browsers send well under 200; past this, the rest is dropped at a comma. */
+export const MAX_ACCEPT_LANGUAGE = 4096;
+/** The ranges kept, in the order sent. Browsers send a handful. */
+export const MAX_LANGUAGE_RANGES = 32;
+
+/** A `language-range` (RFC 4647 §2.1, the basic one that Accept-Language uses), or `*`. */
+const RANGE = /^(?:\*|[a-z]{1,8}(?:-[a-z\d]{1,8})*)$/i;
+/** A language tag you offer: the same shape without `*`. */
+const TAG = /^[a-z]{1,8}(?:-[a-z\d]{1,8})*$/i;
+/** RFC 9110 §12.4.2 `qvalue`. */
+const QVALUE = /^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/;
+
+/** What carries `Accept-Language`: a `Request` (or anything with `headers`), `Headers`, a node headers object, the value. */
+export type LanguageSource =
+  | string
+  | readonly string[]
+  | null
+  | undefined
+  | HeadersLike
+  | NodeHeaders
+  | { readonly headers: HeadersLike | NodeHeaders };
+
+/** `Headers`, or anything with its `get`. */
+export interface HeadersLike {
+  get(name: string): string | null;
+}
+
+/** `IncomingMessage#headers`: lower-case names. */
+export type NodeHeaders = Readonly<Record<string, string | readonly string[] | number | undefined>>;
+
+export interface NegotiateOptions<T extends string> {
+  /**
+   * The answer when no range matches (no header, an empty or garbled one, none of yours asked
+   * for). One of `available`.
+   * @default available[0]
+   */
+  default?: T | undefined;
+}
+
+interface Range {
+  /** Lower case. */
+  readonly tag: string;
+  readonly q: number;
+  readonly at: number;
+}
+
+/**
+ * The best of `available` for the person who sent `source`.
+ *
+ * For each range, highest `q` first (equal `q`: the order sent), case-insensitively:
+ * 1. RFC 4647 §3.4 lookup: the range itself, then shorter and shorter (`fr-CA` → `fr`);
+ * 2. then, before the next range, the tag of yours sharing the most leading subtags with it
+ *    (`fr` or `fr-CA` → your `fr-FR`): someone who asks for French reads French from France
+ *    sooner than the next language they listed;
+ * 3. `*`: the default, else the first of yours that no other range names (by language).
+ *
+ * `q=0` refuses a tag and the tags it prefixes (`fr;q=0` refuses `fr` and `fr-FR`, RFC 4647
+ * §3.3.1 basic filtering); a refused tag is never chosen by a range, and when nothing matched,
+ * the default gives way to the first of yours not refused. A repeated range counts where it
+ * first appears. When everything is refused, the header is disregarded (RFC 9110 §12.5.4
+ * allows it) and the answer is the default: a person gets words rather than a `406`.
+ * @example
+ * negotiateLocale(request, LOCALES);                       // 'en' for `en-GB,en;q=0.9,fr;q=0.8`
+ * negotiateLocale('fr-CA, en;q=0.5', ['en', 'fr-FR']);     // 'fr-FR'
+ * negotiateLocale(req.headers, ['fr', 'en'], { default: 'en' }); // node:http, Express
+ */
+export function negotiateLocale<const T extends string>(
+  source: LanguageSource,
+  available: readonly T[],
+  options: NegotiateOptions<T> = {},
+): T {
+  const tags = availableTags(available);
+  const fallback = defaultIndex(available, tags, options);
+  const ranges = parseRanges(headerOf(source) ?? '');
+  const pick = (i: number) => available[i] as T;
+  if (ranges.length === 0) return pick(fallback);
+  const refused = tags.map((tag) => ranges.some((r) => r.q === 0 && r.tag !== '*' && filters(r.tag, tag)));
+  for (const range of ranges) {
+    // Sorted by q: the rest refuse, they do not ask.
+    if (range.q === 0) break;
+    const i = range.tag === '*' ? wildcard(ranges, tags, refused, fallback) : closest(range.tag, tags, refused);
+    if (i >= 0) return pick(i);
+  }
+  if (ranges.some((r) => r.q === 0 && r.tag === '*') || !refused[fallback]) return pick(fallback);
+  const other = refused.indexOf(false);
+  return pick(other >= 0 ? other : fallback);
+}
+
+function fail(issue: ConfigIssue): never {
+  throw new ConfigError('locale negotiation', [issue]);
+}
+
+/** `available` in lower case, once it is known to be a list of language tags. */
+function availableTags(available: unknown): string[] {
+  if (!Array.isArray(available) || available.length === 0) {
+    fail({ path: 'available', message: `expected a non-empty list of language tags, got ${describeValue(available)}` });
+  }
+  const issues: ConfigIssue[] = [];
+  const tags = available.map((tag: unknown, i) => {
+    if (typeof tag === 'string' && TAG.test(tag)) return tag.toLowerCase();
+    if (issues.length < MAX_ISSUES) {
+      issues.push({
+        path: `available[${i}]`,
+        message: `expected a language tag such as 'fr' or 'en-GB', got ${describeValue(tag)}`,
+      });
+    }
+    return '';
+  });
+  if (issues.length > 0) throw new ConfigError('locale negotiation', issues);
+  return tags;
+}
+
+function defaultIndex(available: readonly string[], tags: readonly string[], options: unknown): number {
+  if (options === undefined) return 0;
+  if (typeof options !== 'object' || options === null) {
+    fail({ path: 'options', message: `expected an object, got ${describeValue(options)}` });
+  }
+  for (const key of Object.keys(options)) {
+    if (key !== 'default') fail({ path: `options.${key}`, message: 'unknown option; the one option is `default`' });
+  }
+  const wanted: unknown = (options as { default?: unknown }).default;
+  if (wanted === undefined) return 0;
+  const i = typeof wanted === 'string' ? tags.indexOf(wanted.toLowerCase()) : -1;
+  if (i < 0) {
+    fail({
+      path: 'options.default',
+      message: `expected one of the available locales (${available.join(', ')}), got ${describeValue(wanted)}`,
+    });
+  }
+  return i;
+}
+
+/** The header's value; undefined when there is none. */
+function headerOf(source: unknown, depth = 0): string | undefined {
+  if (source === undefined || source === null) return undefined;
+  if (typeof source === 'string') return source;
+  if (Array.isArray(source)) return joined(source);
+  if (typeof source === 'object') {
+    const { get } = source as { get?: unknown };
+    if (typeof get === 'function') {
+      const value: unknown = get.call(source, 'accept-language');
+      return typeof value === 'string' ? value : undefined;
+    }
+    // A Request, an IncomingMessage or Express's req; one level only, a header named `headers`
+    // (a string) is not followed.
+    const { headers } = source as { headers?: unknown };
+    if (depth === 0 && typeof headers === 'object' && headers !== null) return headerOf(headers, 1);
+    if (!Object.hasOwn(source, 'accept-language')) return undefined;
+    const value: unknown = (source as Record<string, unknown>)['accept-language'];
+    return typeof value === 'string' ? value : Array.isArray(value) ? joined(value) : undefined;
+  }
+  return fail({
+    path: 'source',
+    message: `expected a Request, Headers, a headers object or the Accept-Language value, got ${describeValue(source)}`,
+  });
+}
+
+/** Repeated header lines as one list (RFC 9110 §5.3), no longer than what is read of it. */
+function joined(values: readonly unknown[]): string {
+  let out = '';
+  for (const value of values) {
+    if (out.length > MAX_ACCEPT_LANGUAGE) break;
+    if (typeof value === 'string') out = out ? `${out},${value}` : value;
+  }
+  return out;
+}
+
+/** The ranges, best first; the malformed ones skipped. */
+function parseRanges(header: string): Range[] {
+  let text = header;
+  if (text.length > MAX_ACCEPT_LANGUAGE) {
+    // Cut at the last comma that fits: a range cut in half (`fr-C`, `q=0.`) would say something else.
+    const comma = text.lastIndexOf(',', MAX_ACCEPT_LANGUAGE);
+    text = comma < 0 ? '' : text.slice(0, comma);
+  }
+  const ranges: Range[] = [];
+  const seen = new Set<string>();
+  for (let start = 0; start <= text.length && ranges.length < MAX_LANGUAGE_RANGES; ) {
+    const comma = text.indexOf(',', start);
+    const end = comma < 0 ? text.length : comma;
+    // Empty elements are allowed (RFC 9110 §5.6.1) and cost nothing to skip.
+    const range = end > start ? parseRange(text.slice(start, end), ranges.length) : undefined;
+    if (range && !seen.has(range.tag)) {
+      seen.add(range.tag);
+      ranges.push(range);
+    }
+    start = end + 1;
+  }
+  // Array#sort is stable: equal q keep the order sent.
+  return ranges.sort((a, b) => b.q - a.q);
+}
+
+/** `range [ OWS ";" OWS "q=" qvalue ]`; anything else (other parameters, a bad q) is skipped. */
+function parseRange(element: string, at: number): Range | undefined {
+  const semicolon = element.indexOf(';');
+  const tag = (semicolon < 0 ? element : element.slice(0, semicolon)).trim();
+  if (!RANGE.test(tag)) return undefined;
+  let q = 1;
+  if (semicolon >= 0) {
+    const weight = element.slice(semicolon + 1).trim();
+    if (weight[0] !== 'q' && weight[0] !== 'Q') return undefined;
+    if (weight[1] !== '=' || !QVALUE.test(weight.slice(2))) return undefined;
+    q = Number(weight.slice(2));
+  }
+  return { tag: tag.toLowerCase(), q, at };
+}
+
+/** RFC 4647 §3.3.1: `range` is `tag` or a prefix of it ending at a subtag. */
+function filters(range: string, tag: string): boolean {
+  return tag === range || (tag.startsWith(range) && tag.charCodeAt(range.length) === 45);
+}
+
+/** How many leading subtags `a` and `b` have in common. */
+function sharedSubtags(a: string, b: string): number {
+  const length = Math.min(a.length, b.length);
+  let shared = 0;
+  let i = 0;
+  for (; i < length && a.charCodeAt(i) === b.charCodeAt(i); i++) if (a.charCodeAt(i) === 45) shared++;
+  // Both ended, or one ended where the other has a '-': that last subtag is whole in both.
+  if (i === length && (a.length === b.length || (a.length > length ? a : b).charCodeAt(length) === 45)) shared++;
+  return shared;
+}
+
+function subtagCount(tag: string): number {
+  let count = 1;
+  for (let i = 0; i < tag.length; i++) if (tag.charCodeAt(i) === 45) count++;
+  return count;
+}
+
+/** Lookup, then the nearest sibling (see negotiateLocale); -1 when none of yours has its language. */
+function closest(range: string, tags: readonly string[], refused: readonly boolean[]): number {
+  let lookup = -1;
+  let lookupLength = 0;
+  let sibling = -1;
+  let siblingShared = 0;
+  tags.forEach((tag, i) => {
+    if (refused[i]) return;
+    const shared = sharedSubtags(range, tag);
+    if (shared === 0) return;
+    const length = subtagCount(tag);
+    // Lookup never stops on a single-character subtag (RFC 4647 §3.4: `x` of `en-x-foo` goes too).
+    const truncation = shared === length && (tag === range || tag.charCodeAt(tag.length - 2) !== 45);
+    if (truncation && length > lookupLength) {
+      lookup = i;
+      lookupLength = length;
+    } else if (!truncation && shared > siblingShared) {
+      sibling = i;
+      siblingShared = shared;
+    }
+  });
+  return lookup >= 0 ? lookup : sibling;
+}
+
+/** `*` stands for every language no other range names (RFC 9110 §12.5.4). */
+function wildcard(ranges: readonly Range[], tags: readonly string[], refused: readonly boolean[], fallback: number) {
+  const free = (i: number) =>
+    !refused[i] && !ranges.some((r) => r.tag !== '*' && sharedSubtags(r.tag, tags[i] as string) > 0);
+  if (free(fallback)) return fallback;
+  return tags.findIndex((_, i) => free(i));
+}
