@@ -75,7 +75,12 @@ function bare(req: IncomingMessage, res: ServerResponse, status: 400 | 500, titl
     res.destroy();
     return;
   }
-  const headers: Record<string, string | string[]> = { 'content-type': PROBLEM_JSON, 'cache-control': 'no-store' };
+  const headers: Record<string, string | string[]> = {
+    'content-type': PROBLEM_JSON,
+    'cache-control': 'no-store',
+    // The titles below are English, whatever the request asked for.
+    'content-language': 'en',
+  };
   closeIfUnread(req, res, headers);
   res.writeHead(status, headers);
   res.end(JSON.stringify({ type: 'about:blank', title, status, ...(detail ? { detail } : {}) }));

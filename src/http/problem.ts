@@ -5,7 +5,8 @@
  */
 import { ConfigError } from '../errors.js';
 import type { Alternative, ReferralCode, Referred, Uncertain } from '../outcome.js';
-import { DEFAULT_LOCALE, isLocale, type Locale } from '../text.js';
+import type { Locale } from '../text.js';
+import { chooseLocale, type LocaleChoice } from './problem-locale.js';
 
 export const PROBLEM_JSON = 'application/problem+json';
 
@@ -33,9 +34,7 @@ export interface Problem {
   readonly issues?: readonly { readonly path: string; readonly message: string }[];
 }
 
-export interface ProblemOptions {
-  /** The language of `title`; `detail` and the alternatives are in the call's own locale. @default 'fr' */
-  locale?: Locale | undefined;
+export interface ProblemOptions extends LocaleChoice {
   /** A URI for this occurrence, e.g. the request path or an id your logs know. */
   instance?: string | undefined;
   /** For `Retry-After` in seconds. @default Date.now */
@@ -87,7 +86,7 @@ function checkOutcome(outcome: unknown): asserts outcome is Referred | Uncertain
  */
 export function toProblem(outcome: Referred | Uncertain, options: ProblemOptions = {}): Problem {
   checkOutcome(outcome);
-  const locale = isLocale(options.locale) ? options.locale : DEFAULT_LOCALE;
+  const { locale } = chooseLocale(options);
   const key = outcome.kind === 'referred' ? outcome.code : 'uncertain';
   const base = {
     type: `${PROBLEM_TYPE_BASE}${outcome.kind === 'referred' ? `referred:${outcome.code}` : 'uncertain'}`,
@@ -119,17 +118,28 @@ export function retryAfterSeconds(at: string, now: number): number {
   return Math.max(0, Math.ceil((Date.parse(at) - now) / 1000));
 }
 
-/** A `Response` with the problem details: 503 (with `Retry-After` when known) or 504. */
+/**
+ * A `Response` with the problem details: 503 (with `Retry-After` when known) or 504, saying its
+ * language in `Content-Language`, and `Vary: Accept-Language` when it was chosen for the request.
+ * @example
+ * if (outcome.kind !== 'served') return problemResponse(outcome, { request }); // title in the request's language
+ */
 export function problemResponse(outcome: Referred | Uncertain, options: ProblemOptions = {}): Response {
-  const problem = toProblem(outcome, options);
-  const headers = new Headers({ 'content-type': PROBLEM_JSON, 'cache-control': 'no-store' });
+  const { locale, fromRequest } = chooseLocale(options);
+  const problem = toProblem(outcome, { ...options, locale });
+  const headers = new Headers({
+    'content-type': PROBLEM_JSON,
+    'cache-control': 'no-store',
+    'content-language': locale,
+  });
+  if (fromRequest) headers.set('vary', 'accept-language');
   if (problem.retryAfter !== undefined) {
     headers.set('retry-after', String(retryAfterSeconds(problem.retryAfter, (options.now ?? Date.now)())));
   }
   return new Response(JSON.stringify(problem), { status: problem.status, headers });
 }
 
-/** A problem response for the handlers' own refusals (401, 400, 413…). */
+/** A problem response for the handlers' own refusals (401, 400, 413…): their words are English. */
 export function errorResponse(
   status: number,
   title: string,
@@ -146,6 +156,6 @@ export function errorResponse(
   };
   return new Response(JSON.stringify(body), {
     status,
-    headers: { 'content-type': PROBLEM_JSON, 'cache-control': 'no-store', ...headers },
+    headers: { 'content-type': PROBLEM_JSON, 'cache-control': 'no-store', 'content-language': 'en', ...headers },
   });
 }
