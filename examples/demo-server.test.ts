@@ -7,6 +7,7 @@ import { expect, it } from 'vitest';
 
 const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
 const script = fileURLToPath(new URL('./demo-server.ts', import.meta.url));
+const TOKEN = 'demo-server-test-token-0123';
 
 function start(env: Record<string, string>): { child: ChildProcess; output: () => string; url: Promise<string> } {
   const child = spawn(tsx, [script, '--speed', '60'], { env: { ...process.env, ...env }, stdio: 'pipe' });
@@ -35,7 +36,7 @@ it('takes a free port when its own is busy, serves, and exits 0 on SIGTERM', asy
   const blocker = createServer();
   await new Promise<void>((r) => blocker.listen(0, '127.0.0.1', r));
   const busy = (blocker.address() as { port: number }).port;
-  const demo = start({ PORT: String(busy) });
+  const demo = start({ PORT: String(busy), SECOURS_ADMIN_TOKEN: TOKEN });
   try {
     const url = await demo.url;
     expect(demo.output()).toContain(`Port ${busy} is busy`);
@@ -46,6 +47,28 @@ it('takes a free port when its own is busy, serves, and exits 0 on SIGTERM', asy
     const status = await fetch(`${url}/api/status`);
     expect(status.status).toBe(200);
     expect((await status.json()).operations.transfer).toBeDefined();
+    // The operator's token holds on the other port too; an answer is in the person's language.
+    const declared = await fetch(`${url}/api/admin/outages`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${TOKEN}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ id: 'lang', systems: ['online-banking'], reason: { fr: 'En panne.', en: 'Down.' } }),
+    });
+    expect(declared.status).toBe(201);
+    const execute = (body: object, acceptLanguage: string) =>
+      fetch(`${url}/api/execute`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'accept-language': acceptLanguage },
+        body: JSON.stringify(body),
+      });
+    const english = await execute({ operation: 'transfer' }, 'en-GB,en;q=0.9,fr;q=0.8');
+    expect(english.status).toBe(503);
+    expect(english.headers.get('content-language')).toBe('en');
+    expect(english.headers.get('vary')).toBe('accept-language');
+    expect((await english.json()).detail).toBe('Down.');
+    // The language picked on the page wins over the browser's.
+    const picked = await execute({ operation: 'transfer', locale: 'fr' }, 'en');
+    expect(picked.headers.get('content-language')).toBe('fr');
+    expect((await picked.json()).detail).toBe('En panne.');
     const exit = exited(demo.child);
     demo.child.kill('SIGTERM');
     expect(await exit).toEqual({ code: 0, signal: null });

@@ -19,18 +19,16 @@ if (!Number.isFinite(speed) || speed <= 0) {
   process.exit(2);
 }
 
+// The operator's token, on whichever port the demo ends up.
+const token = process.env.SECOURS_ADMIN_TOKEN ? { token: process.env.SECOURS_ADMIN_TOKEN } : {};
 console.log('secours demo: building the page with Vite…');
 let demo: Awaited<ReturnType<typeof startDemoServer>>;
 try {
-  demo = await startDemoServer({
-    port: wanted,
-    speed,
-    ...(process.env.SECOURS_ADMIN_TOKEN ? { token: process.env.SECOURS_ADMIN_TOKEN } : {}),
-  });
+  demo = await startDemoServer({ port: wanted, speed, ...token });
 } catch (error) {
   if ((error as { code?: string }).code !== 'EADDRINUSE') throw error;
   console.log(`Port ${wanted} is busy: taking a free one instead (choose with --port or PORT).`);
-  demo = await startDemoServer({ port: 0, speed });
+  demo = await startDemoServer({ port: 0, speed, ...token });
 }
 
 console.log(`

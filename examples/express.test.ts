@@ -24,10 +24,10 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-const transfer = () =>
+const transfer = (acceptLanguage = 'en-GB') =>
   fetch(`${base}/transfers`, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', 'accept-language': 'en-GB', 'idempotency-key': 'k-1' },
+    headers: { 'content-type': 'application/json', 'accept-language': acceptLanguage, 'idempotency-key': 'k-1' },
     body: JSON.stringify({ to: 'FR76 3000', amount: 50 }),
   });
 
@@ -63,6 +63,13 @@ it('declares an outage through /admin/outages, streams it on /status, answers 50
   const problem = await res.json();
   expect(problem).toMatchObject({ status: 503, code: 'outage', detail: 'Online banking is down.' });
   expect(problem.alternatives.map((a: { channel: string }) => a.channel)).toContain('phone-3639');
+  // In the language the request asked for, and saying which.
+  expect(res.headers.get('content-language')).toBe('en');
+  expect(res.headers.get('vary')).toBe('accept-language');
+  expect(problem.title).toBe('Service interrupted');
+  const french = await transfer('fr-CA, en;q=0.5');
+  expect(french.headers.get('content-language')).toBe('fr');
+  expect(await french.json()).toMatchObject({ title: 'Service interrompu', detail: 'Banque en ligne en panne.' });
 
   const ended = await fetch(`${base}/admin/outages/ob-1`, {
     method: 'DELETE',

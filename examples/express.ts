@@ -3,9 +3,9 @@
 // `curl localhost:3000/status`. The same handlers serve a bare node:http server or Fastify
 // (`reply.hijack()` then the listener on `request.raw`, `reply.raw`).
 import express from 'express';
-import { adminHandler, problemResponse, statusHandler } from '../src/http/index.js'; // 'secours/http'
+import { adminHandler, negotiateLocale, problemResponse, statusHandler } from '../src/http/index.js'; // 'secours/http'
 import { toNodeListener } from '../src/http/node-adapter.js'; // 'secours/http/node'
-import { createRouter, type HandlerContext, NotExecutedError } from '../src/index.js'; // 'secours'
+import { createRouter, type HandlerContext, LOCALES, NotExecutedError } from '../src/index.js'; // 'secours'
 import { laPoste } from '../src/presets/la-poste.js'; // 'secours/presets/la-poste'
 
 interface TransferOrder {
@@ -32,10 +32,12 @@ export function createApp(token: string) {
     express.json(),
     toNodeListener(async (request) => {
       const order = (await request.json()) as TransferOrder;
-      const locale = request.headers.get('accept-language')?.startsWith('en') ? 'en' : 'fr';
+      // The person's language, from their browser's Accept-Language, among those secours speaks.
+      const locale = negotiateLocale(request, LOCALES);
       const key = request.headers.get('idempotency-key') ?? undefined;
       const outcome = await router.execute('transfer', order, { locale, amount: order.amount, idempotencyKey: key });
-      if (outcome.kind !== 'served') return problemResponse(outcome, { locale, instance: '/transfers' });
+      // `request` too: the answer says `Vary: Accept-Language`, since its words depend on it.
+      if (outcome.kind !== 'served') return problemResponse(outcome, { locale, request, instance: '/transfers' });
       return Response.json(outcome.value, { status: 201 });
     }),
   );

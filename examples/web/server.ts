@@ -9,9 +9,9 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { dirname, extname, join, normalize, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { adminHandler, PROBLEM_JSON, problemResponse, statusHandler } from '../../src/http/index.js';
+import { adminHandler, negotiateLocale, PROBLEM_JSON, problemResponse, statusHandler } from '../../src/http/index.js';
 import { toNodeListener } from '../../src/http/node-adapter.js';
-import { createRouter, type HandlerContext, type Locale, NotExecutedError } from '../../src/index.js';
+import { createRouter, type HandlerContext, LOCALES, NotExecutedError } from '../../src/index.js';
 import { laPoste } from '../../src/presets/la-poste.js';
 import { TerminalDownError } from '../demo/backends.js';
 import { DemoClock, SCENES, type Scene, type SceneContext, type StoryLine, type World } from './scenario.js';
@@ -251,13 +251,17 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
         { status: 400, headers: { 'content-type': PROBLEM_JSON } },
       );
     }
-    const locale: Locale = body.locale === 'en' ? 'en' : 'fr';
+    // The language the person picked on the page, else their browser's, among those secours speaks.
+    const picked = typeof body.locale === 'string';
+    const locale = negotiateLocale(picked ? body.locale : request, LOCALES);
     const outcome = await router.execute(body.operation as never, sample.input as never, {
       locale,
       ...(scene?.exclude.length ? { exclude: scene.exclude as never } : {}),
       ...(sample.amount === undefined ? {} : { amount: sample.amount }),
     });
-    if (outcome.kind !== 'served') return problemResponse(outcome, { locale, now: clock.now });
+    if (outcome.kind !== 'served') {
+      return problemResponse(outcome, { locale, now: clock.now, ...(picked ? {} : { request }) });
+    }
     return Response.json({
       kind: 'served',
       operation: outcome.operation,
