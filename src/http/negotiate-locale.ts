@@ -19,8 +19,6 @@ export const MAX_LANGUAGE_RANGES = 32;
 
 /** A `language-range` (RFC 4647 §2.1, the basic one that Accept-Language uses), or `*`. */
 const RANGE = /^(?:\*|[a-z]{1,8}(?:-[a-z\d]{1,8})*)$/i;
-/** A language tag you offer: the same shape without `*`. */
-const TAG = /^[a-z]{1,8}(?:-[a-z\d]{1,8})*$/i;
 /** RFC 9110 §12.4.2 `qvalue`. */
 const QVALUE = /^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/;
 
@@ -55,7 +53,6 @@ interface Range {
   /** Lower case. */
   readonly tag: string;
   readonly q: number;
-  readonly at: number;
 }
 
 /**
@@ -111,7 +108,8 @@ function availableTags(available: unknown): string[] {
   }
   const issues: ConfigIssue[] = [];
   const tags = available.map((tag: unknown, i) => {
-    if (typeof tag === 'string' && TAG.test(tag)) return tag.toLowerCase();
+    // A tag you offer has the shape of a range, but `*`.
+    if (typeof tag === 'string' && tag !== '*' && RANGE.test(tag)) return tag.toLowerCase();
     if (issues.length < MAX_ISSUES) {
       issues.push({
         path: `available[${i}]`,
@@ -193,7 +191,7 @@ function parseRanges(header: string): Range[] {
     const comma = text.indexOf(',', start);
     const end = comma < 0 ? text.length : comma;
     // Empty elements are allowed (RFC 9110 §5.6.1) and cost nothing to skip.
-    const range = end > start ? parseRange(text.slice(start, end), ranges.length) : undefined;
+    const range = end > start ? parseRange(text.slice(start, end)) : undefined;
     if (range && !seen.has(range.tag)) {
       seen.add(range.tag);
       ranges.push(range);
@@ -205,7 +203,7 @@ function parseRanges(header: string): Range[] {
 }
 
 /** `range [ OWS ";" OWS "q=" qvalue ]`; anything else (other parameters, a bad q) is skipped. */
-function parseRange(element: string, at: number): Range | undefined {
+function parseRange(element: string): Range | undefined {
   const semicolon = element.indexOf(';');
   const tag = (semicolon < 0 ? element : element.slice(0, semicolon)).trim();
   if (!RANGE.test(tag)) return undefined;
@@ -216,7 +214,7 @@ function parseRange(element: string, at: number): Range | undefined {
     if (weight[1] !== '=' || !QVALUE.test(weight.slice(2))) return undefined;
     q = Number(weight.slice(2));
   }
-  return { tag: tag.toLowerCase(), q, at };
+  return { tag: tag.toLowerCase(), q };
 }
 
 /** RFC 4647 §3.3.1: `range` is `tag` or a prefix of it ending at a subtag. */
