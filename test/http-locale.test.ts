@@ -133,5 +133,9 @@ describe('toProblem', () => {
     expect(toProblem(outcome, { acceptLanguage: 'en', request }).title).toBe('Service interrupted');
     expect(toProblem(outcome, { locale: 'fr', request }).title).toBe('Service interrompu');
     expect(toProblem(outcome, {}).title).toBe('Service interrompu');
+    // A tag without words of its own: its language, else the default.
+    expect(toProblem(outcome, { locale: 'en-GB' as never }).title).toBe('Service interrupted');
+    expect(problemResponse(outcome, { locale: 'en-GB' as never }).headers.get('content-language')).toBe('en');
+    expect(problemResponse(outcome, { locale: 'de' as never }).headers.get('content-language')).toBe('fr');
   });
 });

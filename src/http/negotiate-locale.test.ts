@@ -1,3 +1,5 @@
+import type { IncomingMessage } from 'node:http';
+import type { Request as ExpressRequest } from 'express';
 import fc from 'fast-check';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { configError } from '../../test/helpers/config-error.js';
@@ -116,6 +118,14 @@ describe('negotiateLocale: where the header comes from', () => {
     expect(configError(() => negotiateLocale('en', ['fr', '__proto__'])).issues[0]?.path).toBe('available[1]');
   });
 
+  it("node's IncomingMessage and its headers, Express's req (its `get`) as they are typed", () => {
+    const express = { get: (name: string) => (name === 'accept-language' ? 'en' : undefined) };
+    expect(negotiateLocale(express as unknown as ExpressRequest, FR_EN)).toBe('en');
+    const incoming = { headers: { 'accept-language': 'en', 'set-cookie': ['a=1'] } } as unknown as IncomingMessage;
+    expect(negotiateLocale(incoming, FR_EN)).toBe('en');
+    expect(negotiateLocale(incoming.headers, FR_EN)).toBe('en');
+  });
+
   it('the type of the answer is the type of `available`', () => {
     expectTypeOf(negotiateLocale('en', LOCALES)).toEqualTypeOf<Locale>();
     expectTypeOf(negotiateLocale('en', ['fr', 'en-GB'])).toEqualTypeOf<'fr' | 'en-GB'>();
@@ -195,7 +205,7 @@ describe('negotiateLocale: the programmer’s mistakes', () => {
 
   it('a source that cannot carry a header', () => {
     for (const wrong of [42, true, () => 'en', Symbol('en')]) {
-      expect(configError(() => negotiateLocale(wrong as never, FR_EN)).issues[0]?.path).toBe('source');
+      expect(configError(() => negotiateLocale(wrong as never, FR_EN)).issues[0]?.path).toBe('request');
     }
   });
 });

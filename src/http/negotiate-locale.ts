@@ -22,7 +22,11 @@ const RANGE = /^(?:\*|[a-z]{1,8}(?:-[a-z\d]{1,8})*)$/i;
 /** RFC 9110 §12.4.2 `qvalue`. */
 const QVALUE = /^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/;
 
-/** What carries `Accept-Language`: a `Request` (or anything with `headers`), `Headers`, a node headers object, the value. */
+/**
+ * What carries `Accept-Language`: a `Request` (or anything with `headers`: node's
+ * `IncomingMessage`), `Headers` (or anything with its `get`: Express's `req`), a node headers
+ * object, the value or its repeated lines.
+ */
 export type LanguageSource =
   | string
   | readonly string[]
@@ -32,9 +36,9 @@ export type LanguageSource =
   | NodeHeaders
   | { readonly headers: HeadersLike | NodeHeaders };
 
-/** `Headers`, or anything with its `get`. */
+/** `Headers`, or anything with its `get` (Express's `req.get`). */
 export interface HeadersLike {
-  get(name: string): string | null;
+  get(name: string): string | null | undefined;
 }
 
 /** `IncomingMessage#headers`: lower-case names. */
@@ -56,7 +60,7 @@ interface Range {
 }
 
 /**
- * The best of `available` for the person who sent `source`.
+ * The best of `available` for the person who sent `request`.
  *
  * For each range, highest `q` first (equal `q`: the order sent), case-insensitively:
  * 1. RFC 4647 §3.4 lookup: the range itself, then shorter and shorter (`fr-CA` → `fr`);
@@ -76,13 +80,13 @@ interface Range {
  * negotiateLocale(req.headers, ['fr', 'en'], { default: 'en' }); // node:http, Express
  */
 export function negotiateLocale<const T extends string>(
-  source: LanguageSource,
+  request: LanguageSource,
   available: readonly T[],
   options: NegotiateOptions<T> = {},
 ): T {
   const tags = availableTags(available);
   const fallback = defaultIndex(available, tags, options);
-  const ranges = parseRanges(headerOf(source) ?? '');
+  const ranges = parseRanges(headerOf(request) ?? '');
   const pick = (i: number) => available[i] as T;
   if (ranges.length === 0) return pick(fallback);
   const refused = tags.map((tag) => ranges.some((r) => r.q === 0 && r.tag !== '*' && filters(r.tag, tag)));
@@ -162,7 +166,7 @@ function headerOf(source: unknown, depth = 0): string | undefined {
     return typeof value === 'string' ? value : Array.isArray(value) ? joined(value) : undefined;
   }
   return fail({
-    path: 'source',
+    path: 'request',
     message: `expected a Request, Headers, a headers object or the Accept-Language value, got ${describeValue(source)}`,
   });
 }

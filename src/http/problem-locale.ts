@@ -31,10 +31,16 @@ export function chooseLocale(options: LocaleChoice): ChosenLocale {
   // `acceptLanguage: null` (read, and absent) still makes the answer depend on the header.
   const source = options.acceptLanguage !== undefined ? options.acceptLanguage : options.request;
   const fromRequest = source !== undefined;
-  if (options.locale !== undefined) {
-    return { locale: isLocale(options.locale) ? options.locale : DEFAULT_LOCALE, fromRequest };
-  }
   // LOCALES read on every call, not copied: when a catalogue is added, negotiation offers it.
-  const locale = fromRequest ? negotiateLocale(source, LOCALES, { default: DEFAULT_LOCALE }) : DEFAULT_LOCALE;
-  return { locale, fromRequest };
+  const best = (from: LanguageSource) => negotiateLocale(from, LOCALES, { default: DEFAULT_LOCALE });
+  if (options.locale !== undefined) {
+    // A tag secours has no words for resolves as the catalogues do: exact, then its language
+    // (`en-GB` → `en`), then the default; Content-Language then names the one used.
+    const { locale } = options;
+    return {
+      locale: isLocale(locale) ? locale : typeof locale === 'string' ? best(locale) : DEFAULT_LOCALE,
+      fromRequest,
+    };
+  }
+  return { locale: fromRequest ? best(source) : DEFAULT_LOCALE, fromRequest };
 }
