@@ -66,6 +66,8 @@ describe('negotiateLocale: the RFC examples', () => {
     expect(negotiateLocale('*', FR_EN)).toBe('fr');
     expect(negotiateLocale('*', FR_EN, { default: 'en' })).toBe('en');
     expect(negotiateLocale('fr;q=0, *', FR_EN)).toBe('en');
+    expect(negotiateLocale('fr-CA;q=0, *', FR_EN)).toBe('fr');
+    expect(negotiateLocale('fr-CA;q=0, *', ['fr-CA', 'en'])).toBe('en');
     expect(negotiateLocale('*;q=0.5, fr;q=0.3', FR_EN)).toBe('en');
     expect(negotiateLocale('*;q=0.5, de;q=0.3', ['fr', 'de'])).toBe('fr');
     expect(negotiateLocale('de, *;q=0.1', ['de-AT', 'fr'])).toBe('de-AT');
@@ -229,6 +231,17 @@ describe('negotiateLocale: properties', () => {
     fc.array(fc.tuple(range, weight), { maxLength: 40 }).map((rs) => rs.map(([r, w]) => r + w).join(', ')),
   );
 
+  const listed = fc.uniqueArray(
+    fc.tuple(
+      fc.constantFrom('*', 'fr', 'en', 'en-gb', 'de', 'zh', 'zh-hant'),
+      fc.constantFrom('', ';q=0', ';q=0.5', ';q=1'),
+    ),
+    {
+      maxLength: 10,
+      selector: ([r]) => r,
+    },
+  );
+
   it('never throws on any header; the answer is always one of `available`', () => {
     fc.assert(
       fc.property(header, available, (h, list) => {
@@ -256,16 +269,6 @@ describe('negotiateLocale: properties', () => {
   });
 
   it('a refused tag is the answer only when every one is refused, or `*;q=0` refused the rest', () => {
-    const listed = fc.uniqueArray(
-      fc.tuple(
-        fc.constantFrom('*', 'fr', 'en', 'en-gb', 'de', 'zh', 'zh-hant'),
-        fc.constantFrom('', ';q=0', ';q=0.5', ';q=1'),
-      ),
-      {
-        maxLength: 10,
-        selector: ([r]) => r,
-      },
-    );
     fc.assert(
       fc.property(listed, available, (ranges, list) => {
         const refused = (tag: string) =>
@@ -277,6 +280,18 @@ describe('negotiateLocale: properties', () => {
         expect(list.every(refused)).toBe(true);
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it('a tag of yours named first, and not refused by the ranges after it, is the answer', () => {
+    fc.assert(
+      fc.property(available, fc.nat(), listed, (list, n, ranges) => {
+        const first = list[n % list.length] as string;
+        const t = first.toLowerCase();
+        fc.pre(!ranges.some(([r, w]) => w === ';q=0' && r !== '*' && (t === r || t.startsWith(`${r}-`))));
+        expect(negotiateLocale([first, ...ranges.map(([r, w]) => r + w)], list)).toBe(first);
+      }),
+      { numRuns: 1000 },
     );
   });
 });

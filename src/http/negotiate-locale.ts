@@ -267,10 +267,13 @@ function closest(range: string, tags: readonly string[], refused: readonly boole
   return lookup >= 0 ? lookup : sibling;
 }
 
-/** `*` stands for every language no other range names (RFC 9110 §12.5.4). */
+/**
+ * `*` stands for every language no other range names (RFC 9110 §12.5.4): not those a range asks
+ * for at its own q, nor those refused; `fr-CA;q=0, *` still takes `fr`.
+ */
 function wildcard(ranges: readonly Range[], tags: readonly string[], refused: readonly boolean[], fallback: number) {
   const free = (i: number) =>
-    !refused[i] && !ranges.some((r) => r.tag !== '*' && sharedSubtags(r.tag, tags[i] as string) > 0);
+    !refused[i] && !ranges.some((r) => r.q > 0 && r.tag !== '*' && sharedSubtags(r.tag, tags[i] as string) > 0);
   if (free(fallback)) return fallback;
   return tags.findIndex((_, i) => free(i));
 }
