@@ -5,7 +5,7 @@
  * The header comes from anyone: whatever it holds, this never throws, reads at most
  * `MAX_ACCEPT_LANGUAGE` characters and `MAX_LANGUAGE_RANGES` ranges, and runs in time linear in
  * what it reads (two anchored regexes without nested or overlapping repeats, no backtracking).
- * Only the programmer's arguments (`available`, `options`, the kind of `source`) can be wrong,
+ * Only the programmer's arguments (`available`, `options`, the kind of `request`) can be wrong,
  * and those are a `ConfigError` with a path.
  */
 import { describeValue } from '../call-context.js';
@@ -67,7 +67,8 @@ interface Range {
  * 2. then, before the next range, the tag of yours sharing the most leading subtags with it
  *    (`fr` or `fr-CA` → your `fr-FR`): someone who asks for French reads French from France
  *    sooner than the next language they listed;
- * 3. `*`: the default, else the first of yours that no other range names (by language).
+ * 3. `*`: the default, else the first of yours, among those no other range asks for (by
+ *    language) and no `q=0` refuses.
  *
  * `q=0` refuses a tag and the tags it prefixes (`fr;q=0` refuses `fr` and `fr-FR`, RFC 4647
  * §3.3.1 basic filtering); a refused tag is never chosen by a range, and when nothing matched,
