@@ -4,8 +4,8 @@ import { createElement as h } from 'react';
 import { renderToString } from 'react-dom/server';
 import { afterEach, expect, it } from 'vitest';
 import { defineCatalog } from '../catalog.js';
-import { createStatusClient, type EventSourceLike } from '../http/status-client.js';
-import { createRouter } from '../router.js';
+import { createStatusClient, type EventSourceLike, type StatusClient } from '../http/status-client.js';
+import { createRouter, type Router } from '../router.js';
 // Not a React hook, whatever its name says.
 import { type VirtualTime, useVirtualTime as virtualTime } from '../testing/virtual-time.js';
 import { usePlan, useRouterStatus, useStatusFeed } from './index.js';
@@ -27,6 +27,13 @@ class SilentEventSource {
   close() {}
 }
 
+function Page({ router, client }: { router: Router<typeof catalog>; client: StatusClient }) {
+  const status = useRouterStatus(router);
+  const plan = usePlan(router, 'balance', { locale: 'en' });
+  const feed = useStatusFeed(client);
+  return h('p', null, `${status.operations.balance.status} ${plan.willTry.join()} ${feed.connection}`);
+}
+
 let time: VirtualTime | undefined;
 afterEach(() => time?.uninstall());
 
@@ -35,13 +42,7 @@ it('renders on the server from each hook’s server snapshot, and leaves no time
   const router = createRouter({ catalog, clock: time.clock, handlers: { balance: { app: () => 1 } } });
   const client = createStatusClient('/status', { EventSource: SilentEventSource as unknown as EventSourceLike });
   const before = time.pendingTimers();
-  function Page() {
-    const status = useRouterStatus(router);
-    const plan = usePlan(router, 'balance', { locale: 'en' });
-    const feed = useStatusFeed(client);
-    return h('p', null, `${status.operations.balance.status} ${plan.willTry.join()} ${feed.connection}`);
-  }
-  expect(renderToString(h(Page))).toBe('<p>operational app connecting</p>');
+  expect(renderToString(h(Page, { router, client }))).toBe('<p>operational app connecting</p>');
   expect(time.pendingTimers()).toBe(before);
   client.close();
   router.dispose();
