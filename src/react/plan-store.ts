@@ -104,6 +104,8 @@ export class PlanStore {
     // setTimeout takes at most 2^31-1 ms (about 24.8 days) and fires at once past it; a later
     // instant is waited for in steps, each one read afresh.
     this.timer = setTimeout(this.fire, Math.min(MAX_DELAY, at - now));
+    // As the router's own: a component left mounted in a Node test must not keep the process up.
+    (this.timer as { unref?(): void }).unref?.();
   }
 
   private stop(): void {
