@@ -150,6 +150,10 @@ describe.skipIf(!found)('secours/react in Chromium, React 19 in StrictMode', () 
     await tab.evaluate(() => page.failApp());
     await shows('#status[data-app="major_outage"]');
     await shows('#plan[data-will-try=""][data-code="unavailable"]');
+    // resetTimeout (30 s) later, by the clock alone: half-open, offered again for its trial.
+    await tab.clock.runFor(30_000);
+    await shows('#status[data-app="degraded_performance"]');
+    await shows('#plan[data-will-try="app"]');
 
     // The server's status reaches the page, then its stream stops: the feed goes stale.
     serverRouter.declareOutage({ id: 'counters', channels: ['counter'], reason: 'Counters are down' });
@@ -163,16 +167,17 @@ describe.skipIf(!found)('secours/react in Chromium, React 19 in StrictMode', () 
     expect(after.plan).toBe(beforeStale.plan);
     expect(after.status).toBe(beforeStale.status);
 
-    // One plan object per thing it said: at first, 3639 closed, the outage, its end, the breaker.
-    expect(after.plans).toBe(5);
+    // One plan object per thing it said: at first, 3639 closed, the outage, its end, the breaker
+    // open, then half-open.
+    expect(after.plans).toBe(6);
     // The effect that depends on the plan: run twice at mount (StrictMode), then once per new plan.
-    expect(await tab.evaluate(() => page.effects)).toEqual(['app', 'app', 'app', '', 'app', '']);
+    expect(await tab.evaluate(() => page.effects)).toEqual(['app', 'app', 'app', '', 'app', '', 'app']);
     // StrictMode renders each twice: the plan's component rendered once per new plan, and the
-    // status's once per snapshot (at first, 20:00, the outage, its end, the ATMs, the breaker).
+    // status's once per snapshot (at first, 20:00, the outage, its end, the ATMs, the breaker
+    // open, half-open).
     expect(after.plan).toBe(2 * after.plans);
-    expect(after.status).toBe(2 * 6);
+    expect(after.status).toBe(2 * 7);
     expect(said).toEqual([]);
-    if (process.env.REACT_COUNTS) console.log(JSON.stringify(after));
     await tab.close();
   });
 });
