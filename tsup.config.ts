@@ -4,6 +4,8 @@ const entry = {
   index: 'src/index.ts',
   'presets/la-poste': 'src/presets/la-poste.ts',
   'http/index': 'src/http/index.ts',
+  // React is an optional peer, never bundled: the page's own copy must be the one the hooks use.
+  'react/index': 'src/react/index.ts',
 };
 // Node-side entry points, built with the core so they share its chunks (one router, one set of
 // error classes), and left out of the browser build (node:http, the CLI). @sinonjs/fake-timers
@@ -35,6 +37,7 @@ export default defineConfig([
     platform: 'neutral',
     splitting: true,
     treeshake: true,
+    external: ['react'],
   },
   {
     // Browsers, through the `browser` export condition (Vite, esbuild, webpack…). opossum
@@ -53,6 +56,7 @@ export default defineConfig([
     platform: 'browser',
     treeshake: true,
     noExternal: ['opossum', 'eventemitter3'],
+    external: ['react'],
     esbuildOptions(options) {
       options.alias = { ...options.alias, events: 'eventemitter3' };
       options.mainFields = ['browser', 'module', 'main'];

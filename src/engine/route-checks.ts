@@ -14,7 +14,7 @@ export interface CallView {
 }
 
 /** Hours are computed again at least this often, even when nothing opens or closes sooner. */
-const AVAILABILITY_TTL = 3_600_000;
+export const AVAILABILITY_TTL = 3_600_000;
 
 /**
  * The breaker slot a call reads on a route: the route's own, or for a call that names a scope on

@@ -82,3 +82,40 @@ describe('createStatusClient listeners', () => {
     }
   });
 });
+
+describe('createStatusClient going stale', () => {
+  // useStatusFeed (secours/react) re-renders only when subscribers are told: going stale must be a change.
+  it('tells its subscribers when the feed falls silent past staleAfterMs, and when the stream drops', () => {
+    vi.useFakeTimers();
+    try {
+      const { EventSource, opened } = fakeEventSource();
+      const client = createStatusClient('/status', { EventSource, staleAfterMs: 1_000 });
+      opened[0]?.emit('snapshot', snapshot);
+      const live = client.getSnapshot();
+      expect(live.stale).toBe(false);
+      const listener = vi.fn();
+      client.subscribe(listener);
+      vi.advanceTimersByTime(999);
+      expect(listener).not.toHaveBeenCalled();
+      vi.advanceTimersByTime(1);
+      expect(listener).toHaveBeenCalledTimes(1);
+      const silent = client.getSnapshot();
+      expect(silent).not.toBe(live);
+      expect(silent).toMatchObject({ stale: true, connection: 'reconnecting' });
+      expect(silent.snapshot).toBe(live.snapshot);
+      // Reconnected and live again, then the stream drops.
+      // The first retry comes within minRetryMs (1 s by default, with jitter).
+      vi.advanceTimersByTime(1_000);
+      expect(opened).toHaveLength(2);
+      opened[1]?.emit('snapshot', snapshot);
+      expect(client.getSnapshot().stale).toBe(false);
+      listener.mockClear();
+      opened[1]?.emit('error');
+      expect(listener).toHaveBeenCalledTimes(1);
+      expect(client.getSnapshot()).toMatchObject({ stale: true, connection: 'reconnecting' });
+      client.close();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+});
