@@ -4,6 +4,11 @@ const entry = {
   index: 'src/index.ts',
   'presets/la-poste': 'src/presets/la-poste.ts',
   'http/index': 'src/http/index.ts',
+  // One entry point per extra locale: the core carries only fr and en.
+  'i18n/de': 'src/i18n/de.ts',
+  'i18n/es': 'src/i18n/es.ts',
+  'i18n/it': 'src/i18n/it.ts',
+  'i18n/nl': 'src/i18n/nl.ts',
 };
 // Node-side entry points, built with the core so they share its chunks (one router, one set of
 // error classes), and left out of the browser build (node:http, the CLI). @sinonjs/fake-timers

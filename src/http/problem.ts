@@ -4,8 +4,13 @@
  * read, so nothing internal can leak into a response.
  */
 import { ConfigError } from '../errors.js';
+import { checkMessages } from '../i18n/check-messages.js';
+import { enTitles } from '../i18n/en.js';
+import { frTitles } from '../i18n/fr.js';
+import { canonicalLocale, DEFAULT_LOCALE, type Locale } from '../i18n/locale.js';
+import type { MessagesOption, TitleMessages } from '../i18n/messages.js';
+import { type BuiltIn, resolveMessages } from '../i18n/words.js';
 import type { Alternative, ReferralCode, Referred, Uncertain } from '../outcome.js';
-import { DEFAULT_LOCALE, isLocale, type Locale } from '../text.js';
 
 export const PROBLEM_JSON = 'application/problem+json';
 
@@ -34,8 +39,13 @@ export interface Problem {
 }
 
 export interface ProblemOptions {
-  /** The language of `title`; `detail` and the alternatives are in the call's own locale. @default 'fr' */
+  /**
+   * The language of `title` (any BCP 47 tag, resolved as the router resolves it); `detail` and
+   * the alternatives are in the call's own locale. @default 'fr'
+   */
   locale?: Locale | undefined;
+  /** The catalogues given to `createRouter({ messages })`, for titles in their locales. */
+  messages?: MessagesOption | undefined;
   /** A URI for this occurrence, e.g. the request path or an id your logs know. */
   instance?: string | undefined;
   /** For `Retry-After` in seconds. @default Date.now */
@@ -45,17 +55,16 @@ export interface ProblemOptions {
 /** Where the `type` URIs of secours live: stable, not meant to be fetched. */
 export const PROBLEM_TYPE_BASE = 'urn:secours:problem:';
 
-const TITLES: Record<ReferralCode | 'uncertain', Record<Locale, string>> = {
-  outage: { fr: 'Service interrompu', en: 'Service interrupted' },
-  unavailable: { fr: 'Service momentanément indisponible', en: 'Service temporarily unavailable' },
-  closed: { fr: 'Service fermé pour le moment', en: 'Service closed right now' },
-  'not-for-this-request': {
-    fr: 'Impossible en ligne pour cette demande',
-    en: 'Not possible online for this request',
-  },
-  manual: { fr: 'À faire par un autre moyen', en: 'To be done another way' },
-  cancelled: { fr: 'Demande annulée', en: 'Request cancelled' },
-  uncertain: { fr: 'Issue incertaine : vérifiez avant de réessayer', en: 'Outcome uncertain: check before retrying' },
+const BUILT_IN_TITLES: BuiltIn<TitleMessages> = { fr: frTitles, en: enTitles };
+
+const TITLES: Record<ReferralCode | 'uncertain', keyof TitleMessages> = {
+  outage: 'titleOutage',
+  unavailable: 'titleUnavailable',
+  closed: 'titleClosed',
+  'not-for-this-request': 'titleNotForThisRequest',
+  manual: 'titleManual',
+  cancelled: 'titleCancelled',
+  uncertain: 'titleUncertain',
 };
 
 function checkOutcome(outcome: unknown): asserts outcome is Referred | Uncertain {
@@ -80,6 +89,14 @@ function checkOutcome(outcome: unknown): asserts outcome is Referred | Uncertain
   }
 }
 
+/** The `messages` option checked as createRouter checks it: a bad one is a ConfigError. */
+function checkedMessages(given: unknown): MessagesOption | undefined {
+  if (given === undefined) return undefined;
+  const { messages, issues } = checkMessages(given);
+  if (issues.length) throw new ConfigError('problem details', issues);
+  return messages;
+}
+
 /**
  * The problem details for a referred (503) or uncertain (504) outcome.
  * @example
@@ -87,11 +104,12 @@ function checkOutcome(outcome: unknown): asserts outcome is Referred | Uncertain
  */
 export function toProblem(outcome: Referred | Uncertain, options: ProblemOptions = {}): Problem {
   checkOutcome(outcome);
-  const locale = isLocale(options.locale) ? options.locale : DEFAULT_LOCALE;
+  const locale = canonicalLocale(options.locale) ?? DEFAULT_LOCALE;
   const key = outcome.kind === 'referred' ? outcome.code : 'uncertain';
+  const title = resolveMessages(BUILT_IN_TITLES, locale, checkedMessages(options.messages))[TITLES[key]];
   const base = {
     type: `${PROBLEM_TYPE_BASE}${outcome.kind === 'referred' ? `referred:${outcome.code}` : 'uncertain'}`,
-    title: TITLES[key][locale],
+    title,
     // 504: a gateway (this service) did not get a timely, certain answer from upstream.
     status: outcome.kind === 'referred' ? 503 : 504,
     detail: outcome.reason,
