@@ -9,31 +9,26 @@ export const KINDS = Object.freeze(['digital', 'self-service', 'phone', 'in-pers
 
 export const ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const nonEmpty = z.string().check(z.trim(), z.minLength(1, 'must not be empty'));
+/** What is wrong with the tags of a text or a locale as written, if anything. */
+function localeProblem(tags: readonly string[]): string | undefined {
+  for (const tag of tags) {
+    const canonical = canonicalLocale(tag);
+    if (canonical !== tag)
+      return `${JSON.stringify(tag)}: ${canonical ? `write the locale as "${canonical}"` : LOCALE_EXPECTED}`;
+  }
+  return tags.length ? undefined : 'needs a text in at least one locale, e.g. { fr: "…" }';
+}
 /** A locale as a catalogue writes it: a BCP 47 tag in its canonical form (`fr`, `en-GB`). */
-export const localeSchema = z.string().check(
-  z.refine((tag) => canonicalLocale(tag) === tag, {
-    error: (issue) => {
-      const canonical = canonicalLocale(issue.input);
-      return canonical ? `write the locale as "${canonical}"` : LOCALE_EXPECTED;
-    },
-  }),
-);
+export const localeSchema = z
+  .string()
+  .check(z.refine((tag) => !localeProblem([tag]), { error: (issue) => localeProblem([issue.input as string]) }));
 /** A user-facing text: a non-empty string, or one per locale (any BCP 47 tag) with at least one. */
 export const textSchema = z.union(
   [
     nonEmpty,
-    // Keys checked here rather than by the record: a union would hide which key is wrong.
     z.record(z.string(), nonEmpty).check(
-      z.superRefine((t, ctx) => {
-        const tags = Object.keys(t);
-        if (tags.length === 0)
-          ctx.addIssue({ code: 'custom', input: t, message: 'needs a text in at least one locale, e.g. { fr: "…" }' });
-        for (const tag of tags) {
-          const canonical = canonicalLocale(tag);
-          if (canonical === tag) continue;
-          const message = canonical ? `write the locale as "${canonical}"` : LOCALE_EXPECTED;
-          ctx.addIssue({ code: 'custom', input: tag, path: [tag], message });
-        }
+      z.refine((t) => !localeProblem(Object.keys(t)), {
+        error: (issue) => localeProblem(Object.keys(issue.input as object)),
       }),
     ),
   ],

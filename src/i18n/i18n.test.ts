@@ -156,6 +156,7 @@ describe('messages option', () => {
     expect(bad(JSON.parse('{"__proto__": {}}'))[0]).toMatch(/^messages\.__proto__/);
     expect(bad({ de: { constructor: () => '' } })[0]).toMatch(/^messages\.de\.constructor: unknown sentence/);
     expect(bad('de')).toEqual(['messages: expected an object: { [locale]: { unavailable: …, … } }']);
+    expect(bad({ EN: {}, en: {} })[0]).toMatch(/^messages\.en: expected a BCP 47/);
   });
 
   it('gives problem titles in any locale', async () => {
@@ -248,5 +249,47 @@ describe('describeAvailability', () => {
     expect(describeAvailability({ openNow: false }, { locale: 'fr', now: 0 })).toBe('fermé pour le moment');
     expect(() => describeAvailability({ openNow: false }, { locale: 'en_US', now: 0 })).toThrow(ConfigError);
     expect(() => describeAvailability({ openNow: true }, { locale: 'fr', now: Number.NaN })).toThrow(/options\.now/);
+  });
+});
+
+describe('catalogue texts keyed by any tag', () => {
+  const make =
+    (label: unknown, extra: object = {}) =>
+    () =>
+      defineCatalog({
+        ...extra,
+        channels: { app: { kind: 'digital', label: label as string } },
+        operations: { t: { label: 'T', routes: [{ channel: 'app' }] } },
+      });
+  const issues = (f: () => unknown) => {
+    try {
+      f();
+    } catch (e) {
+      if (e instanceof ConfigError) return e.issues.map((i) => `${i.path}: ${i.message}`);
+    }
+    return [];
+  };
+
+  it('accepts any canonical tag and refuses the rest with the text path', () => {
+    expect(make({ 'de-CH': 'App', 'zh-Hant-TW': '應用程式' })).not.toThrow();
+    expect(issues(make({ EN: 'app' }))).toEqual(['channels.app.label: "EN": write the locale as "en"']);
+    expect(issues(make({ en_US: 'app' }))[0]).toMatch(/^channels\.app\.label: "en_US": expected a BCP 47/);
+    expect(issues(make({ constructor: 'app' }))[0]).toMatch(/^channels\.app\.label: "constructor"/);
+    expect(issues(make(JSON.parse('{"__proto__":"app"}')))).toContain(
+      'channels.app.label.__proto__: a `__proto__` key is not allowed',
+    );
+    expect(issues(make('x', { defaultLocale: 'EN' }))).toEqual(['defaultLocale: "EN": write the locale as "en"']);
+  });
+
+  it("falls back to the catalogue's defaultLocale", async () => {
+    const c = defineCatalog({
+      defaultLocale: 'en',
+      channels: { app: { kind: 'digital', label: { fr: "l'appli", en: 'the app' } } },
+      operations: { transfer: { label: { fr: 'Virement', en: 'Transfer' }, routes: [{ channel: 'app' }] } },
+    });
+    const r = createRouter({ catalog: c, handlers: failing });
+    const o = await r.execute('transfer', {}, { locale: 'ja' });
+    expect(o.kind === 'referred' && o.reason).toBe('Transfer is unavailable right now (the app).');
+    r.dispose();
   });
 });
