@@ -6,6 +6,11 @@ const entry = {
   'http/index': 'src/http/index.ts',
   // React is an optional peer, never bundled: the page's own copy must be the one the hooks use.
   'react/index': 'src/react/index.ts',
+  // One entry point per extra locale: the core carries only fr and en.
+  'i18n/de': 'src/i18n/de.ts',
+  'i18n/es': 'src/i18n/es.ts',
+  'i18n/it': 'src/i18n/it.ts',
+  'i18n/nl': 'src/i18n/nl.ts',
 };
 // Node-side entry points, built with the core so they share its chunks (one router, one set of
 // error classes), and left out of the browser build (node:http, the CLI). @sinonjs/fake-timers

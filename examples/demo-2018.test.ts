@@ -119,7 +119,8 @@ describe('replay of 9 April 2018', () => {
     const text = first.lines.join('\n');
     expect(text).toContain("tél. 3631 — ouvert jusqu'à 19:00");
     expect(text).toContain('tel. 3631 — open until 19:00');
-    expect(text).toContain('ouvre mardi à 09:00');
+    // Monday evening: the counter opens the next morning.
+    expect(text).toContain('ouvre demain à 09:00');
     expect(text).toContain('tél. 3639 — ouvert jusqu');
     expect(text.includes('\u001b[')).toBe(false); // no colour unless asked
     expect(text).not.toMatch(/counter-it: terminal|Error:/); // no internal error message

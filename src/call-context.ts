@@ -2,8 +2,8 @@
 // read once, whatever it is (a getter, a proxy, a revoked proxy), so every bad field is an
 // InvalidInputError with its path and never a TypeError thrown from inside the router.
 import { type ConfigIssue, InvalidInputError, UnknownChannelError } from './errors.js';
+import { canonicalLocale, DEFAULT_LOCALE, LOCALE_EXPECTED, type Locale } from './i18n/locale.js';
 import { scopeProblem } from './scopes.js';
-import { DEFAULT_LOCALE, isLocale, type Locale } from './text.js';
 import { capIssues } from './validate.js';
 
 /** A call context once checked. */
@@ -67,7 +67,9 @@ export function checkCallContext(
     if (issues.length === FIELDS.length) issues.splice(0, issues.length, { path: 'ctx', message: 'could not be read' });
   }
   const { locale, idempotencyKey, signal, amount, user, scope } = f;
-  if (locale !== undefined && !isLocale(locale)) bad('.locale', `expected 'fr' or 'en', got ${describeValue(locale)}`);
+  // Canonical, so `EN` and `en` share their words and their cached referrals.
+  const tag = locale === undefined ? DEFAULT_LOCALE : canonicalLocale(locale);
+  if (tag === undefined) bad('.locale', `${LOCALE_EXPECTED}, got ${describeValue(locale)}`);
   if (amount !== undefined && !(typeof amount === 'number' && Number.isFinite(amount) && amount >= 0)) {
     bad('.amount', `expected a finite number ≥ 0, got ${describeValue(amount)}`);
   }
@@ -105,7 +107,7 @@ export function checkCallContext(
     if (!Object.hasOwn(channels, ch)) throw new UnknownChannelError(ch, 'ctx.exclude', [...channelIds]);
   }
   return {
-    locale: (locale as Locale | undefined) ?? DEFAULT_LOCALE,
+    locale: tag as Locale,
     idempotencyKey: idempotencyKey as string | undefined,
     signal: signal as AbortSignal | undefined,
     aborted: aborted === true,

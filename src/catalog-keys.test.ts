@@ -4,8 +4,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { configError } from '../test/helpers/config-error.js';
 import { type AnyCatalog, defineCatalog, ensureCatalog, parseCatalog } from './catalog.js';
+import { localise } from './i18n/text.js';
 import { laPoste } from './presets/la-poste.js';
-import { localise } from './text.js';
 
 const PROTOTYPE_NAMES = [
   'constructor',

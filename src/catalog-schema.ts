@@ -1,5 +1,6 @@
 import * as z from 'zod/mini';
 import { WEEKDAYS } from './hours.js';
+import { canonicalLocale, LOCALE_EXPECTED } from './i18n/locale.js';
 import { linkProblem } from './url-scheme.js';
 
 /** The zod schemas of a catalogue: what each field may hold. `catalog-checks.ts` checks the rest. */
@@ -8,15 +9,28 @@ export const KINDS = Object.freeze(['digital', 'self-service', 'phone', 'in-pers
 
 export const ID = /^[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const nonEmpty = z.string().check(z.trim(), z.minLength(1, 'must not be empty'));
-/** A user-facing text: a non-empty string, or one per locale with at least one. */
+/** What is wrong with the tags of a text or a locale as written, if anything. */
+function localeProblem(tags: readonly string[]): string | undefined {
+  for (const tag of tags) {
+    const canonical = canonicalLocale(tag);
+    if (canonical !== tag)
+      return `${JSON.stringify(tag)}: ${canonical ? `write the locale as "${canonical}"` : LOCALE_EXPECTED}`;
+  }
+  return tags.length ? undefined : 'needs a text in at least one locale, e.g. { fr: "…" }';
+}
+/** A locale as a catalogue writes it: a BCP 47 tag in its canonical form (`fr`, `en-GB`). */
+export const localeSchema = z
+  .string()
+  .check(z.refine((tag) => !localeProblem([tag]), { error: (issue) => localeProblem([issue.input as string]) }));
+/** A user-facing text: a non-empty string, or one per locale (any BCP 47 tag) with at least one. */
 export const textSchema = z.union(
   [
     nonEmpty,
-    z
-      .strictObject({ fr: z.optional(nonEmpty), en: z.optional(nonEmpty) })
-      .check(
-        z.refine((t) => t.fr !== undefined || t.en !== undefined, 'needs a text in at least one locale (fr or en)'),
-      ),
+    z.record(z.string(), nonEmpty).check(
+      z.refine((t) => !localeProblem(Object.keys(t)), {
+        error: (issue) => localeProblem(Object.keys(issue.input as object)),
+      }),
+    ),
   ],
   { error: 'expected a text: a string, or { fr: "…", en: "…" }' },
 );
@@ -66,6 +80,8 @@ const operationSchema = z.strictObject({
 export const catalogSchema = z.strictObject({
   // Where an editor finds this schema (`secours/schema/catalog.json`); read by nothing else.
   $schema: z.optional(z.string()),
+  /** The locale of last resort for its texts, before the first one a text has. @default 'fr' */
+  defaultLocale: z.optional(localeSchema),
   channels: z.record(z.string(), channelSchema),
   operations: z.record(z.string(), operationSchema),
 });

@@ -3,7 +3,8 @@ import { crossCheck } from './catalog-checks.js';
 import { catalogSchema, KINDS } from './catalog-schema.js';
 import { ConfigError } from './errors.js';
 import type { Hours } from './hours.js';
-import type { Text } from './text.js';
+import type { Locale } from './i18n/locale.js';
+import type { Text } from './i18n/text.js';
 import { capIssues, fromJsonText, parseWith, shapeIssue } from './validate.js';
 
 /** How a channel gets the operation done, which says what a person does to use it. */
@@ -70,6 +71,8 @@ export interface OperationInput<C extends string = string> extends Omit<Operatio
   readonly idempotent?: boolean;
 }
 export interface CatalogInput {
+  /** The locale of last resort for its texts (a BCP 47 tag), before the first one a text has. @default 'fr' */
+  readonly defaultLocale?: Locale;
   readonly channels: Readonly<Record<string, ChannelInput>>;
   readonly operations: Readonly<Record<string, OperationInput>>;
 }
@@ -79,6 +82,8 @@ export interface CatalogInput {
  * channel ids of its routes, so handlers and calls are checked by the compiler.
  */
 export interface Catalog<Ch extends string = string, Ops extends Record<string, string> = Record<string, string>> {
+  /** Texts missing in the person's locale come in this one. @default 'fr' */
+  readonly defaultLocale?: Locale;
   readonly channels: { readonly [K in Ch]: Channel };
   readonly operations: { readonly [O in keyof Ops & string]: Operation<Ops[O]> };
 }
@@ -141,7 +146,11 @@ function validate(input: unknown): AnyCatalog {
   // that what is kept holds together (every route names a declared channel, hours parse…).
   const again = crossCheck(data);
   if (again.length > 0) throw new ConfigError('catalogue', capIssues(again));
-  const catalog = deepFreeze({ channels: table(data.channels), operations: table(data.operations) });
+  const catalog = deepFreeze({
+    ...(data.defaultLocale === undefined ? {} : { defaultLocale: data.defaultLocale }),
+    channels: table(data.channels),
+    operations: table(data.operations),
+  });
   validated.add(catalog);
   return catalog as AnyCatalog;
 }

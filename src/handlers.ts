@@ -1,8 +1,8 @@
 // Handlers: what a route runs, what it is given, and how their types flow into execute.
 import type { AnyCatalog, Operation, OperationIdOf, RouteChannelOf } from './catalog.js';
 import type { ConfigIssue } from './errors.js';
+import type { Locale } from './i18n/text.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
-import type { Locale } from './text.js';
 import { isPlainObject } from './validate.js';
 
 /** What the router passes to a handler, besides the input. */

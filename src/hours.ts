@@ -47,6 +47,11 @@ function wall(at: number, timeZone: string): Wall {
   };
 }
 
+/** The local date (`YYYY-MM-DD`) at `at` in `timeZone`. */
+export function localDate(at: number, timeZone: string): string {
+  return wall(at, timeZone).date;
+}
+
 /** The zone's offset from UTC at `at`, in ms (Paris in summer: +2 h). */
 function offset(at: number, timeZone: string): number {
   return wall(at, timeZone).asUtc - Math.floor(at / 1000) * 1000;

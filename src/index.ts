@@ -39,6 +39,16 @@ export {
 } from './errors.js';
 export type { AttemptEvent, BreakerEvent, OutageEvent, RouterEvents, Warning } from './events.js';
 export { type Availability, availability, type Weekday } from './hours.js';
+export {
+  type AvailabilityFacts,
+  type DescribeAvailabilityOptions,
+  describeAvailability,
+} from './i18n/describe-availability.js';
+export { en } from './i18n/en.js';
+export { fr } from './i18n/fr.js';
+export { canonicalLocale } from './i18n/locale.js';
+export type { Messages, MessagesOption } from './i18n/messages.js';
+export { LOCALES, type Locale, localise, type Text } from './i18n/text.js';
 export type { Outage, OutageInput, OutageKind, TimeInput } from './outages.js';
 export type {
   Alternative,
@@ -70,4 +80,3 @@ export {
 export type { ScopeOptions } from './scopes.js';
 export type { ChannelSnapshot, ChannelStatus, OperationSnapshot, Snapshot } from './snapshot.js';
 export type { StandardSchemaV1 } from './standard-schema.js';
-export { LOCALES, type Locale, localise, type Text } from './text.js';

@@ -9,11 +9,14 @@ import {
 } from './catalog.js';
 import { ConfigError } from './errors.js';
 import { checkHandlers, type Handlers } from './handlers.js';
+import { checkMessages } from './i18n/check-messages.js';
+import type { MessagesOption } from './i18n/messages.js';
+import type { Locale } from './i18n/text.js';
 import type { Alternative, Attempt, ReferralCode, SkipReason } from './outcome.js';
 import { type ProbeOptions, type Probes, type ResolvedProbeOptions, resolveProbeOptions } from './probe-options.js';
 import { type ResolvedScopeOptions, resolveScopeOptions, type ScopeOptions } from './scopes.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
-import type { Locale } from './text.js';
+import { capIssues } from './validate.js';
 
 /** Where "now" comes from for opening hours and outages. Timers stay the global ones. */
 export interface Clock {
@@ -63,6 +66,13 @@ export interface RouterOptions<
    */
   probes?: Probes<ChannelIdOf<C>> | undefined;
   probe?: ProbeOptions | undefined;
+  /**
+   * Sentences per locale (any BCP 47 tag), over the built-in `fr` and `en`: a whole catalogue
+   * (`import { de } from 'secours/i18n/de'`) or a few sentences; a missing one falls back
+   * through the locale's language, the catalogue's `defaultLocale`, then French.
+   * @example { messages: { de, en: { manual: (label) => `${label}: see below.` } } }
+   */
+  messages?: MessagesOption | undefined;
 }
 
 /** One route: an operation on a channel. */
@@ -139,6 +149,7 @@ export interface ResolvedRouterOptions {
   readonly classify: Classify | undefined;
   readonly scopes: ResolvedScopeOptions;
   readonly probe: ResolvedProbeOptions;
+  readonly messages: MessagesOption | undefined;
 }
 
 // Every key of RouterOptions, checked by the compiler both ways: an option added there and not
@@ -153,6 +164,7 @@ const ROUTER_OPTIONS: Readonly<Record<keyof RouterOptions<AnyCatalog>, true>> = 
   scopes: true,
   probes: true,
   probe: true,
+  messages: true,
 };
 
 /** Throws `ConfigError` listing every problem with the options. */
@@ -195,5 +207,7 @@ export function resolveRouterOptions(options: RouterOptions<AnyCatalog, Handlers
   if (issues.length) throw new ConfigError('router options', issues);
   const inputs = options.inputs as Record<string, StandardSchemaV1> | undefined;
   const probe = resolveProbeOptions(catalog, options.probes as Record<string, unknown> | undefined, options.probe);
-  return { catalog, handlers, inputs, breaker, clock, classify, scopes, probe };
+  const checked = checkMessages(options.messages);
+  if (checked.issues.length) throw new ConfigError('router options', capIssues(checked.issues));
+  return { catalog, handlers, inputs, breaker, clock, classify, scopes, probe, messages: checked.messages };
 }

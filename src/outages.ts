@@ -1,7 +1,7 @@
 import * as z from 'zod/mini';
 import { type AnyCatalog, textSchema } from './catalog.js';
 import { ConfigError, type ConfigIssue, knownList } from './errors.js';
-import type { Text } from './text.js';
+import type { Text } from './i18n/text.js';
 import { isPlainObject, parseWith, unsafeObjects } from './validate.js';
 
 export type OutageKind = 'outage' | 'maintenance';

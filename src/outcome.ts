@@ -33,6 +33,8 @@ export interface Alternative<Ch extends string = string> {
   readonly opensAt?: string;
   /** When it closes next (ISO 8601), if open now and known: "open until 20:00". */
   readonly closesAt?: string;
+  /** The IANA time zone of its opening hours, when it has some (`describeAvailability` reads them in it). */
+  readonly timeZone?: string;
 }
 
 /** Why a person was referred. Stable: branch on it, show `reason`. */

@@ -344,6 +344,7 @@ describe('referrals', () => {
       status: 'operational',
       openNow: true,
       closesAt: '2018-04-09T18:00:00.000Z',
+      timeZone: 'Europe/Paris',
     });
     expect(outcome.alternatives[1]).toMatchObject({
       channel: 'counter',
@@ -614,7 +615,8 @@ describe('programmer errors', () => {
       message: 'Unknown operation `tranfser`; known operations: transfer, balance, withdrawal',
     });
     await expect(r.execute('transfer', {}, { exclude: ['fax' as 'app'] })).rejects.toBeInstanceOf(UnknownChannelError);
-    await expect(r.execute('transfer', {}, { locale: 'de' as 'fr', amount: -1 })).rejects.toMatchObject({
+    // Any BCP 47 tag is a locale (`de` is one); `en_US` is not a tag.
+    await expect(r.execute('transfer', {}, { locale: 'en_US', amount: -1 })).rejects.toMatchObject({
       name: 'InvalidInputError',
       issues: [{ path: 'ctx.locale' }, { path: 'ctx.amount' }],
     });

@@ -1,6 +1,6 @@
 import { isDown, isHalfOpen } from './engine/down.js';
+import type { Text } from './i18n/text.js';
 import type { Outage } from './outages.js';
-import type { Text } from './text.js';
 
 /** Atlassian Statuspage's component statuses, which status pages and their readers know. */
 export type ChannelStatus =

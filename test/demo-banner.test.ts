@@ -165,7 +165,8 @@ describe.skipIf(!found)('the demo banner against the server’s snapshot', () =>
   }
 
   const channelStatus = (s: Snapshot, ch: string) => (s.channels as Chs)[ch]?.status;
-  const label = (ch: string) => (laPoste.channels as Record<string, { label: { en: string } }>)[ch]?.label.en ?? ch;
+  const label = (ch: string) =>
+    (laPoste.channels as unknown as Record<string, { label: { en: string } }>)[ch]?.label.en ?? ch;
 
   it('9 April 2018: nothing before opening, then the counter named as not working, never as working', async () => {
     await open();

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { negotiateLocale, problemResponse, statusHandler, toProblem } from '../src/http/index.js';
 import { toNodeListener } from '../src/http/node-adapter.js';
+import { de } from '../src/i18n/de.js';
 import { createRouter, LOCALES } from '../src/index.js';
 import { laPoste } from '../src/presets/la-poste.js';
 import { type Served, serve } from './helpers/serve.js';
@@ -137,5 +138,20 @@ describe('toProblem', () => {
     expect(toProblem(outcome, { locale: 'en-GB' as never }).title).toBe('Service interrupted');
     expect(problemResponse(outcome, { locale: 'en-GB' as never }).headers.get('content-language')).toBe('en');
     expect(problemResponse(outcome, { locale: 'de' as never }).headers.get('content-language')).toBe('fr');
+  });
+
+  it('negotiates over the locales `messages` gives titles in, and Content-Language names the one used', async () => {
+    const outcome = await router.execute('transfer', {}, { locale: 'de' });
+    if (outcome.kind === 'served') throw new Error('expected referred');
+    const messages = { de };
+    const response = problemResponse(outcome, { acceptLanguage: 'de-AT, en;q=0.5', messages });
+    expect(response.headers.get('content-language')).toBe('de');
+    expect(((await response.json()) as { title: string }).title).toBe(de.titleOutage);
+    expect(toProblem(outcome, { locale: 'de-CH', messages }).title).toBe(de.titleOutage);
+    // A catalogue without this title is not offered: English is the best the person reads.
+    const noTitles = { de: { unavailable: de.unavailable } };
+    const partial = problemResponse(outcome, { acceptLanguage: 'de-AT, en;q=0.5', messages: noTitles });
+    expect(partial.headers.get('content-language')).toBe('en');
+    expect(((await partial.json()) as { title: string }).title).toBe('Service interrupted');
   });
 });

@@ -35,7 +35,12 @@ describe('the JSON Schemas', () => {
     );
     const catalog = readJson(join(schemaDir, 'catalog.json'));
     // `$schema` too: a catalogue file points at this schema, as the README says to.
-    expect(Object.keys(catalog.properties as Json).sort()).toEqual(['$schema', 'channels', 'operations']);
+    expect(Object.keys(catalog.properties as Json).sort()).toEqual([
+      '$schema',
+      'channels',
+      'defaultLocale',
+      'operations',
+    ]);
     expect(catalog.required).toEqual(['channels', 'operations']);
   });
 

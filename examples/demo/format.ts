@@ -3,17 +3,10 @@
  * Everything here reads the outcome's user-safe fields; `attempts` is read only to explain
  * which route was tried or skipped, never to show an internal error message.
  */
-import {
-  type Alternative,
-  type Attempt,
-  type Locale,
-  localise,
-  type Outage,
-  type Outcome,
-  type Text,
-} from '../../src/index.js';
+import { type Alternative, type Attempt, localise, type Outage, type Outcome, type Text } from '../../src/index.js';
 import { laPoste } from '../../src/presets/la-poste.js';
 import { TerminalDownError } from './backends.js';
+import type { DemoLocale as Locale } from './opening-hours-text.js';
 import { hhmm, openingHours, tags } from './opening-hours-text.js';
 import type { Customer } from './timeline.js';
 

@@ -9,8 +9,9 @@
  * hour, where the real national router would have seen thousands of failures in the first
  * seconds after 09:00.
  */
-import type { ChannelIdOf, Locale } from '../../src/index.js';
+import type { ChannelIdOf } from '../../src/index.js';
 import type { laPoste } from '../../src/presets/la-poste.js';
+import type { DemoLocale as Locale } from './opening-hours-text.js';
 
 type Ch = ChannelIdOf<typeof laPoste>;
 

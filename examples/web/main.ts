@@ -11,11 +11,12 @@ import {
   type Alternative,
   type ChannelStatus,
   createRouter,
-  type Locale,
   localise,
   type Snapshot,
+  type Text,
 } from '../../src/index.js';
 import { laPoste } from '../../src/presets/la-poste.js';
+import type { DemoLocale as Locale } from '../demo/opening-hours-text.js';
 import { hhmm, openingHours } from '../demo/opening-hours-text.js';
 import { type BannerModel, bannerModel } from './banner.js';
 
@@ -146,8 +147,7 @@ const tag = () => (locale === 'fr' ? 'fr-FR' : 'en-GB');
 const fmt = (at: number, o: Intl.DateTimeFormatOptions) =>
   new Intl.DateTimeFormat(tag(), { timeZone: TZ, ...o }).format(at);
 const telHref = (phone: string) => `tel:${phone.replace(/[^\d+]/g, '')}`;
-const label = (ch: string) =>
-  localise((laPoste.channels as Record<string, { label: Record<Locale, string> }>)[ch]?.label, locale) ?? ch;
+const label = (ch: string) => localise((laPoste.channels as Record<string, { label: Text }>)[ch]?.label, locale) ?? ch;
 const opLabel = (op: Op) => localise(laPoste.operations[op].label, locale) as string;
 
 // ── DOM ────────────────────────────────────────────────────────────────────────────────────

@@ -7,7 +7,8 @@
  * What happens "in the world" (terminals failing) is separate from what an operator declares:
  * the router learns the first from its breakers, the second from `declareOutage`.
  */
-import type { Locale } from '../../src/index.js';
+
+import type { DemoLocale as Locale } from '../demo/opening-hours-text.js';
 import { OUTAGE_REASON } from '../demo/replay-2018.js';
 import {
   type Customer,

@@ -4,7 +4,7 @@ import type { RouteBreaker } from '../breaker/route-breaker.js';
 import type { Deadline, Deadlines } from '../deadlines.js';
 import { CancelledError, TimeoutError } from '../errors.js';
 import type { Handler, HandlerContext } from '../handlers.js';
-import type { Locale } from '../text.js';
+import type { Locale } from '../i18n/text.js';
 import type { Failure, Result } from './classify.js';
 
 /** What an attempt needs of the engine. */

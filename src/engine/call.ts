@@ -1,8 +1,8 @@
 // One call to execute (or plan): what it says of the person, checked, and how far it got.
 import { checkCallContext } from '../call-context.js';
+import { DEFAULT_LOCALE, type Locale } from '../i18n/text.js';
 import type { CallContext } from '../options.js';
 import type { Attempt, Outcome } from '../outcome.js';
-import { DEFAULT_LOCALE, type Locale } from '../text.js';
 import type { AttemptRun } from './attempt.js';
 import type { OperationState } from './state.js';
 

@@ -5,6 +5,7 @@ import type { AnyCatalog, Channel } from '../catalog.js';
 import { Deadlines } from '../deadlines.js';
 import { InvalidInputError, RouterDisposedError, UnknownOperationError } from '../errors.js';
 import type { RouterEvents } from '../events.js';
+import { wordsFor } from '../i18n/words.js';
 import { type Arg, SafeEmitter } from '../internal/safe-emitter.js';
 import { type CallContext, type Plan, type ResolvedRouterOptions, type RouteRef, readClock } from '../options.js';
 import { type ChannelStatus, channelSnapshot, type RouteView, type Snapshot, type SnapshotInput } from '../snapshot.js';
@@ -87,7 +88,7 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
       },
     });
     this.store = new StatusStore(this);
-    this.referrals = new Referrals(this, this.hours);
+    this.referrals = new Referrals(this, this.hours, wordsFor(options.messages, this.catalog.defaultLocale));
     this.executor = new Executor(this);
     this.probes = new Probes(options.probe, options.breaker.consecutiveFailures, {
       operations: this.operations,

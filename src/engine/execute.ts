@@ -9,10 +9,8 @@ import type { Deadlines } from '../deadlines.js';
 import { InvalidInputError, RouterDisposedError } from '../errors.js';
 import type { RouterEvents } from '../events.js';
 import type { SafeEmitter } from '../internal/safe-emitter.js';
-import { messages } from '../messages.js';
 import type { CallContext, Classify } from '../options.js';
 import { type Attempt, type Outcome, Served, Uncertain } from '../outcome.js';
-import { localise } from '../text.js';
 import { type AttemptHost, AttemptRun } from './attempt.js';
 import type { Breakers } from './breakers.js';
 import type { Call } from './call.js';
@@ -198,22 +196,22 @@ export class Executor implements AttemptHost {
 
   private uncertain(op: OperationState, route: RouteState, call: Call, attempts: Attempt[], failed: Set<string>) {
     const reference = call.idempotencyKey();
-    const locale = call.locale;
-    const label = localise(op.def.label, locale) as string;
+    const words = this.host.referrals.words(call.locale);
+    const label = words.text(op.def.label) as string;
     // Doing it again elsewhere is safe only once the person knows the first did not go through.
     const alternatives = this.host.referrals
       .parts(op, call, failed)
       .alternatives.map((a) =>
-        Object.freeze({ ...a, afterCheck: true as const, instructions: messages.afterCheck(locale, a.instructions) }),
+        Object.freeze({ ...a, afterCheck: true as const, instructions: words.messages.afterCheck(a.instructions) }),
       );
     const outcome = new Uncertain(
       op.id,
       route.channel,
       reference,
-      messages.uncertain(locale, label, reference),
+      words.messages.uncertain(label, reference),
       Object.freeze(alternatives),
       attempts,
-      localise(route.def.checkInstructions, locale),
+      words.text(route.def.checkInstructions),
     );
     this.host.events.emit('uncertain', outcome);
     return outcome;

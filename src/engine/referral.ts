@@ -1,10 +1,11 @@
 // What a person is told when nothing automated served: the code, the story, the alternatives
 // and when to try again. The same for every call in the same state, so kept per operation
 // until the state changes (its version) or an opening hour passes.
-import { messages } from '../messages.js';
+
+import type { Locale } from '../i18n/locale.js';
+import type { Words } from '../i18n/words.js';
 import { type Alternative, type Attempt, type ReferralCode, Referred } from '../outcome.js';
 import type { ChannelStatus } from '../snapshot.js';
-import { type Locale, localise } from '../text.js';
 import { type CallView, downFor, type OpeningHours, scopeDownIn, slotFor, unusableFor } from './route-checks.js';
 import type { OperationState, ReferralParts } from './state.js';
 
@@ -29,10 +30,13 @@ export interface ReferralHost {
 export class Referrals {
   declare private readonly host: ReferralHost;
   declare private readonly hours: OpeningHours;
+  /** The words of a locale: the router's `messages` over the built-ins, the catalogue's texts. */
+  declare readonly words: (locale: Locale) => Words;
 
-  constructor(host: ReferralHost, hours: OpeningHours) {
+  constructor(host: ReferralHost, hours: OpeningHours, words: (locale: Locale) => Words) {
     this.host = host;
     this.hours = hours;
+    this.words = words;
   }
 
   referral(op: OperationState, call: ReferralCall, attempts: Attempt[], failed: Set<string> | undefined): Referred {
@@ -92,9 +96,10 @@ export class Referrals {
     failed: Set<string> | undefined,
     now: number,
   ): { code: ReferralCode; reason: string } {
-    const locale = call.locale;
-    const label = localise(op.def.label, locale) as string;
-    if (call.cancelledBy) return { code: 'cancelled', reason: messages.cancelled(locale) };
+    const words = this.words(call.locale);
+    const say = words.messages;
+    const label = words.text(op.def.label) as string;
+    if (call.cancelledBy) return { code: 'cancelled', reason: say.cancelled() };
     // Routes another router runs count: a page mirroring the server tells what the server would.
     const automated = op.routes.filter((r) => r.automated || r.remoteAutomated);
     const outage = op.routes.find((r) => r.blockedBy && (r.automated || r.remoteAutomated || r.index === 0))?.blockedBy;
@@ -102,27 +107,21 @@ export class Referrals {
       (r) => failed?.has(r.channel) || (downFor(r, call) && !call.exclude?.has(r.channel)),
     );
     if (outage && (unavailable.length === 0 || automated.some((r) => r.blockedBy))) {
-      return { code: 'outage', reason: localise(outage.reason, locale) as string };
+      return { code: 'outage', reason: words.text(outage.reason) as string };
     }
     if (unavailable.length) {
-      const where = messages.list(
-        locale,
-        unavailable.map((r) => localise(r.channelDef.label, locale) as string),
-      );
-      return { code: 'unavailable', reason: messages.unavailable(locale, label, where) };
+      const where = words.list(unavailable.map((r) => words.text(r.channelDef.label) as string));
+      return { code: 'unavailable', reason: say.unavailable(label, where) };
     }
     const closed = automated.filter(
       (r) => r.channelDef.hours && !unusableFor(r, call) && !this.hours.of(r.channel, r.channelDef, now).openNow,
     );
     if (closed.length) {
-      const where = messages.list(
-        locale,
-        closed.map((r) => localise(r.channelDef.label, locale) as string),
-      );
-      return { code: 'closed', reason: messages.closed(locale, label, where) };
+      const where = words.list(closed.map((r) => words.text(r.channelDef.label) as string));
+      return { code: 'closed', reason: say.closed(label, where) };
     }
-    if (automated.length) return { code: 'not-for-this-request', reason: messages.notForThisRequest(locale, label) };
-    return { code: 'manual', reason: messages.manual(locale, label) };
+    if (automated.length) return { code: 'not-for-this-request', reason: say.notForThisRequest(label) };
+    return { code: 'manual', reason: say.manual(label) };
   }
 
   /** When an automated route this person could use may work again. */
@@ -151,6 +150,7 @@ export class Referrals {
     failed: Set<string> | undefined,
     now: number,
   ): readonly Alternative[] {
+    const words = this.words(call.locale);
     const open: Alternative[] = [];
     const closed: Alternative[] = [];
     for (const route of op.routes) {
@@ -162,15 +162,17 @@ export class Referrals {
       const alternative: Record<string, unknown> = {
         channel: route.channel,
         kind: ch.kind,
-        label: localise(ch.label, call.locale),
+        label: words.text(ch.label),
       };
-      const instructions = localise(route.def.instructions, call.locale);
+      const instructions = words.text(route.def.instructions);
       if (instructions !== undefined) alternative.instructions = instructions;
       if (ch.contact) alternative.contact = ch.contact;
       alternative.status = this.host.channelStatus(route.channel);
       alternative.openNow = hours.openNow;
       if (hours.opensAt !== undefined) alternative.opensAt = new Date(hours.opensAt).toISOString();
       if (hours.closesAt !== undefined) alternative.closesAt = new Date(hours.closesAt).toISOString();
+      // What `opensAt` and `closesAt` are read in, to say them as a person there would.
+      if (ch.hours) alternative.timeZone = ch.hours.timeZone;
       (hours.openNow ? open : closed).push(Object.freeze(alternative) as unknown as Alternative);
     }
     return Object.freeze(open.concat(closed));

@@ -3,7 +3,7 @@ import type { Request as ExpressRequest } from 'express';
 import fc from 'fast-check';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import { configError } from '../../test/helpers/config-error.js';
-import { LOCALES, type Locale } from '../text.js';
+import { LOCALES, type Locale } from '../i18n/locale.js';
 import { MAX_ACCEPT_LANGUAGE, MAX_LANGUAGE_RANGES, negotiateLocale } from './negotiate-locale.js';
 
 const FR_EN = ['fr', 'en'] as const;

@@ -2,7 +2,7 @@
  * The language of an answer built for a request: the one the caller names, else the best of
  * the locales secours has words in for the request's `Accept-Language`.
  */
-import { DEFAULT_LOCALE, isLocale, LOCALES, type Locale } from '../text.js';
+import { canonicalLocale, DEFAULT_LOCALE, LOCALES, type Locale, lookupChain } from '../i18n/locale.js';
 import { type LanguageSource, negotiateLocale } from './negotiate-locale.js';
 
 export interface LocaleChoice {
@@ -27,20 +27,21 @@ export interface ChosenLocale {
   readonly fromRequest: boolean;
 }
 
-export function chooseLocale(options: LocaleChoice): ChosenLocale {
+/**
+ * `available`: the locales with words for the answer (the built-in ones, and those the
+ * `messages` option gives), read on every call: when a catalogue is added, negotiation offers it.
+ */
+export function chooseLocale(options: LocaleChoice, available: readonly Locale[] = LOCALES): ChosenLocale {
   // `acceptLanguage: null` (read, and absent) still makes the answer depend on the header.
   const source = options.acceptLanguage !== undefined ? options.acceptLanguage : options.request;
   const fromRequest = source !== undefined;
-  // LOCALES read on every call, not copied: when a catalogue is added, negotiation offers it.
-  const best = (from: LanguageSource) => negotiateLocale(from, LOCALES, { default: DEFAULT_LOCALE });
   if (options.locale !== undefined) {
-    // A tag secours has no words for resolves as the catalogues do: exact, then its language
+    // A tag with no words of its own resolves as the catalogues do: exact, then its language
     // (`en-GB` → `en`), then the default; Content-Language then names the one used.
-    const { locale } = options;
-    return {
-      locale: isLocale(locale) ? locale : typeof locale === 'string' ? best(locale) : DEFAULT_LOCALE,
-      fromRequest,
-    };
+    const tag = canonicalLocale(options.locale);
+    const found = tag === undefined ? undefined : lookupChain(tag).find((t) => available.includes(t));
+    return { locale: found ?? DEFAULT_LOCALE, fromRequest };
   }
-  return { locale: fromRequest ? best(source) : DEFAULT_LOCALE, fromRequest };
+  const locale = fromRequest ? negotiateLocale(source, available, { default: DEFAULT_LOCALE }) : DEFAULT_LOCALE;
+  return { locale, fromRequest };
 }

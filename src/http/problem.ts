@@ -4,9 +4,14 @@
  * read, so nothing internal can leak into a response.
  */
 import { ConfigError } from '../errors.js';
+import { checkMessages } from '../i18n/check-messages.js';
+import { enTitles } from '../i18n/en.js';
+import { frTitles } from '../i18n/fr.js';
+import { LOCALES, type Locale } from '../i18n/locale.js';
+import type { MessagesOption, TitleMessages } from '../i18n/messages.js';
+import { type BuiltIn, resolveMessages } from '../i18n/words.js';
 import type { Alternative, ReferralCode, Referred, Uncertain } from '../outcome.js';
-import type { Locale } from '../text.js';
-import { chooseLocale, type LocaleChoice } from './problem-locale.js';
+import { type ChosenLocale, chooseLocale, type LocaleChoice } from './problem-locale.js';
 
 export const PROBLEM_JSON = 'application/problem+json';
 
@@ -35,6 +40,8 @@ export interface Problem {
 }
 
 export interface ProblemOptions extends LocaleChoice {
+  /** The catalogues given to `createRouter({ messages })`, for titles in their locales. */
+  messages?: MessagesOption | undefined;
   /** A URI for this occurrence, e.g. the request path or an id your logs know. */
   instance?: string | undefined;
   /** For `Retry-After` in seconds. @default Date.now */
@@ -44,17 +51,16 @@ export interface ProblemOptions extends LocaleChoice {
 /** Where the `type` URIs of secours live: stable, not meant to be fetched. */
 export const PROBLEM_TYPE_BASE = 'urn:secours:problem:';
 
-const TITLES: Record<ReferralCode | 'uncertain', Record<Locale, string>> = {
-  outage: { fr: 'Service interrompu', en: 'Service interrupted' },
-  unavailable: { fr: 'Service momentanément indisponible', en: 'Service temporarily unavailable' },
-  closed: { fr: 'Service fermé pour le moment', en: 'Service closed right now' },
-  'not-for-this-request': {
-    fr: 'Impossible en ligne pour cette demande',
-    en: 'Not possible online for this request',
-  },
-  manual: { fr: 'À faire par un autre moyen', en: 'To be done another way' },
-  cancelled: { fr: 'Demande annulée', en: 'Request cancelled' },
-  uncertain: { fr: 'Issue incertaine : vérifiez avant de réessayer', en: 'Outcome uncertain: check before retrying' },
+const BUILT_IN_TITLES: BuiltIn<TitleMessages> = { fr: frTitles, en: enTitles };
+
+const TITLES: Record<ReferralCode | 'uncertain', keyof TitleMessages> = {
+  outage: 'titleOutage',
+  unavailable: 'titleUnavailable',
+  closed: 'titleClosed',
+  'not-for-this-request': 'titleNotForThisRequest',
+  manual: 'titleManual',
+  cancelled: 'titleCancelled',
+  uncertain: 'titleUncertain',
 };
 
 function checkOutcome(outcome: unknown): asserts outcome is Referred | Uncertain {
@@ -79,18 +85,44 @@ function checkOutcome(outcome: unknown): asserts outcome is Referred | Uncertain
   }
 }
 
+/** The locales with words for this title: the built-in ones and those `messages` gives it in. */
+function titleLocales(messages: MessagesOption | undefined, title: keyof TitleMessages): readonly Locale[] {
+  if (messages === undefined) return LOCALES;
+  const given = Object.keys(messages).filter((tag) => {
+    const catalogue = messages[tag];
+    return catalogue !== undefined && Object.hasOwn(catalogue, title) && !LOCALES.includes(tag);
+  });
+  return given.length ? [...LOCALES, ...given] : LOCALES;
+}
+
+/** The `messages` option checked as createRouter checks it: a bad one is a ConfigError. */
+function checkedMessages(given: unknown): MessagesOption | undefined {
+  if (given === undefined) return undefined;
+  const { messages, issues } = checkMessages(given);
+  if (issues.length) throw new ConfigError('problem details', issues);
+  return messages;
+}
+
 /**
  * The problem details for a referred (503) or uncertain (504) outcome.
  * @example
  * if (outcome.kind !== 'served') return problemResponse(outcome, { locale: 'en' });
  */
 export function toProblem(outcome: Referred | Uncertain, options: ProblemOptions = {}): Problem {
+  return problemIn(outcome, options).problem;
+}
+
+/** The problem and the locale its title is in (Content-Language names that one). */
+function problemIn(outcome: Referred | Uncertain, options: ProblemOptions): { problem: Problem } & ChosenLocale {
   checkOutcome(outcome);
-  const { locale } = chooseLocale(options);
   const key = outcome.kind === 'referred' ? outcome.code : 'uncertain';
+  const messages = checkedMessages(options.messages);
+  const chosen = chooseLocale(options, titleLocales(messages, TITLES[key]));
+  const locale = chosen.locale;
+  const title = resolveMessages(BUILT_IN_TITLES, locale, messages)[TITLES[key]];
   const base = {
     type: `${PROBLEM_TYPE_BASE}${outcome.kind === 'referred' ? `referred:${outcome.code}` : 'uncertain'}`,
-    title: TITLES[key][locale],
+    title,
     // 504: a gateway (this service) did not get a timely, certain answer from upstream.
     status: outcome.kind === 'referred' ? 503 : 504,
     detail: outcome.reason,
@@ -98,19 +130,21 @@ export function toProblem(outcome: Referred | Uncertain, options: ProblemOptions
     operation: outcome.operation,
   };
   if (outcome.kind === 'uncertain') {
-    return {
+    const problem: Problem = {
       ...base,
       reference: outcome.reference,
       ...(typeof outcome.checkInstructions === 'string' ? { checkInstructions: outcome.checkInstructions } : {}),
       alternatives: outcome.alternatives,
     };
+    return { problem, ...chosen };
   }
-  return {
+  const problem: Problem = {
     ...base,
     code: outcome.code,
     alternatives: outcome.alternatives,
     ...(outcome.retryAfter === undefined ? {} : { retryAfter: outcome.retryAfter }),
   };
+  return { problem, ...chosen };
 }
 
 /** `Retry-After` in seconds (RFC 9110): never negative, rounded up so a client never comes early. */
@@ -125,8 +159,7 @@ export function retryAfterSeconds(at: string, now: number): number {
  * if (outcome.kind !== 'served') return problemResponse(outcome, { request }); // title in the request's language
  */
 export function problemResponse(outcome: Referred | Uncertain, options: ProblemOptions = {}): Response {
-  const { locale, fromRequest } = chooseLocale(options);
-  const problem = toProblem(outcome, { ...options, locale });
+  const { problem, locale, fromRequest } = problemIn(outcome, options);
   const headers = new Headers({
     'content-type': PROBLEM_JSON,
     'cache-control': 'no-store',

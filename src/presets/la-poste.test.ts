@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { hours3631 } from '../../test/helpers/hours.js';
 import { defineCatalog, parseCatalog } from '../catalog.js';
 import { availability } from '../hours.js';
-import type { Text } from '../text.js';
+import type { Text } from '../i18n/text.js';
 import { laPoste } from './la-poste.js';
 
 const CHANNELS = [

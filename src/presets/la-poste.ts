@@ -38,6 +38,8 @@ const OFFICE_HOURS_VARY = {
 } as const;
 
 export const laPoste = defineCatalog({
+  // Its texts are French first; a person asking for another language gets French where English is missing.
+  defaultLocale: 'fr',
   channels: {
     // ── At the post office ─────────────────────────────────────────────────────────────────
     counter: {

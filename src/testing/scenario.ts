@@ -6,8 +6,8 @@
 import type { BreakerOptions } from '../breaker/options.js';
 import { type AnyCatalog, isTimeZone, parseCatalog } from '../catalog.js';
 import { ConfigError, type ConfigIssue } from '../errors.js';
+import type { Locale } from '../i18n/text.js';
 import { type OutageInput, parseOutage } from '../outages.js';
-import type { Locale } from '../text.js';
 import { fromJsonText, parseWith, unsafeObjects } from '../validate.js';
 import { MAX_CALLS, MAX_SPAN_DAYS, PRESETS, type ScenarioEvent, scenarioSchema } from './scenario-schema.js';
 

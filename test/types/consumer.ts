@@ -71,3 +71,26 @@ export async function run(): Promise<string> {
       return outcome.reference;
   }
 }
+
+import { de } from '../../src/i18n/de.js';
+// Words in the person's language: any tag, catalogues per locale, a few sentences overridden.
+import { type Alternative, describeAvailability, type Messages, type MessagesOption } from '../../src/index.js';
+
+const messages: MessagesOption = {
+  de,
+  'fr-CA': { unavailable: (label, where) => `${label} : indisponible pour l'instant (${where}).` },
+  en: { titleOutage: 'Service down' },
+};
+const worded = createRouter({ catalog, messages });
+worded.plan('transfer', { locale: 'de-CH' });
+const full: Messages = de;
+void full;
+// @ts-expect-error: a sentence is a function of its parts, not a string
+createRouter({ catalog, messages: { de: { unavailable: 'nicht verfügbar' } } });
+// @ts-expect-error: a title is a string
+createRouter({ catalog, messages: { de: { titleOutage: () => 'x' } } });
+// @ts-expect-error: no such sentence
+createRouter({ catalog, messages: { de: { unavailabel: () => 'x' } } });
+declare const alt: Alternative;
+const said: string = describeAvailability(alt, { locale: 'nl-BE', now: Date.now(), messages: { de } });
+void said;
