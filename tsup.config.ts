@@ -4,7 +4,11 @@ const entry = {
   index: 'src/index.ts',
   'presets/la-poste': 'src/presets/la-poste.ts',
   'http/index': 'src/http/index.ts',
+  // Node and browsers alike: it needs only @opentelemetry/api, an optional peer left external.
+  otel: 'src/otel/index.ts',
 };
+/** Optional peers never bundled: the application's own copy is the one with its providers. */
+const external = ['@opentelemetry/api'];
 // Node-side entry points, built with the core so they share its chunks (one router, one set of
 // error classes), and left out of the browser build (node:http, the CLI). @sinonjs/fake-timers
 // and vitest stay external: optional peer dependencies.
@@ -35,6 +39,7 @@ export default defineConfig([
     platform: 'neutral',
     splitting: true,
     treeshake: true,
+    external,
   },
   {
     // Browsers, through the `browser` export condition (Vite, esbuild, webpack…). opossum
@@ -53,6 +58,7 @@ export default defineConfig([
     platform: 'browser',
     treeshake: true,
     noExternal: ['opossum', 'eventemitter3'],
+    external,
     esbuildOptions(options) {
       options.alias = { ...options.alias, events: 'eventemitter3' };
       options.mainFields = ['browser', 'module', 'main'];
