@@ -79,9 +79,9 @@ const ms = (t: HrTime) => t[0] * 1e3 + t[1] / 1e6;
 const STATUS = ['UNSET', 'OK', 'ERROR'];
 
 /**
- * One trace as a tree, one span a line: name, kind-less (all ours are INTERNAL), status, its
- * attributes, its events; children indented under their parent, in start order. Ids are
- * replaced by their order of appearance, so the text is the same from run to run.
+ * Spans as a tree, one span a line (name and status), then its attributes and events; children
+ * indented under their parent, in start order. No ids, times or durations: the text is the same
+ * from run to run.
  */
 export function describeTrace(spans: readonly ReadableSpan[]): string {
   const byParent = new Map<string | undefined, ReadableSpan[]>();
