@@ -42,7 +42,7 @@ describe('the README on secours/otel', () => {
   });
 
   it('names in its table the metrics the SDK collects', async () => {
-    const table = [...section.matchAll(/^\| `(secours\.[a-z.]+)` \|/gm)].map((m) => m[1]);
+    const table = [...section.matchAll(/^\| `(secours\.[a-z.]+)`\s+\|/gm)].map((m) => m[1]);
     const sdk = otelSdk();
     const router = createRouter({ catalog: laPoste, handlers: { balance: { app: async () => 1 } } });
     try {

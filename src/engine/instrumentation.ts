@@ -6,10 +6,7 @@
 // Only types and the symbol are read by the core; `routeState` is imported by `secours/otel`
 // alone, so the browser core carries none of it.
 import type { BreakerState } from '../breaker/route-breaker.js';
-import type { RouterEvents } from '../events.js';
-import type { SafeEmitter } from '../internal/safe-emitter.js';
 import type { Attempt, Outcome } from '../outcome.js';
-import type { OperationState, RouteState } from './state.js';
 
 /**
  * The router's internal method that installs hooks (or removes them, given undefined). Not part
@@ -50,14 +47,24 @@ export interface Instrumentation {
   callEnded(call: object, outcome: Outcome | undefined, error: unknown): void;
 }
 
+/**
+ * What the engine lets an integration read of a route (a `RouteState`, seen from below: the
+ * attempt imports this file, so this one imports nothing of the engine's state).
+ */
+export interface RouteRead {
+  readonly channel: string;
+  readonly automated: boolean;
+  readonly breaker: { readonly opened: boolean; readonly halfOpen: boolean } | undefined;
+}
+
 /** What installing hooks gives back: what the engine lets an integration read. */
 export interface Instrumented {
-  readonly operations: ReadonlyMap<string, OperationState>;
-  readonly events: SafeEmitter<RouterEvents>;
+  readonly operations: ReadonlyMap<string, { readonly routes: readonly RouteRead[] }>;
+  readonly events: { warn(code: string, message: string, error?: unknown): void };
 }
 
 /** The state of a route's own breaker (a scoped route's per-scope breakers are not its own). */
-export function routeState(route: RouteState): BreakerState {
+export function routeState(route: RouteRead): BreakerState {
   const breaker = route.breaker;
   // Made on the route's first call: none yet is a closed one.
   if (breaker === undefined) return 'closed';
