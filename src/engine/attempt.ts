@@ -166,11 +166,10 @@ export class AttemptRun implements Deadline {
     this.host.deadlines.add(this.host.timeout, this, this.startedAt);
     let result: unknown;
     try {
+      const handler = this.route.handler as Handler;
       const hooks = this.host.instrumentation;
-      result =
-        hooks === undefined
-          ? (this.route.handler as Handler)(this.call.input, new HandlerCtx(this))
-          : hooks.attemptStarted(this, () => (this.route.handler as Handler)(this.call.input, new HandlerCtx(this)));
+      const ctx = new HandlerCtx(this);
+      result = hooks ? hooks.attemptStarted(this, handler, this.call.input, ctx) : handler(this.call.input, ctx);
       if (result !== null && (typeof result === 'object' || typeof result === 'function')) {
         // Inside the try: a `then` getter or a `then` that throws is the handler failing, like a throw.
         if (typeof (result as PromiseLike<unknown>).then === 'function') {

@@ -95,16 +95,9 @@ export class Executor implements AttemptHost {
     const hooks = this.instrumentation;
     if (hooks === undefined) return this.begin(call);
     hooks.callStarted(call, call.op.id);
-    return this.begin(call).then(
-      (outcome) => {
-        hooks.callEnded(call, outcome, undefined);
-        return outcome;
-      },
-      (error: unknown) => {
-        hooks.callEnded(call, undefined, error);
-        throw error;
-      },
-    );
+    const outcome = this.begin(call);
+    hooks.callSettling(call, outcome);
+    return outcome;
   }
 
   private begin(call: Call): Promise<Outcome> {

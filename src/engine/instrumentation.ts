@@ -6,6 +6,7 @@
 // Only types and the symbol are read by the core; `routeState` is imported by `secours/otel`
 // alone, so the browser core carries none of it.
 import type { BreakerState } from '../breaker/route-breaker.js';
+import type { Handler, HandlerContext } from '../handlers.js';
 import type { Attempt, Outcome } from '../outcome.js';
 
 /**
@@ -34,17 +35,20 @@ export interface Instrumentation {
   /** A call passed its checks (unknown operations and bad input never get here). */
   callStarted(call: object, operation: string): void;
   /**
-   * A handler is about to run. `invoke` runs it and must be called exactly once, synchronously;
-   * what it returns (or throws) is returned (or thrown) as is.
+   * A handler is about to run: `handler(input, ctx)` must be called exactly once, synchronously,
+   * and what it returns (or throws) returned (or thrown) as is.
    */
-  attemptStarted(run: RunView, invoke: () => unknown): unknown;
+  attemptStarted(run: RunView, handler: Handler, input: unknown, ctx: HandlerContext): unknown;
   /**
    * A run ended, as recorded in the outcome's attempts (a half-open breaker's refusal ends a run
    * that never started).
    */
   attemptEnded(run: RunView, attempt: Attempt): void;
-  /** The call settled: its outcome, or the error it rejects with. */
-  callEnded(call: object, outcome: Outcome | undefined, error: unknown): void;
+  /**
+   * The promise `execute` returns for the call, once its first attempt is under way: the hook
+   * handles its rejection too, so that watching it never makes one unhandled.
+   */
+  callSettling(call: object, outcome: Promise<Outcome>): void;
 }
 
 /**

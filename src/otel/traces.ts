@@ -89,7 +89,7 @@ export function traceHooks(tracer: Tracer, onThrow: (error: unknown) => void): T
       }
     },
 
-    attemptStarted(run, invoke) {
+    attemptStarted(run, handler, input, ctx) {
       // The handler runs exactly once whatever OpenTelemetry does, and what it throws is caught
       // here, so no OpenTelemetry code sees it go by and the engine gets it as it was thrown.
       let called = false;
@@ -98,7 +98,7 @@ export function traceHooks(tracer: Tracer, onThrow: (error: unknown) => void): T
       const once = () => {
         called = true;
         try {
-          value = invoke();
+          value = handler(input, ctx);
         } catch (error) {
           threw = true;
           value = error;
@@ -135,16 +135,22 @@ export function traceHooks(tracer: Tracer, onThrow: (error: unknown) => void): T
       }
     },
 
-    callEnded(call, outcome, error) {
-      if (stopped) return;
-      try {
-        const entry = calls.get(call);
-        if (entry === undefined) return;
-        calls.delete(call);
-        endCall(entry.span, outcome, error);
-      } catch (thrown) {
-        onThrow(thrown);
-      }
+    callSettling(call, outcome) {
+      const end = (settled: Outcome | undefined, error: unknown) => {
+        if (stopped) return;
+        try {
+          const entry = calls.get(call);
+          if (entry === undefined) return;
+          calls.delete(call);
+          endCall(entry.span, settled, error);
+        } catch (thrown) {
+          onThrow(thrown);
+        }
+      };
+      outcome.then(
+        (settled) => end(settled, undefined),
+        (error: unknown) => end(undefined, error),
+      );
     },
   };
   return {
