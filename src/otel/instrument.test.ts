@@ -1,7 +1,16 @@
 // secours/otel against the real SDK: metrics read by a MetricReader, spans through a
 // SimpleSpanProcessor into an InMemorySpanExporter, and the AsyncLocalStorage context manager,
 // so that a span the handler makes is the attempt span's child as it would be in a service.
-import { context, metrics, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import {
+  type Context,
+  type ContextManager,
+  context,
+  metrics,
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+} from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import type { ReadableSpan, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -436,6 +445,55 @@ describe('instrument: lifecycle and failures', () => {
     instrument(third.router, { metrics: false, tracerProvider: { getTracer: () => ({ startSpan: boom }) } as never });
     expect(await third.router.execute('balance', {})).toMatchObject({ kind: 'served', channel: 'app' });
     expect(third.runs).toEqual(['app']);
+  });
+
+  it('a handler runs exactly once when the attempt span fails to start, or its context fails after it ran', async () => {
+    const attemptsOnly: SpanProcessor = {
+      onStart: (span) => {
+        if ((span as unknown as ReadableSpan).name.startsWith('secours.attempt')) throw new Error('no attempt span');
+      },
+      onEnd: () => {},
+      forceFlush: async () => {},
+      shutdown: async () => {},
+    };
+    await sdk.shutdown();
+    sdk = otelSdk([attemptsOnly]);
+    const { router, behaviour, runs, warnings } = setup();
+    instrument(router, { meterProvider: sdk.meterProvider, tracerProvider: sdk.tracerProvider });
+    behaviour.app = 'not-executed';
+    expect(await router.execute('balance', {})).toMatchObject({ kind: 'served', channel: 'web' });
+    expect(runs).toEqual(['app', 'web']);
+    expect(warnings.filter((w) => w.code === 'otel-threw')).toHaveLength(2);
+    // The call's span is there; its attempts are not.
+    expect(ours(sdk.spans()).map((s) => s.name)).toEqual(['secours.execute balance']);
+
+    // A context manager that runs the handler, then throws: the handler's answer stands.
+    context.disable();
+    context.setGlobalContextManager({
+      active: () => ROOT_CONTEXT,
+      with: (_ctx: Context, fn: () => unknown) => {
+        fn();
+        throw new Error('context lost');
+      },
+      bind: <T>(_ctx: Context, target: T) => target,
+      enable() {
+        return this;
+      },
+      disable() {
+        return this;
+      },
+    } as ContextManager);
+    try {
+      runs.length = 0;
+      behaviour.app = 'ok';
+      expect(await router.execute('balance', {})).toMatchObject({ kind: 'served', channel: 'app', value: 'app-value' });
+      behaviour.app = 'reject';
+      await expect(router.execute('transfer', {})).rejects.toThrow(RangeError);
+      expect(runs).toEqual(['app', 'app']);
+    } finally {
+      context.disable();
+      context.setGlobalContextManager(contextManager.enable());
+    }
   });
 
   it('defaults to the global providers', async () => {

@@ -56,7 +56,8 @@ export interface TraceHooks {
 export function traceHooks(tracer: Tracer, onThrow: (error: unknown) => void): TraceHooks {
   // Keyed by the engine's own objects: an entry goes with its call, ended or abandoned.
   const calls = new WeakMap<object, CallSpan>();
-  const runs = new WeakMap<object, Span>();
+  /** Undefined for a run whose span failed to start: it has none, and gets none at its end. */
+  const runs = new WeakMap<object, Span | undefined>();
   let stopped = false;
 
   const attemptSpan = (parent: CallSpan, run: RunView): Span =>
@@ -107,6 +108,7 @@ export function traceHooks(tracer: Tracer, onThrow: (error: unknown) => void): T
       try {
         const parent = stopped ? undefined : calls.get(run.call);
         if (parent !== undefined) {
+          runs.set(run, undefined);
           const span = attemptSpan(parent, run);
           runs.set(run, span);
           context.with(trace.setSpan(parent.context, span), once);
@@ -122,14 +124,16 @@ export function traceHooks(tracer: Tracer, onThrow: (error: unknown) => void): T
     attemptEnded(run, attempt) {
       if (stopped || attempt.result === 'skipped') return;
       try {
-        let span = runs.get(run);
-        if (span === undefined) {
+        let span: Span | undefined;
+        if (runs.has(run)) {
+          span = runs.get(run);
+          runs.delete(run);
+        } else {
           // A half-open breaker refused the run before its handler started: a span of no length.
           const parent = calls.get(run.call);
-          if (parent === undefined) return;
-          span = attemptSpan(parent, run);
-        } else runs.delete(run);
-        endAttempt(span, attempt);
+          if (parent !== undefined) span = attemptSpan(parent, run);
+        }
+        if (span !== undefined) endAttempt(span, attempt);
       } catch (error) {
         onThrow(error);
       }
