@@ -11,7 +11,11 @@ const entry = {
   'i18n/es': 'src/i18n/es.ts',
   'i18n/it': 'src/i18n/it.ts',
   'i18n/nl': 'src/i18n/nl.ts',
+  // Node and browsers alike: it needs only @opentelemetry/api, an optional peer left external.
+  otel: 'src/otel/index.ts',
 };
+/** Optional peers never bundled: the application's own copy is the one with its providers. */
+const external = ['@opentelemetry/api', 'react'];
 // Node-side entry points, built with the core so they share its chunks (one router, one set of
 // error classes), and left out of the browser build (node:http, the CLI). @sinonjs/fake-timers
 // and vitest stay external: optional peer dependencies.
@@ -42,7 +46,7 @@ export default defineConfig([
     platform: 'neutral',
     splitting: true,
     treeshake: true,
-    external: ['react'],
+    external,
   },
   {
     // Browsers, through the `browser` export condition (Vite, esbuild, webpack…). opossum
@@ -61,7 +65,7 @@ export default defineConfig([
     platform: 'browser',
     treeshake: true,
     noExternal: ['opossum', 'eventemitter3'],
-    external: ['react'],
+    external,
     esbuildOptions(options) {
       options.alias = { ...options.alias, events: 'eventemitter3' };
       options.mainFields = ['browser', 'module', 'main'];

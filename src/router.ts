@@ -2,6 +2,7 @@
 import { describeValue } from './call-context.js';
 import type { AnyCatalog, ChannelIdOf, OperationIdOf, RouteChannelOf } from './catalog.js';
 import { Engine } from './engine/engine.js';
+import { INSTRUMENT, type Instrumentation } from './engine/instrumentation.js';
 import { ConfigError } from './errors.js';
 import type { RouterEvents } from './events.js';
 import type { Handlers, InputOf, ValueOf } from './handlers.js';
@@ -131,6 +132,8 @@ export function createRouter<
       return impl.disposed;
     },
     catalog: options.catalog,
+    // Internal: how `secours/otel` reaches the engine (see engine/instrumentation.ts).
+    [INSTRUMENT]: (hooks: Instrumentation | undefined) => impl.instrument(hooks),
   };
   return router as unknown as Router<C, H, S>;
 }

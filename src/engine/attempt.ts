@@ -6,6 +6,7 @@ import { CancelledError, TimeoutError } from '../errors.js';
 import type { Handler, HandlerContext } from '../handlers.js';
 import type { Locale } from '../i18n/text.js';
 import type { Failure, Result } from './classify.js';
+import type { Instrumentation } from './instrumentation.js';
 
 /** What an attempt needs of the engine. */
 export interface AttemptHost {
@@ -18,6 +19,8 @@ export interface AttemptHost {
   classify(error: unknown, run: AttemptRun): Failure;
   /** An attempt that went asynchronous ended: the call goes on. */
   resume(run: AttemptRun, ok: boolean, value: unknown): void;
+  /** Telemetry hooks, when installed: the handler runs through them. */
+  readonly instrumentation: Instrumentation | undefined;
 }
 
 /** What an attempt reads of its call. */
@@ -163,7 +166,10 @@ export class AttemptRun implements Deadline {
     this.host.deadlines.add(this.host.timeout, this, this.startedAt);
     let result: unknown;
     try {
-      result = (this.route.handler as Handler)(this.call.input, new HandlerCtx(this));
+      const handler = this.route.handler as Handler;
+      const hooks = this.host.instrumentation;
+      const ctx = new HandlerCtx(this);
+      result = hooks ? hooks.attemptStarted(this, handler, this.call.input, ctx) : handler(this.call.input, ctx);
       if (result !== null && (typeof result === 'object' || typeof result === 'function')) {
         // Inside the try: a `then` getter or a `then` that throws is the handler failing, like a throw.
         if (typeof (result as PromiseLike<unknown>).then === 'function') {

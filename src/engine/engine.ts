@@ -14,6 +14,7 @@ import type { AttemptRun } from './attempt.js';
 import { Breakers, type BreakersHost } from './breakers.js';
 import { type Call, parseCall } from './call.js';
 import { type ExecuteHost, Executor } from './execute.js';
+import type { Instrumentation, Instrumented } from './instrumentation.js';
 import { NextChangeTimer, nextHoursChange } from './next-change.js';
 import { type OutageHost, OutageState } from './outage-state.js';
 import { planCall } from './plan.js';
@@ -179,6 +180,12 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
     if (this.disposed) throw new RouterDisposedError('setRemoteAutomated');
     // The version moves: referrals kept from before are stale.
     if (setRemoteAutomated(this.operations, routes)) this.store.invalidate();
+  }
+
+  /** Installs telemetry hooks, or removes them given undefined (see instrumentation.ts). */
+  instrument(hooks: Instrumentation | undefined): Instrumented {
+    this.executor.instrumentation = hooks;
+    return this;
   }
 
   // ---- what the parts ask of their host ----------------------------------------------------

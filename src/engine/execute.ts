@@ -15,6 +15,7 @@ import { type AttemptHost, AttemptRun } from './attempt.js';
 import type { Breakers } from './breakers.js';
 import type { Call } from './call.js';
 import { classifyError, type Failure } from './classify.js';
+import type { Instrumentation } from './instrumentation.js';
 import type { Referrals } from './referral.js';
 import { type OpeningHours, skipReason } from './route-checks.js';
 import type { SignalWatch } from './signals.js';
@@ -47,6 +48,8 @@ export class Executor implements AttemptHost {
   declare readonly deadlines: Deadlines;
   declare readonly timeout: number;
   declare readonly slowCallMs: number;
+  /** `secours/otel`'s hooks, when installed (see instrumentation.ts). */
+  declare instrumentation: Instrumentation | undefined;
   declare private readonly now: () => number;
 
   declare private readonly host: ExecuteHost;
@@ -56,6 +59,7 @@ export class Executor implements AttemptHost {
     this.deadlines = host.deadlines;
     this.timeout = host.timeout;
     this.slowCallMs = host.slowCallMs;
+    this.instrumentation = undefined;
     this.now = () => host.now();
   }
 
@@ -86,6 +90,15 @@ export class Executor implements AttemptHost {
   }
 
   private start(call: Call): Promise<Outcome> {
+    const hooks = this.instrumentation;
+    if (hooks === undefined) return this.begin(call);
+    hooks.callStarted(call, call.op.id);
+    const outcome = this.begin(call);
+    hooks.callSettling(call, outcome);
+    return outcome;
+  }
+
+  private begin(call: Call): Promise<Outcome> {
     let outcome: Outcome | undefined;
     try {
       outcome = this.drive(call);
@@ -173,6 +186,7 @@ export class Executor implements AttemptHost {
       if (this.slowCallMs !== Number.POSITIVE_INFINITY)
         this.host.markSlow(route, attempt.durationMs >= this.slowCallMs);
       const attempts = call.record(attempt);
+      this.instrumentation?.attemptEnded(run, attempt);
       if (events.listening.attempt) events.emit('attempt', { operation: op.id, attempt });
       const outcome = new Served(op.id, route.channel, value, route.index !== 0, attempts);
       if (events.listening.served) events.emit('served', outcome);
@@ -183,6 +197,7 @@ export class Executor implements AttemptHost {
     const result = run.result;
     const attempt: Attempt = { channel: route.channel, result, durationMs: Date.now() - run.startedAt, error: value };
     const attempts = call.record(attempt);
+    this.instrumentation?.attemptEnded(run, attempt);
     if (events.listening.attempt) events.emit('attempt', { operation: op.id, attempt });
     if (result === 'rejection') throw value;
     call.failed ??= new Set();

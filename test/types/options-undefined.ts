@@ -1,4 +1,4 @@
-// Every optional option of secours/http, secours/redis and secours/prometheus given as
+// Every optional option of secours/http, secours/redis, secours/prometheus and secours/otel given as
 // `T | undefined`, as a service forwards its own optional settings, under
 // exactOptionalPropertyTypes: the README promises `undefined` is accepted for any optional field.
 import type { Cluster, Redis } from 'ioredis';
@@ -6,6 +6,7 @@ import { register } from 'prom-client';
 import { adminHandler, connectStatus, createStatusClient, statusHandler, toProblem } from '../../src/http/index.js';
 import { toNodeListener } from '../../src/http/node-adapter.js';
 import { createRouter, defineCatalog, type Locale } from '../../src/index.js';
+import { instrument } from '../../src/otel/index.js';
 import { registerMetrics } from '../../src/prometheus/index.js';
 import { connectFleet } from '../../src/redis/index.js';
 
@@ -38,6 +39,13 @@ export async function forwarded(): Promise<void> {
   });
   connectStatus(router, client, { source: text, onError });
   registerMetrics(router, { registry: register, prefix: text, buckets: undefined });
+  instrument(router, {
+    meterProvider: undefined,
+    tracerProvider: undefined,
+    metrics: flag,
+    traces: flag,
+    durationBuckets: undefined,
+  })();
   connectFleet(router, {
     redis,
     namespace: 'prod',
