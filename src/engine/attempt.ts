@@ -106,6 +106,8 @@ export class AttemptRun implements Deadline {
   declare readonly breaker: RouteBreaker<AttemptRun>;
   declare readonly call: AttemptCall;
   declare readonly attempt: number;
+  /** The bulkhead slot it holds (`breaker.maxConcurrent`), released when it ends. */
+  declare bulkhead: { release(): void } | undefined;
 
   // Plain assignments, not class fields: fields are defined one by one and then assigned again.
   constructor(host: AttemptHost, route: AttemptRoute, breaker: RouteBreaker<AttemptRun>, call: AttemptCall, n: number) {
@@ -122,6 +124,7 @@ export class AttemptRun implements Deadline {
     this.breaker = breaker;
     this.call = call;
     this.attempt = n;
+    this.bulkhead = undefined;
   }
 
   get operation(): string {

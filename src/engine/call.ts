@@ -3,7 +3,6 @@ import { checkCallContext } from '../call-context.js';
 import type { CallContext } from '../options.js';
 import type { Attempt, Outcome } from '../outcome.js';
 import { DEFAULT_LOCALE, type Locale } from '../text.js';
-import type { AttemptRun } from './attempt.js';
 import type { OperationState } from './state.js';
 
 function randomUuid(): string {
@@ -56,7 +55,8 @@ export class Call {
   /** The caller's signal, checked: it cancels the call. */
   declare signal: AbortSignal | undefined;
   declare cancelledBy: 'signal' | 'dispose' | undefined;
-  declare current: AttemptRun | undefined;
+  /** Its attempt in flight, or its place in a bulkhead's queue. */
+  declare current: { cancel(by: 'signal' | 'dispose'): void } | undefined;
   declare readonly op: OperationState;
   declare input: unknown;
   /** Index of the next route to consider. */

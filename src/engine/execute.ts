@@ -15,6 +15,7 @@ import { type Attempt, type Outcome, Served, Uncertain } from '../outcome.js';
 import { localise } from '../text.js';
 import { type AttemptHost, AttemptRun } from './attempt.js';
 import type { Breakers } from './breakers.js';
+import type { Bulkheads } from './bulkheads.js';
 import type { Call } from './call.js';
 import { classifyError, type Failure } from './classify.js';
 import type { Referrals } from './referral.js';
@@ -32,6 +33,8 @@ export interface ExecuteHost {
   readonly classify: Classify | undefined;
   readonly events: SafeEmitter<RouterEvents>;
   readonly breakers: Breakers;
+  /** Undefined without `breaker.maxConcurrent`. */
+  readonly bulkheads: Bulkheads | undefined;
   readonly referrals: Referrals;
   readonly hours: OpeningHours;
   readonly signals: SignalWatch;
@@ -52,9 +55,12 @@ export class Executor implements AttemptHost {
   declare private readonly now: () => number;
 
   declare private readonly host: ExecuteHost;
+  /** A call whose bulkhead wait ended goes on (made once, not per wait). */
+  declare private readonly proceed: (call: Call) => void;
 
   constructor(host: ExecuteHost) {
     this.host = host;
+    this.proceed = (call) => this.waited(call);
     this.deadlines = host.deadlines;
     this.timeout = host.timeout;
     this.slowCallMs = host.slowCallMs;
@@ -115,11 +121,27 @@ export class Executor implements AttemptHost {
       const skip = skipReason(route, call, host.hours, this.now);
       if (skip) {
         call.record({ channel: route.channel, result: 'skipped', why: skip });
+        // Busy: certainly not run here, and not offered back to this person.
+        if (skip === 'busy') {
+          call.failed ??= new Set();
+          call.failed.add(route.channel);
+        }
         continue;
       }
       const slot = host.breakers.slotOf(route, call.scope);
+      const bulkhead = host.bulkheads?.of(slot, route);
+      if (bulkhead) {
+        const entered = bulkhead.enter(call, this.proceed);
+        if (entered !== true) {
+          // Waiting for a slot: back to this route when the wait ends (`waited`).
+          call.current = entered;
+          call.next--;
+          return undefined;
+        }
+      }
       const breaker = slot.breaker ?? host.breakers.breakerOf(slot);
       const run = new AttemptRun(this, route, breaker, call, ++call.runs);
+      run.bulkhead = bulkhead;
       // A real call on a probed channel: it is not idle.
       if (route.probe) route.probe.lastCall = run.startedAt;
       if ((slot as ScopeSlot).scope !== undefined) (slot as ScopeSlot).lastUsed = run.startedAt;
@@ -156,6 +178,19 @@ export class Executor implements AttemptHost {
     if (outcome) (call.resolve as (outcome: Outcome) => void)(outcome);
   }
 
+  /** Its bulkhead wait ended (a slot, or cancelled): the route is checked again and the call goes on. */
+  private waited(call: Call): void {
+    call.current = undefined;
+    let outcome: Outcome | undefined;
+    try {
+      outcome = this.drive(call);
+    } catch (error) {
+      (call.reject as (error: unknown) => void)(error);
+      return;
+    }
+    if (outcome) (call.resolve as (outcome: Outcome) => void)(outcome);
+  }
+
   classify(error: unknown, run: AttemptRun): Failure {
     const events = this.host.events;
     return classifyError(error, { operation: run.operation, channel: run.channel }, this.host.classify, (c, m, e) =>
@@ -170,6 +205,8 @@ export class Executor implements AttemptHost {
     const op = call.op;
     const route = run.route as RouteState;
     call.current = undefined;
+    // Whatever way it ended, once (this runs once per attempt): the slot goes to the next waiter.
+    run.bulkhead?.release();
     if (ok) {
       const attempt: Attempt = { channel: route.channel, result: 'success', durationMs: Date.now() - run.startedAt };
       if (this.slowCallMs !== Number.POSITIVE_INFINITY)
