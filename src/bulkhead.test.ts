@@ -160,7 +160,7 @@ describe('bulkhead: breaker.maxConcurrent', () => {
   });
 
   it.each([
-    ['a timeout', (g: Gate, t: VirtualTime) => t.advance(1_000)],
+    ['a timeout', (_g: Gate, t: VirtualTime) => t.advance(1_000)],
     ['a failure', (g: Gate) => g.reject(new Error('down'))],
     ['a cancellation', (_g: Gate, _t: VirtualTime, abort: AbortController) => abort.abort()],
   ])('releases its slot after %s', async (_name, end) => {
