@@ -11,7 +11,7 @@ import { type ChannelStatus, channelSnapshot, type RouteView, type Snapshot, typ
 import { type StandardSchemaV1, validateSync } from '../standard-schema.js';
 import type { AttemptRun } from './attempt.js';
 import { Breakers, type BreakersHost } from './breakers.js';
-import { type Bulkheads, createBulkheads } from './bulkheads.js';
+import { Bulkhead } from './bulkhead.js';
 import { type Call, parseCall } from './call.js';
 import { type ExecuteHost, Executor } from './execute.js';
 import { NextChangeTimer, nextHoursChange } from './next-change.js';
@@ -36,8 +36,8 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
   readonly hours = new OpeningHours();
   readonly signals = new SignalWatch();
   declare readonly breakers: Breakers;
-  /** Undefined without `breaker.maxConcurrent`. */
-  declare readonly bulkheads: Bulkheads | undefined;
+  /** Makes a slot's bulkhead; undefined without `breaker.maxConcurrent`. */
+  declare readonly bulkheadFor: ((route: RouteState) => Bulkhead) | undefined;
   declare readonly referrals: Referrals;
   declare readonly timeout: number;
   declare readonly slowCallMs: number;
@@ -78,7 +78,11 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
       }
     }
     this.breakers = new Breakers(options.breaker, options.scopes, this);
-    this.bulkheads = createBulkheads(options.breaker, this);
+    const { maxConcurrent, maxQueued } = options.breaker;
+    this.bulkheadFor =
+      maxConcurrent === Number.POSITIVE_INFINITY
+        ? undefined
+        : (route) => new Bulkhead(maxConcurrent, maxQueued, route, () => this.store.invalidate());
     this.outages = new OutageState(this);
     this.nextChange = new NextChangeTimer({
       get disposed() {
@@ -243,8 +247,6 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
     this.outages.dispose();
     this.nextChange.stop();
     this.probes.dispose();
-    // Waits first: a run cancelled below would pass its slot to a waiter.
-    this.bulkheads?.dispose();
     for (const entry of this.deadlines.pending()) (entry as AttemptRun).cancel('dispose');
     this.deadlines.clear();
     this.breakers.dispose();

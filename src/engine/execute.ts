@@ -15,7 +15,7 @@ import { type Attempt, type Outcome, Served, Uncertain } from '../outcome.js';
 import { localise } from '../text.js';
 import { type AttemptHost, AttemptRun } from './attempt.js';
 import type { Breakers } from './breakers.js';
-import type { Bulkheads } from './bulkheads.js';
+import type { Bulkhead } from './bulkhead.js';
 import type { Call } from './call.js';
 import { classifyError, type Failure } from './classify.js';
 import type { Referrals } from './referral.js';
@@ -33,8 +33,8 @@ export interface ExecuteHost {
   readonly classify: Classify | undefined;
   readonly events: SafeEmitter<RouterEvents>;
   readonly breakers: Breakers;
-  /** Undefined without `breaker.maxConcurrent`. */
-  readonly bulkheads: Bulkheads | undefined;
+  /** Makes a slot's bulkhead; undefined without `breaker.maxConcurrent`. */
+  readonly bulkheadFor: ((route: RouteState) => Bulkhead) | undefined;
   readonly referrals: Referrals;
   readonly hours: OpeningHours;
   readonly signals: SignalWatch;
@@ -129,7 +129,11 @@ export class Executor implements AttemptHost {
         continue;
       }
       const slot = host.breakers.slotOf(route, call.scope);
-      const bulkhead = host.bulkheads?.of(slot, route);
+      let bulkhead = slot.bulkhead;
+      if (!bulkhead && host.bulkheadFor) {
+        bulkhead = host.bulkheadFor(route);
+        slot.bulkhead = bulkhead;
+      }
       if (bulkhead) {
         const entered = bulkhead.enter(call, this.proceed);
         if (entered !== true) {

@@ -21,7 +21,7 @@ export interface Slot {
   /** Its breaker half-opened while an outage held the route down. */
   halfOpenHeld: boolean;
   /** Made on its first call when `breaker.maxConcurrent` is set; never otherwise. */
-  bulkhead: Bulkhead<RouteState> | undefined;
+  bulkhead: Bulkhead | undefined;
 }
 
 /** One scope's breaker on a scoped route (e.g. one office's counter terminal). */
