@@ -106,7 +106,7 @@ export function resolveBreakerOptions(options: BreakerOptions | undefined): Reso
   const maxConcurrent = o.maxConcurrent ?? Number.POSITIVE_INFINITY;
   if ((o.maxQueued ?? 0) > 0 && maxConcurrent === Number.POSITIVE_INFINITY) {
     throw new ConfigError('breaker options', [
-      { path: 'breaker.maxQueued', message: 'a queue needs a limit: set breaker.maxConcurrent too' },
+      { path: 'breaker.maxQueued', message: 'needs breaker.maxConcurrent' },
     ]);
   }
   return Object.freeze({

@@ -28,7 +28,8 @@ export interface AttemptCall {
   readonly user: Readonly<Record<string, unknown>> | undefined;
   readonly scope: string | undefined;
   cancelledBy: 'signal' | 'dispose' | undefined;
-  current: { cancel(by: 'signal' | 'dispose'): void } | undefined;
+  /** Its attempt in flight, or the bulkhead it waits in (see Call). */
+  current: { cancel(by: 'signal' | 'dispose', call: never): void } | undefined;
   idempotencyKey(): string;
 }
 

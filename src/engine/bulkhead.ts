@@ -19,47 +19,28 @@ export interface WaitingCall {
   cancelledBy: 'signal' | 'dispose' | undefined;
 }
 
-/**
- * A call in a bulkhead's queue, and the call's `current` while it waits: `cancel` is the one way
- * a wait ends early (the call's signal, and later its deadline). `proceed` takes the call back to
- * the route it waited for, which it checks again (it may have gone down meanwhile).
- */
-export class Waiter {
-  declare readonly queue: Set<Waiter>;
-  declare readonly call: WaitingCall;
-  declare readonly proceed: (call: WaitingCall) => void;
-
-  constructor(queue: Set<Waiter>, call: WaitingCall, proceed: (call: WaitingCall) => void) {
-    this.queue = queue;
-    this.call = call;
-    this.proceed = proceed;
-  }
-
-  /** Leaves the queue and the call goes on, cancelled. Nothing more once its wait is over. */
-  cancel(by: 'signal' | 'dispose'): void {
-    this.call.cancelledBy ??= by;
-    if (this.queue.delete(this)) this.proceed(this.call);
-  }
-}
-
-/** What a bulkhead tells of its slot's route: how many of its slots are full. */
-export interface FullCount {
-  slotsFull: number;
-}
-
 export class Bulkhead {
   /** Attempts in flight, and a slot passed on to a waiter that has not gone on yet. */
   declare inFlight: number;
-  /** In arrival order; a Set, so a cancelled waiter leaves in O(1) wherever it stands. */
-  declare readonly queue: Set<Waiter>;
+  /** In arrival order; a Set, so a cancelled call leaves in O(1) wherever it stands. */
+  declare private readonly queue: Set<WaitingCall>;
   declare private full: boolean;
   declare private readonly max: number;
   declare private readonly maxQueued: number;
-  declare private readonly route: FullCount;
+  /** Its route's count of full slots: the channel shows `degraded_performance` while above 0. */
+  declare private readonly route: { slotsFull: number };
   /** The snapshot may have changed. */
   declare private readonly invalidate: () => void;
+  /** Takes a waiting call back to its route, which it checks again (it may have gone down meanwhile). */
+  declare private readonly proceed: (call: WaitingCall) => void;
 
-  constructor(max: number, maxQueued: number, route: FullCount, invalidate: () => void) {
+  constructor(
+    max: number,
+    maxQueued: number,
+    route: { slotsFull: number },
+    invalidate: () => void,
+    proceed: (call: WaitingCall) => void,
+  ) {
     this.inFlight = 0;
     this.queue = new Set();
     this.full = false;
@@ -67,6 +48,7 @@ export class Bulkhead {
     this.maxQueued = maxQueued;
     this.route = route;
     this.invalidate = invalidate;
+    this.proceed = proceed;
   }
 
   /** Full and no room to wait: a call is skipped `busy`. The question `skipReason` asks. */
@@ -75,19 +57,26 @@ export class Bulkhead {
   }
 
   /**
-   * Takes a slot (true), or queues the call and returns its waiter (to become the call's
-   * `current`). Called only once `refusing` said no, so the queue has room.
+   * Takes a slot (true), or queues the call (false): the bulkhead is then the call's `current`.
+   * Called only once `refusing` said no, so the queue has room.
    */
-  enter<C extends WaitingCall>(call: C, proceed: (call: C) => void): true | Waiter {
-    if (this.inFlight < this.max) {
-      this.inFlight++;
-      this.changed();
-      return true;
+  enter(call: WaitingCall): boolean {
+    if (this.inFlight >= this.max) {
+      this.queue.add(call);
+      return false;
     }
-    // The waiter calls `proceed` with this very call only.
-    const waiter = new Waiter(this.queue, call, proceed as (call: WaitingCall) => void);
-    this.queue.add(waiter);
-    return waiter;
+    this.inFlight++;
+    this.changed();
+    return true;
+  }
+
+  /**
+   * The one way a wait ends early (the call's signal, `dispose`, later its deadline), as the
+   * call's `current`: it leaves the queue and goes on, cancelled. Nothing once its wait is over.
+   */
+  cancel(by: 'signal' | 'dispose', call: WaitingCall): void {
+    call.cancelledBy ??= by;
+    if (this.queue.delete(call)) this.proceed(call);
   }
 
   /** An attempt ended (once per attempt): its slot goes to the first waiter, or is free. */
@@ -100,10 +89,10 @@ export class Bulkhead {
 
   /** The slot, still counted, goes to the first waiter, who goes on in its own microtask. */
   private grant(): boolean {
-    const waiter: Waiter | undefined = this.queue.values().next().value;
-    if (!waiter) return false;
-    this.queue.delete(waiter);
-    queueMicrotask(() => this.wake(waiter));
+    const call: WaitingCall | undefined = this.queue.values().next().value;
+    if (!call) return false;
+    this.queue.delete(call);
+    queueMicrotask(() => this.wake(call));
     return true;
   }
 
@@ -112,10 +101,10 @@ export class Bulkhead {
    * so it takes it (nothing else runs in between); if it goes elsewhere instead (the route went
    * down, the call was cancelled meanwhile), the slot goes on to the next waiter.
    */
-  private wake(waiter: Waiter): void {
+  private wake(call: WaitingCall): void {
     this.inFlight--;
     try {
-      waiter.proceed(waiter.call);
+      this.proceed(call);
     } finally {
       if (this.inFlight < this.max && this.grant()) this.inFlight++;
       this.changed();

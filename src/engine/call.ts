@@ -55,8 +55,8 @@ export class Call {
   /** The caller's signal, checked: it cancels the call. */
   declare signal: AbortSignal | undefined;
   declare cancelledBy: 'signal' | 'dispose' | undefined;
-  /** Its attempt in flight, or its place in a bulkhead's queue. */
-  declare current: { cancel(by: 'signal' | 'dispose'): void } | undefined;
+  /** Its attempt in flight, or the bulkhead it waits in (told which call is cancelled). */
+  declare current: { cancel(by: 'signal' | 'dispose', call: Call): void } | undefined;
   declare readonly op: OperationState;
   declare input: unknown;
   /** Index of the next route to consider. */
@@ -116,7 +116,7 @@ export class Call {
   }
   cancel(by: 'signal' | 'dispose'): void {
     this.cancelledBy ??= by;
-    this.current?.cancel(by);
+    this.current?.cancel(by, this);
   }
 }
 

@@ -11,7 +11,6 @@ import { type ChannelStatus, channelSnapshot, type RouteView, type Snapshot, typ
 import { type StandardSchemaV1, validateSync } from '../standard-schema.js';
 import type { AttemptRun } from './attempt.js';
 import { Breakers, type BreakersHost } from './breakers.js';
-import { Bulkhead } from './bulkhead.js';
 import { type Call, parseCall } from './call.js';
 import { type ExecuteHost, Executor } from './execute.js';
 import { NextChangeTimer, nextHoursChange } from './next-change.js';
@@ -36,8 +35,9 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
   readonly hours = new OpeningHours();
   readonly signals = new SignalWatch();
   declare readonly breakers: Breakers;
-  /** Makes a slot's bulkhead; undefined without `breaker.maxConcurrent`. */
-  declare readonly bulkheadFor: ((route: RouteState) => Bulkhead) | undefined;
+  /** Infinite without a bulkhead. */
+  declare readonly maxConcurrent: number;
+  declare readonly maxQueued: number;
   declare readonly referrals: Referrals;
   declare readonly timeout: number;
   declare readonly slowCallMs: number;
@@ -78,11 +78,8 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
       }
     }
     this.breakers = new Breakers(options.breaker, options.scopes, this);
-    const { maxConcurrent, maxQueued } = options.breaker;
-    this.bulkheadFor =
-      maxConcurrent === Number.POSITIVE_INFINITY
-        ? undefined
-        : (route) => new Bulkhead(maxConcurrent, maxQueued, route, () => this.store.invalidate());
+    this.maxConcurrent = options.breaker.maxConcurrent;
+    this.maxQueued = options.breaker.maxQueued;
     this.outages = new OutageState(this);
     this.nextChange = new NextChangeTimer({
       get disposed() {

@@ -15,7 +15,7 @@ import { type Attempt, type Outcome, Served, Uncertain } from '../outcome.js';
 import { localise } from '../text.js';
 import { type AttemptHost, AttemptRun } from './attempt.js';
 import type { Breakers } from './breakers.js';
-import type { Bulkhead } from './bulkhead.js';
+import { Bulkhead, type WaitingCall } from './bulkhead.js';
 import type { Call } from './call.js';
 import { classifyError, type Failure } from './classify.js';
 import type { Referrals } from './referral.js';
@@ -33,8 +33,9 @@ export interface ExecuteHost {
   readonly classify: Classify | undefined;
   readonly events: SafeEmitter<RouterEvents>;
   readonly breakers: Breakers;
-  /** Makes a slot's bulkhead; undefined without `breaker.maxConcurrent`. */
-  readonly bulkheadFor: ((route: RouteState) => Bulkhead) | undefined;
+  /** Attempts in flight per breaker slot (infinite for no bulkhead), and calls that may wait. */
+  readonly maxConcurrent: number;
+  readonly maxQueued: number;
   readonly referrals: Referrals;
   readonly hours: OpeningHours;
   readonly signals: SignalWatch;
@@ -44,6 +45,8 @@ export interface ExecuteHost {
   /** The input through the operation's schema, if it has one (throws InvalidInputError). */
   validate(op: OperationState, input: unknown): unknown;
   refreshOutages(): void;
+  /** Something the snapshot shows may have changed. */
+  invalidate(): void;
   /** A success on the route was slow, or not: its channel shows `degraded_performance` while slow. */
   markSlow(route: RouteState, slow: boolean): void;
 }
@@ -57,10 +60,12 @@ export class Executor implements AttemptHost {
   declare private readonly host: ExecuteHost;
   /** A call whose bulkhead wait ended goes on (made once, not per wait). */
   declare private readonly proceed: (call: Call) => void;
+  declare private readonly bulkheads: boolean;
 
   constructor(host: ExecuteHost) {
     this.host = host;
     this.proceed = (call) => this.waited(call);
+    this.bulkheads = host.maxConcurrent !== Number.POSITIVE_INFINITY;
     this.deadlines = host.deadlines;
     this.timeout = host.timeout;
     this.slowCallMs = host.slowCallMs;
@@ -130,18 +135,17 @@ export class Executor implements AttemptHost {
       }
       const slot = host.breakers.slotOf(route, call.scope);
       let bulkhead = slot.bulkhead;
-      if (!bulkhead && host.bulkheadFor) {
-        bulkhead = host.bulkheadFor(route);
+      if (!bulkhead && this.bulkheads) {
+        // The bulkhead gives `proceed` back only the calls it was given: Calls.
+        const proceed = this.proceed as (call: WaitingCall) => void;
+        bulkhead = new Bulkhead(host.maxConcurrent, host.maxQueued, route, () => host.invalidate(), proceed);
         slot.bulkhead = bulkhead;
       }
-      if (bulkhead) {
-        const entered = bulkhead.enter(call, this.proceed);
-        if (entered !== true) {
-          // Waiting for a slot: back to this route when the wait ends (`waited`).
-          call.current = entered;
-          call.next--;
-          return undefined;
-        }
+      if (bulkhead && !bulkhead.enter(call)) {
+        // Waiting for a slot: back to this route when the wait ends (`waited`).
+        call.current = bulkhead;
+        call.next--;
+        return undefined;
       }
       const breaker = slot.breaker ?? host.breakers.breakerOf(slot);
       const run = new AttemptRun(this, route, breaker, call, ++call.runs);
@@ -184,7 +188,6 @@ export class Executor implements AttemptHost {
 
   /** Its bulkhead wait ended (a slot, or cancelled): the route is checked again and the call goes on. */
   private waited(call: Call): void {
-    call.current = undefined;
     let outcome: Outcome | undefined;
     try {
       outcome = this.drive(call);
