@@ -77,7 +77,7 @@ export interface RouteView {
   /** Scopes whose breaker is half-open: not down, but the channel is degraded. */
   readonly scopesHalfOpen: number;
   /** Its breakers (its own, its scopes') whose bulkhead is full (`breaker.maxConcurrent`): degraded. */
-  readonly slotsFull?: number;
+  readonly slotsFull: number;
 }
 
 export interface SnapshotInput {
@@ -118,7 +118,7 @@ function halfOpenStatus(routes: readonly RouteView[]): ChannelSnapshot {
   let since = Number.POSITIVE_INFINITY;
   let halfOpen = false;
   for (const r of routes) {
-    if (r.scopesHalfOpen > 0 || r.slow === true || (r.slotsFull ?? 0) > 0) halfOpen = true;
+    if (r.scopesHalfOpen > 0 || r.slow === true || r.slotsFull > 0) halfOpen = true;
     if (isHalfOpen(r, r)) {
       halfOpen = true;
       if ((r.breakerDownSince as number) < since) since = r.breakerDownSince as number;

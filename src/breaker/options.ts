@@ -76,6 +76,7 @@ export type ResolvedBreakerOptions = Readonly<
 >;
 
 const positive = z.number().check(z.positive('must be more than 0'));
+const count = z.int().check(z.positive('must be more than 0'));
 // A timer longer than setTimeout can hold fires after 1 ms: a breaker would half-open at once,
 // a window rotate every millisecond. These become timers as they are, so they stay within it.
 const delay = z.number().check(z.positive('must be more than 0'), z.lte(MAX_DELAY));
@@ -88,12 +89,10 @@ const breakerSchema = z.strictObject({
   resetTimeout: z.optional(delay),
   rollingCountTimeout: z.optional(delay),
   rollingCountBuckets: z.optional(z.int().check(z.positive(), z.lte(MAX_BUCKETS))),
-  consecutiveFailures: z.optional(z.union([z.int().check(z.positive('must be more than 0')), z.literal(false)])),
+  consecutiveFailures: z.optional(z.union([count, z.literal(false)])),
   slowCallMs: z.optional(z.union([positive, z.literal(false)])),
   slowCallRate: z.optional(z.number().check(z.gte(0), z.lte(100))),
-  maxConcurrent: z.optional(
-    z.union([z.int().check(z.positive('must be more than 0')), z.literal(Number.POSITIVE_INFINITY)]),
-  ),
+  maxConcurrent: z.optional(z.union([count, z.literal(Number.POSITIVE_INFINITY)])),
   // A bounded buffer: a number of calls, never Infinity.
   maxQueued: z.optional(z.int().check(z.gte(0))),
 });

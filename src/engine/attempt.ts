@@ -107,7 +107,7 @@ export class AttemptRun implements Deadline {
   declare readonly breaker: RouteBreaker<AttemptRun>;
   declare readonly call: AttemptCall;
   declare readonly attempt: number;
-  /** The bulkhead slot it holds (`breaker.maxConcurrent`), released when it ends. */
+  /** The bulkhead slot it holds (`breaker.maxConcurrent`), released when it ends; set by the engine as it is made. */
   declare bulkhead: { release(): void } | undefined;
 
   // Plain assignments, not class fields: fields are defined one by one and then assigned again.
@@ -125,7 +125,6 @@ export class AttemptRun implements Deadline {
     this.breaker = breaker;
     this.call = call;
     this.attempt = n;
-    this.bulkhead = undefined;
   }
 
   get operation(): string {

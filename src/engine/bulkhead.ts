@@ -71,11 +71,11 @@ export class Bulkhead {
   }
 
   /**
-   * The one way a wait ends early (the call's signal, `dispose`, later its deadline), as the
-   * call's `current`: it leaves the queue and goes on, cancelled. Nothing once its wait is over.
+   * As the call's `current`, told by `Call.cancel` (which set `cancelledBy`), the one way a wait
+   * ends early (the call's signal, later its deadline): it leaves the queue and goes on,
+   * cancelled. Nothing once its wait is over.
    */
-  cancel(by: 'signal' | 'dispose', call: WaitingCall): void {
-    call.cancelledBy ??= by;
+  cancel(_by: 'signal' | 'dispose', call: WaitingCall): void {
     if (this.queue.delete(call)) this.proceed(call);
   }
 
