@@ -104,9 +104,7 @@ export function resolveBreakerOptions(options: BreakerOptions | undefined): Reso
   const o = parsed.data;
   const maxConcurrent = o.maxConcurrent ?? Number.POSITIVE_INFINITY;
   if ((o.maxQueued ?? 0) > 0 && maxConcurrent === Number.POSITIVE_INFINITY) {
-    throw new ConfigError('breaker options', [
-      { path: 'breaker.maxQueued', message: 'needs breaker.maxConcurrent' },
-    ]);
+    throw new ConfigError('breaker options', [{ path: 'breaker.maxQueued', message: 'needs breaker.maxConcurrent' }]);
   }
   return Object.freeze({
     timeout: o.timeout === false ? Number.POSITIVE_INFINITY : (o.timeout ?? 10_000),

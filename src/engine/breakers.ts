@@ -48,7 +48,6 @@ export class Breakers implements BreakerOwner<AttemptRun, Slot> {
       breakerDownSince: undefined,
       breakerHalfOpen: false,
       halfOpenHeld: false,
-      bulkhead: undefined,
       lastUsed: 0,
     };
     route.scopes ??= new Map();

@@ -20,8 +20,11 @@ export interface Slot {
   breakerHalfOpen: boolean;
   /** Its breaker half-opened while an outage held the route down. */
   halfOpenHeld: boolean;
-  /** Made on its first call when `breaker.maxConcurrent` is set; never otherwise. */
-  bulkhead: Bulkhead | undefined;
+  /**
+   * Made on its first call when `breaker.maxConcurrent` is set; never otherwise, and then not even
+   * a field: slots keep the shape they had before bulkheads existed.
+   */
+  bulkhead?: Bulkhead;
 }
 
 /** One scope's breaker on a scoped route (e.g. one office's counter terminal). */
@@ -38,7 +41,6 @@ export const CLOSED_SLOT: Slot = Object.freeze({
   breakerDownSince: undefined,
   breakerHalfOpen: false,
   halfOpenHeld: false,
-  bulkhead: undefined,
 });
 
 export interface RouteState extends Omit<RouteView, 'breakerDownSince' | 'breakerHalfOpen'>, Slot {
@@ -136,7 +138,6 @@ export function buildOperations(
         probeCloses: false,
         slow: false,
         slotsFull: 0,
-        bulkhead: undefined,
         remoteAutomated: false,
       });
     });
