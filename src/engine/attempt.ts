@@ -28,7 +28,7 @@ export interface AttemptCall {
   readonly user: Readonly<Record<string, unknown>> | undefined;
   readonly scope: string | undefined;
   cancelledBy: 'signal' | 'dispose' | undefined;
-  /** Its attempt in flight, or the bulkhead it waits in (see Call). */
+  /** Its attempt in flight, or the bulkhead it waits in (see Call; an attempt's own cancel ignores the call). */
   current: { cancel(by: 'signal' | 'dispose', call: never): void } | undefined;
   idempotencyKey(): string;
 }
