@@ -1,8 +1,19 @@
 import type { ChannelKind, Contact } from './catalog.js';
 import type { ChannelStatus } from './snapshot.js';
 
-/** Why an automated route was not tried. */
-export type SkipReason = 'breaker-open' | 'remote' | 'outage' | 'maintenance' | 'closed' | 'excluded' | 'limit';
+/**
+ * Why an automated route was not tried. `busy`: its bulkhead (`breaker.maxConcurrent`) was full
+ * and its queue too.
+ */
+export type SkipReason =
+  | 'breaker-open'
+  | 'remote'
+  | 'outage'
+  | 'maintenance'
+  | 'closed'
+  | 'excluded'
+  | 'limit'
+  | 'busy';
 
 /** How one route fared during a call: for logs only, never shown to the person. */
 export type Attempt<Ch extends string = string> =

@@ -76,6 +76,8 @@ export interface RouteView {
   readonly slow?: boolean;
   /** Scopes whose breaker is half-open: not down, but the channel is degraded. */
   readonly scopesHalfOpen: number;
+  /** Its breakers (its own, its scopes') whose bulkhead is full (`breaker.maxConcurrent`): degraded. */
+  readonly slotsFull: number;
 }
 
 export interface SnapshotInput {
@@ -110,13 +112,13 @@ const OPERATIONAL: ChannelSnapshot = Object.freeze({ status: 'operational' });
 
 /**
  * No route down: operational, or `degraded_performance` when a breaker is half-open (since its
- * trouble began) or the latest success of a route was slow.
+ * trouble began), the latest success of a route was slow, or a route's bulkhead is full.
  */
 function halfOpenStatus(routes: readonly RouteView[]): ChannelSnapshot {
   let since = Number.POSITIVE_INFINITY;
   let halfOpen = false;
   for (const r of routes) {
-    if (r.scopesHalfOpen > 0 || r.slow === true) halfOpen = true;
+    if (r.scopesHalfOpen > 0 || r.slow === true || r.slotsFull > 0) halfOpen = true;
     if (isHalfOpen(r, r)) {
       halfOpen = true;
       if ((r.breakerDownSince as number) < since) since = r.breakerDownSince as number;

@@ -57,6 +57,18 @@ describe('the README examples, as printed', () => {
     expect(result.code).toBe(0);
   });
 
+  it('the Bulkhead example runs and prints what it says', async () => {
+    const file = join(dir, 'bulkhead.mts');
+    writeFileSync(
+      file,
+      `import { createRouter } from ${src('index.ts')};\nimport { laPoste } from ${src('presets/la-poste.ts')};\n` +
+        blockAfter('#### Bulkhead'),
+    );
+    const result = await run(tsx, [file]);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toBe("[ 'app', 'app', 'app', 'web' ]\n");
+  });
+
   it('the plain DOM example imports what it uses', () => {
     const block = blockAfter('### Frontend (plain DOM)');
     for (const name of ['createStatusClient', 'createRouter', 'connectStatus', 'localise', 'laPoste']) {

@@ -80,6 +80,8 @@ function explainAttempt(attempt: Attempt, locale: Locale, outage: Outage | undef
         return fr ? `${label} : fermé à cette heure, pas tenté` : `${label}: closed at this hour, not tried`;
       case 'remote':
         return fr ? `${label} : signalé en panne ailleurs, pas tenté` : `${label}: reported down elsewhere, not tried`;
+      case 'busy':
+        return fr ? `${label} : trop d'appels en cours, pas tenté` : `${label}: too many calls in flight, not tried`;
     }
   }
   if (attempt.result === 'success') return undefined;

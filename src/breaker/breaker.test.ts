@@ -19,6 +19,8 @@ describe('resolveBreakerOptions', () => {
       consecutiveFailures: 3,
       slowCallMs: Number.POSITIVE_INFINITY,
       slowCallRate: 50,
+      maxConcurrent: Number.POSITIVE_INFINITY,
+      maxQueued: 0,
     });
     expect(resolveBreakerOptions({})).toEqual(resolveBreakerOptions(undefined));
   });

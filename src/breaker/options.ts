@@ -40,11 +40,27 @@ export interface BreakerOptions {
   slowCallMs?: number | false | undefined;
   /** Share of slow calls (0–100) in the window, once it holds `volumeThreshold` calls, above which it opens. @default 50 */
   slowCallRate?: number | undefined;
+  /**
+   * A bulkhead: at most this many attempts in flight at once on each breaker (a route's, or one
+   * scope's on a scoped route). A call over it is not run there: it waits in the queue
+   * (`maxQueued`) or fails over at once (`{ result: 'skipped', why: 'busy' }`), counted against
+   * nothing, while the channel shows `degraded_performance`. `Infinity` or unset: no limit.
+   * @default Infinity
+   * @example { maxConcurrent: 20, maxQueued: 10 }
+   */
+  maxConcurrent?: number | undefined;
+  /**
+   * Calls that may wait, first come first served, for a slot on a full bulkhead; one more is
+   * skipped `busy`. A wait ends when a slot frees, or the call's signal aborts or the router is
+   * disposed (then it ends `cancelled`). Only with a finite `maxConcurrent`.
+   * @default 0
+   */
+  maxQueued?: number | undefined;
 }
 
 export type ResolvedBreakerOptions = Readonly<
   {
-    [K in Exclude<keyof BreakerOptions, 'timeout' | 'consecutiveFailures' | 'slowCallMs'>]-?: Exclude<
+    [K in Exclude<keyof BreakerOptions, 'timeout' | 'consecutiveFailures' | 'slowCallMs' | 'maxConcurrent'>]-?: Exclude<
       BreakerOptions[K],
       undefined
     >;
@@ -54,10 +70,13 @@ export type ResolvedBreakerOptions = Readonly<
     consecutiveFailures: number;
     /** Infinite when off. */
     slowCallMs: number;
+    /** Infinite when off. */
+    maxConcurrent: number;
   }
 >;
 
 const positive = z.number().check(z.positive('must be more than 0'));
+const count = z.int().check(z.positive('must be more than 0'));
 // A timer longer than setTimeout can hold fires after 1 ms: a breaker would half-open at once,
 // a window rotate every millisecond. These become timers as they are, so they stay within it.
 const delay = z.number().check(z.positive('must be more than 0'), z.lte(MAX_DELAY));
@@ -70,9 +89,12 @@ const breakerSchema = z.strictObject({
   resetTimeout: z.optional(delay),
   rollingCountTimeout: z.optional(delay),
   rollingCountBuckets: z.optional(z.int().check(z.positive(), z.lte(MAX_BUCKETS))),
-  consecutiveFailures: z.optional(z.union([z.int().check(z.positive('must be more than 0')), z.literal(false)])),
+  consecutiveFailures: z.optional(z.union([count, z.literal(false)])),
   slowCallMs: z.optional(z.union([positive, z.literal(false)])),
   slowCallRate: z.optional(z.number().check(z.gte(0), z.lte(100))),
+  maxConcurrent: z.optional(z.union([count, z.literal(Number.POSITIVE_INFINITY)])),
+  // A bounded buffer: a number of calls, never Infinity.
+  maxQueued: z.optional(z.int().check(z.gte(0))),
 });
 
 /** Copies, validates and completes the caller's options; never changes their object. */
@@ -80,6 +102,10 @@ export function resolveBreakerOptions(options: BreakerOptions | undefined): Reso
   const parsed = parseWith(breakerSchema, options ?? {}, ['breaker']);
   if (!parsed.data) throw new ConfigError('breaker options', parsed.issues);
   const o = parsed.data;
+  const maxConcurrent = o.maxConcurrent ?? Number.POSITIVE_INFINITY;
+  if ((o.maxQueued ?? 0) > 0 && maxConcurrent === Number.POSITIVE_INFINITY) {
+    throw new ConfigError('breaker options', [{ path: 'breaker.maxQueued', message: 'needs breaker.maxConcurrent' }]);
+  }
   return Object.freeze({
     timeout: o.timeout === false ? Number.POSITIVE_INFINITY : (o.timeout ?? 10_000),
     errorThresholdPercentage: o.errorThresholdPercentage ?? 50,
@@ -90,5 +116,7 @@ export function resolveBreakerOptions(options: BreakerOptions | undefined): Reso
     consecutiveFailures: o.consecutiveFailures === false ? Number.POSITIVE_INFINITY : (o.consecutiveFailures ?? 3),
     slowCallMs: o.slowCallMs === false || o.slowCallMs === undefined ? Number.POSITIVE_INFINITY : o.slowCallMs,
     slowCallRate: o.slowCallRate ?? 50,
+    maxConcurrent,
+    maxQueued: o.maxQueued ?? 0,
   });
 }

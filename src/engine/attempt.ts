@@ -31,7 +31,8 @@ export interface AttemptCall {
   readonly user: Readonly<Record<string, unknown>> | undefined;
   readonly scope: string | undefined;
   cancelledBy: 'signal' | 'dispose' | undefined;
-  current: { cancel(by: 'signal' | 'dispose'): void } | undefined;
+  /** Its attempt in flight, or the bulkhead it waits in (see Call; an attempt's own cancel ignores the call). */
+  current: { cancel(by: 'signal' | 'dispose', call: never): void } | undefined;
   idempotencyKey(): string;
 }
 
@@ -109,6 +110,8 @@ export class AttemptRun implements Deadline {
   declare readonly breaker: RouteBreaker<AttemptRun>;
   declare readonly call: AttemptCall;
   declare readonly attempt: number;
+  /** The bulkhead slot it holds (`breaker.maxConcurrent`), released when it ends; set by the engine as it is made. */
+  declare bulkhead: { release(): void } | undefined;
 
   // Plain assignments, not class fields: fields are defined one by one and then assigned again.
   constructor(host: AttemptHost, route: AttemptRoute, breaker: RouteBreaker<AttemptRun>, call: AttemptCall, n: number) {

@@ -148,6 +148,8 @@ export class Breakers implements BreakerOwner<AttemptRun, Slot> {
         if (!route.scopes) continue;
         for (const [scope, slot] of route.scopes) {
           if (slot.lastUsed > idleBefore || slot.breakerDownSince !== undefined || slot.halfOpenHeld) continue;
+          // A new slot for the scope would start a second count beside the calls still on this one.
+          if (slot.bulkhead?.inFlight) continue;
           if (slot.breaker && !slot.breaker.closed) continue;
           slot.breaker?.shutdown();
           route.scopes.delete(scope);

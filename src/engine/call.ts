@@ -3,7 +3,6 @@ import { checkCallContext } from '../call-context.js';
 import { DEFAULT_LOCALE, type Locale } from '../i18n/text.js';
 import type { CallContext } from '../options.js';
 import type { Attempt, Outcome } from '../outcome.js';
-import type { AttemptRun } from './attempt.js';
 import type { OperationState } from './state.js';
 
 function randomUuid(): string {
@@ -56,7 +55,8 @@ export class Call {
   /** The caller's signal, checked: it cancels the call. */
   declare signal: AbortSignal | undefined;
   declare cancelledBy: 'signal' | 'dispose' | undefined;
-  declare current: AttemptRun | undefined;
+  /** Its attempt in flight, or the bulkhead it waits in (told which call is cancelled). */
+  declare current: { cancel(by: 'signal' | 'dispose', call: Call): void } | undefined;
   declare readonly op: OperationState;
   declare input: unknown;
   /** Index of the next route to consider. */
@@ -116,7 +116,7 @@ export class Call {
   }
   cancel(by: 'signal' | 'dispose'): void {
     this.cancelledBy ??= by;
-    this.current?.cancel(by);
+    this.current?.cancel(by, this);
   }
 }
 

@@ -37,6 +37,9 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
   readonly hours = new OpeningHours();
   readonly signals = new SignalWatch();
   declare readonly breakers: Breakers;
+  /** Infinite without a bulkhead. */
+  declare readonly maxConcurrent: number;
+  declare readonly maxQueued: number;
   declare readonly referrals: Referrals;
   declare readonly timeout: number;
   declare readonly slowCallMs: number;
@@ -77,6 +80,8 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
       }
     }
     this.breakers = new Breakers(options.breaker, options.scopes, this);
+    this.maxConcurrent = options.breaker.maxConcurrent;
+    this.maxQueued = options.breaker.maxQueued;
     this.outages = new OutageState(this);
     this.nextChange = new NextChangeTimer({
       get disposed() {

@@ -13,6 +13,7 @@ import type { CallContext, Classify } from '../options.js';
 import { type Attempt, type Outcome, Served, Uncertain } from '../outcome.js';
 import { type AttemptHost, AttemptRun } from './attempt.js';
 import type { Breakers } from './breakers.js';
+import { Bulkhead, type WaitingCall } from './bulkhead.js';
 import type { Call } from './call.js';
 import { classifyError, type Failure } from './classify.js';
 import type { Instrumentation } from './instrumentation.js';
@@ -31,6 +32,9 @@ export interface ExecuteHost {
   readonly classify: Classify | undefined;
   readonly events: SafeEmitter<RouterEvents>;
   readonly breakers: Breakers;
+  /** Attempts in flight per breaker slot (infinite for no bulkhead), and calls that may wait. */
+  readonly maxConcurrent: number;
+  readonly maxQueued: number;
   readonly referrals: Referrals;
   readonly hours: OpeningHours;
   readonly signals: SignalWatch;
@@ -40,6 +44,8 @@ export interface ExecuteHost {
   /** The input through the operation's schema, if it has one (throws InvalidInputError). */
   validate(op: OperationState, input: unknown): unknown;
   refreshOutages(): void;
+  /** Something the snapshot shows may have changed. */
+  invalidate(): void;
   /** A success on the route was slow, or not: its channel shows `degraded_performance` while slow. */
   markSlow(route: RouteState, slow: boolean): void;
 }
@@ -53,9 +59,14 @@ export class Executor implements AttemptHost {
   declare private readonly now: () => number;
 
   declare private readonly host: ExecuteHost;
+  /** A call whose bulkhead wait ended goes on (made once, not per wait). */
+  declare private readonly proceed: (call: Call) => void;
+  declare private readonly bulkheads: boolean;
 
   constructor(host: ExecuteHost) {
     this.host = host;
+    this.proceed = (call) => this.waited(call);
+    this.bulkheads = host.maxConcurrent !== Number.POSITIVE_INFINITY;
     this.deadlines = host.deadlines;
     this.timeout = host.timeout;
     this.slowCallMs = host.slowCallMs;
@@ -126,11 +137,30 @@ export class Executor implements AttemptHost {
       const skip = skipReason(route, call, host.hours, this.now);
       if (skip) {
         call.record({ channel: route.channel, result: 'skipped', why: skip });
+        // Busy: certainly not run here, and not offered back to this person.
+        if (skip === 'busy') {
+          call.failed ??= new Set();
+          call.failed.add(route.channel);
+        }
         continue;
       }
       const slot = host.breakers.slotOf(route, call.scope);
+      let bulkhead = slot.bulkhead;
+      if (!bulkhead && this.bulkheads) {
+        // The bulkhead gives `proceed` back only the calls it was given: Calls.
+        const proceed = this.proceed as (call: WaitingCall) => void;
+        bulkhead = new Bulkhead(host.maxConcurrent, host.maxQueued, route, () => host.invalidate(), proceed);
+        slot.bulkhead = bulkhead;
+      }
+      if (bulkhead && !bulkhead.enter(call)) {
+        // Waiting for a slot: back to this route when the wait ends (`waited`).
+        call.current = bulkhead;
+        call.next--;
+        return undefined;
+      }
       const breaker = slot.breaker ?? host.breakers.breakerOf(slot);
       const run = new AttemptRun(this, route, breaker, call, ++call.runs);
+      run.bulkhead = bulkhead;
       // A real call on a probed channel: it is not idle.
       if (route.probe) route.probe.lastCall = run.startedAt;
       if ((slot as ScopeSlot).scope !== undefined) (slot as ScopeSlot).lastUsed = run.startedAt;
@@ -167,6 +197,18 @@ export class Executor implements AttemptHost {
     if (outcome) (call.resolve as (outcome: Outcome) => void)(outcome);
   }
 
+  /** Its bulkhead wait ended (a slot, or cancelled): the route is checked again and the call goes on. */
+  private waited(call: Call): void {
+    let outcome: Outcome | undefined;
+    try {
+      outcome = this.drive(call);
+    } catch (error) {
+      (call.reject as (error: unknown) => void)(error);
+      return;
+    }
+    if (outcome) (call.resolve as (outcome: Outcome) => void)(outcome);
+  }
+
   classify(error: unknown, run: AttemptRun): Failure {
     const events = this.host.events;
     return classifyError(error, { operation: run.operation, channel: run.channel }, this.host.classify, (c, m, e) =>
@@ -181,6 +223,8 @@ export class Executor implements AttemptHost {
     const op = call.op;
     const route = run.route as RouteState;
     call.current = undefined;
+    // Whatever way it ended, once (this runs once per attempt): the slot goes to the next waiter.
+    run.bulkhead?.release();
     if (ok) {
       const attempt: Attempt = { channel: route.channel, result: 'success', durationMs: Date.now() - run.startedAt };
       if (this.slowCallMs !== Number.POSITIVE_INFINITY)

@@ -12,7 +12,9 @@ export function planCall(call: Call, hours: OpeningHours, referrals: Referrals, 
   for (const route of op.routes) {
     if (!route.automated && !route.remoteAutomated) continue;
     const why = skipReason(route, call, hours, now);
-    if (why) skipped.push({ channel: route.channel, why });
+    // A plan is a forecast: a route full this instant frees in moments, and a call made next
+    // would try it or queue for it; meanwhile the snapshot shows its channel degraded.
+    if (why && why !== 'busy') skipped.push({ channel: route.channel, why });
     else willTry.push(route.channel);
   }
   const parts = referrals.parts(op, call, undefined);

@@ -106,5 +106,7 @@ export function skipReason(
   const b = slot.breaker;
   // A breaker only its probe closes is skipped while half-open: no person's call is its trial.
   if (b && (b.refusing || (route.probeCloses && b.halfOpen))) return 'breaker-open';
+  // Full, with no room to wait (`breaker.maxConcurrent`): not tried now, counted against nothing.
+  if (slot.bulkhead?.refusing) return 'busy';
   return undefined;
 }

@@ -9,6 +9,7 @@ import type { ResolvedScopeOptions } from '../scopes.js';
 import type { RouteView } from '../snapshot.js';
 import type { StandardSchemaV1 } from '../standard-schema.js';
 import type { AttemptRun } from './attempt.js';
+import type { Bulkhead } from './bulkhead.js';
 
 /** A breaker and what the router knows of it: the route's own, or one scope's. */
 export interface Slot {
@@ -19,6 +20,11 @@ export interface Slot {
   breakerHalfOpen: boolean;
   /** Its breaker half-opened while an outage held the route down. */
   halfOpenHeld: boolean;
+  /**
+   * Made on its first call when `breaker.maxConcurrent` is set; never otherwise, and then not even
+   * a field: slots keep the shape they had before bulkheads existed.
+   */
+  bulkhead?: Bulkhead;
 }
 
 /** One scope's breaker on a scoped route (e.g. one office's counter terminal). */
@@ -64,6 +70,8 @@ export interface RouteState extends Omit<RouteView, 'breakerDownSince' | 'breake
   remoteAutomated: boolean;
   /** Its latest success took `slowCallMs` or more. */
   slow: boolean;
+  /** Its slots (its own, its scopes') whose bulkhead is full: the channel is degraded. */
+  slotsFull: number;
   /** Its breaker is closed only by the channel's probe: a probed channel, a non-idempotent operation. */
   probeCloses: boolean;
 }
@@ -129,6 +137,7 @@ export function buildOperations(
         probe: undefined,
         probeCloses: false,
         slow: false,
+        slotsFull: 0,
         remoteAutomated: false,
       });
     });
