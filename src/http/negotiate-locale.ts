@@ -83,18 +83,20 @@ interface Range {
 export function negotiateLocale<const T extends string>(
   request: LanguageSource,
   available: readonly T[],
-  options: NegotiateOptions<T> = {},
+  // NoInfer: `{ default: 'de' }` is checked against `available`, not added to the answer's type.
+  options: NegotiateOptions<NoInfer<T>> = {},
 ): T {
   const tags = availableTags(available);
   const fallback = defaultIndex(available, tags, options);
   const ranges = parseRanges(headerOf(request) ?? '');
   const pick = (i: number) => available[i] as T;
   if (ranges.length === 0) return pick(fallback);
-  const refused = tags.map((tag) => ranges.some((r) => r.q === 0 && r.tag !== '*' && filters(r.tag, tag)));
+  const rated = tags.map((tag) => ratedBy(ranges, tag));
+  const refused = rated.map((r) => r?.q === 0);
   for (const range of ranges) {
     // Sorted by q: the rest refuse, they do not ask.
     if (range.q === 0) break;
-    const i = range.tag === '*' ? wildcard(ranges, tags, refused, fallback) : closest(range.tag, tags, refused);
+    const i = range.tag === '*' ? wildcard(ranges, tags, refused, fallback) : closest(range, tags, refused, rated);
     if (i >= 0) return pick(i);
   }
   if (ranges.some((r) => r.q === 0 && r.tag === '*') || !refused[fallback]) return pick(fallback);
@@ -112,7 +114,8 @@ function availableTags(available: unknown): string[] {
     fail({ path: 'available', message: `expected a non-empty list of language tags, got ${describeValue(available)}` });
   }
   const issues: ConfigIssue[] = [];
-  const tags = available.map((tag: unknown, i) => {
+  // Array.from, not map: map skips the holes of `['fr', , 'en']`, which must be reported too.
+  const tags = Array.from(available as readonly unknown[], (tag, i) => {
     // A tag you offer has the shape of a range, but `*`.
     if (typeof tag === 'string' && tag !== '*' && RANGE.test(tag)) return tag.toLowerCase();
     if (issues.length < MAX_ISSUES) {
@@ -162,14 +165,24 @@ function headerOf(source: unknown, depth = 0): string | undefined {
     // (a string) is not followed.
     const { headers } = source as { headers?: unknown };
     if (depth === 0 && typeof headers === 'object' && headers !== null) return headerOf(headers, 1);
-    if (!Object.hasOwn(source, 'accept-language')) return undefined;
-    const value: unknown = (source as Record<string, unknown>)['accept-language'];
+    const name = headerName(source);
+    if (name === undefined) return undefined;
+    const value: unknown = (source as Record<string, unknown>)[name];
     return typeof value === 'string' ? value : Array.isArray(value) ? joined(value) : undefined;
   }
   return fail({
     path: 'request',
     message: `expected a Request, Headers, a headers object or the Accept-Language value, got ${describeValue(source)}`,
   });
+}
+
+/**
+ * The own key naming the header. Field names are case-insensitive (RFC 9110 §5.1): node writes
+ * them in lower case, a hand-made object or an AWS API Gateway event as they were sent.
+ */
+function headerName(headers: object): string | undefined {
+  if (Object.hasOwn(headers, 'accept-language')) return 'accept-language';
+  return Object.keys(headers).find((key) => key.length === 15 && key.toLowerCase() === 'accept-language');
 }
 
 /** Repeated header lines as one list (RFC 9110 §5.3), no longer than what is read of it. */
@@ -222,13 +235,34 @@ function parseRange(element: string): Range | undefined {
   return { tag: tag.toLowerCase(), q };
 }
 
+/**
+ * The range that says how much `tag` is wanted: the longest one that is it or a prefix of it
+ * (RFC 2616 §14.4, https://www.rfc-editor.org/rfc/rfc2616#section-14.4, kept by RFC 4647
+ * filtering): `en;q=0, en-GB` refuses English but British English, not British English too.
+ */
+function ratedBy(ranges: readonly Range[], tag: string): Range | undefined {
+  let best: Range | undefined;
+  for (const r of ranges) {
+    if (r.tag !== '*' && filters(r.tag, tag) && (!best || r.tag.length > best.tag.length)) best = r;
+  }
+  return best;
+}
+
 /** RFC 4647 §3.3.1: `range` is `tag` or a prefix of it ending at a subtag. */
 function filters(range: string, tag: string): boolean {
   return tag === range || (tag.startsWith(range) && tag.charCodeAt(range.length) === 45);
 }
 
-/** How many leading subtags `a` and `b` have in common. */
+/**
+ * How many leading subtags `a` and `b` have in common, as languages: a lone singleton (`x` of
+ * `x-foo`, `i` of `i-klingon`) is not a language, so `x-foo` and `x-bar` share nothing.
+ */
 function sharedSubtags(a: string, b: string): number {
+  const shared = sharedPrefix(a, b);
+  return shared === 1 && a !== b && (a.length === 1 || a.charCodeAt(1) === 45) ? 0 : shared;
+}
+
+function sharedPrefix(a: string, b: string): number {
   const length = Math.min(a.length, b.length);
   let shared = 0;
   let i = 0;
@@ -245,7 +279,12 @@ function subtagCount(tag: string): number {
 }
 
 /** Lookup, then the nearest sibling (see negotiateLocale); -1 when none of yours has its language. */
-function closest(range: string, tags: readonly string[], refused: readonly boolean[]): number {
+function closest(
+  { tag: range }: Range,
+  tags: readonly string[],
+  refused: readonly boolean[],
+  rated: readonly (Range | undefined)[],
+): number {
   let lookup = -1;
   let lookupLength = 0;
   let sibling = -1;
@@ -254,6 +293,10 @@ function closest(range: string, tags: readonly string[], refused: readonly boole
     if (refused[i]) return;
     const shared = sharedSubtags(range, tag);
     if (shared === 0) return;
+    // A range closer to this tag than `range` is says how much it is wanted, at its own q:
+    // `en;q=0.9, en-GB;q=0.1` reaches your en-US before your en-GB.
+    const own = rated[i];
+    if (own && own.tag !== range && subtagCount(own.tag) > shared) return;
     const length = subtagCount(tag);
     // Lookup never stops on a single-character subtag (RFC 4647 §3.4: `x` of `en-x-foo` goes too).
     const truncation = shared === length && (tag === range || tag.charCodeAt(tag.length - 2) !== 45);
