@@ -2,6 +2,8 @@
  * The language of an answer built for a request: the one the caller names, else the best of
  * the locales secours has words in for the request's `Accept-Language`.
  */
+import { describeValue } from '../call-context.js';
+import { ConfigError } from '../errors.js';
 import { DEFAULT_LOCALE, isLocale, LOCALES, type Locale } from '../text.js';
 import { type LanguageSource, negotiateLocale } from './negotiate-locale.js';
 
@@ -37,10 +39,15 @@ export function chooseLocale(options: LocaleChoice): ChosenLocale {
     // A tag secours has no words for resolves as the catalogues do: exact, then its language
     // (`en-GB` → `en`), then the default; Content-Language then names the one used.
     const { locale } = options;
-    return {
-      locale: isLocale(locale) ? locale : typeof locale === 'string' ? best(locale) : DEFAULT_LOCALE,
-      fromRequest,
-    };
+    if (typeof locale !== 'string') {
+      throw new ConfigError('problem details', [
+        {
+          path: 'options.locale',
+          message: `expected a language tag such as 'fr' or 'en', got ${describeValue(locale)}`,
+        },
+      ]);
+    }
+    return { locale: isLocale(locale) ? locale : best(locale), fromRequest };
   }
   return { locale: fromRequest ? best(source) : DEFAULT_LOCALE, fromRequest };
 }
