@@ -342,6 +342,30 @@ describe('negotiateLocale: properties', () => {
     );
   });
 
+  it('ranges naming unrelated languages: the listed tag of yours with the highest q, first on ties', () => {
+    const languages = ['fr', 'en', 'de', 'it', 'es', 'nl'];
+    const q = fc.constantFrom('', ';q=1', ';q=1.000', ';q=0.9', ';q=0.50', ';q=0.5', ';q=0.001', ';q=0', ';q=0.');
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.tuple(fc.constantFrom(...languages), q), { selector: ([l]) => l, maxLength: 6 }),
+        fc.uniqueArray(fc.constantFrom(...languages), { minLength: 1 }),
+        fc.boolean(),
+        (ranges, list, upper) => {
+          const weight = (w: string) => (w === '' ? 1 : Number(w.slice(3)));
+          const wanted = ranges
+            .map(([l, w], at) => ({ l, q: weight(w), at }))
+            .filter((r) => r.q > 0 && list.includes(r.l))
+            .sort((a, b) => b.q - a.q || a.at - b.at);
+          const refused = (l: string) => ranges.some(([r, w]) => r === l && weight(w) === 0);
+          const fallback = refused(list[0] as string) ? (list.find((l) => !refused(l)) ?? list[0]) : list[0];
+          const header = ranges.map(([l, w]) => (upper ? l.toUpperCase() : l) + w).join(' , ');
+          expect(negotiateLocale(header, list)).toBe(wanted[0]?.l ?? fallback);
+        },
+      ),
+      { numRuns: 2000 },
+    );
+  });
+
   it('a tag of yours named first, and not refused by the ranges after it, is the answer', () => {
     fc.assert(
       fc.property(available, fc.nat(), listed, (list, n, ranges) => {
