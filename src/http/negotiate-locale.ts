@@ -70,8 +70,9 @@ interface Range {
  * 3. `*`: the default, else the first of yours, among those no other range asks for (by
  *    language) and no `q=0` refuses.
  *
- * `q=0` refuses a tag and the tags it prefixes (`fr;q=0` refuses `fr` and `fr-FR`, RFC 4647
- * §3.3.1 basic filtering); a refused tag is never chosen by a range, and when nothing matched,
+ * A tag is wanted as much as the longest range that is it or a prefix of it says: `q=0` refuses
+ * a tag and the tags it prefixes (`fr;q=0` refuses `fr` and `fr-FR`, RFC 4647 §3.3.1 basic
+ * filtering) but those a longer range asks for (`en;q=0, en-GB`); a refused tag is never chosen by a range, and when nothing matched,
  * the default gives way to the first of yours not refused. A repeated range counts where it
  * first appears. When everything is refused, the header is disregarded (RFC 9110 §12.5.4
  * allows it) and the answer is the default: a person gets words rather than a `406`.
