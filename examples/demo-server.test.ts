@@ -69,6 +69,12 @@ it('takes a free port when its own is busy, serves, and exits 0 on SIGTERM', asy
     const picked = await execute({ operation: 'transfer', locale: 'fr' }, 'en');
     expect(picked.headers.get('content-language')).toBe('fr');
     expect((await picked.json()).detail).toBe('En panne.');
+    expect(picked.headers.get('vary')).toBeNull();
+    // Its own refusal is English whatever the browser asked, and says so.
+    const unknown = await execute({ operation: 'nope' }, 'fr');
+    expect(unknown.status).toBe(400);
+    expect(unknown.headers.get('content-language')).toBe('en');
+    expect((await unknown.json()).title).toBe('Bad Request');
     const exit = exited(demo.child);
     demo.child.kill('SIGTERM');
     expect(await exit).toEqual({ code: 0, signal: null });

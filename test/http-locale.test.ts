@@ -1,12 +1,14 @@
 // The language of an answer, over real HTTP on loopback: problem details chosen from the
 // request's Accept-Language say so in Content-Language and Vary; the handlers' own refusals,
 // English, say `en`; the status JSON, the same in every language, says nothing of it.
+import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { negotiateLocale, problemResponse, statusHandler, toProblem } from '../src/http/index.js';
 import { toNodeListener } from '../src/http/node-adapter.js';
 import { de } from '../src/i18n/de.js';
 import { createRouter, LOCALES } from '../src/index.js';
 import { laPoste } from '../src/presets/la-poste.js';
+import { configError } from './helpers/config-error.js';
 import { type Served, serve } from './helpers/serve.js';
 
 const router = createRouter({ catalog: laPoste });
@@ -153,5 +155,52 @@ describe('toProblem', () => {
     const partial = problemResponse(outcome, { acceptLanguage: 'de-AT, en;q=0.5', messages: noTitles });
     expect(partial.headers.get('content-language')).toBe('en');
     expect(((await partial.json()) as { title: string }).title).toBe('Service interrupted');
+  });
+
+  it('a locale that is not a string is a ConfigError with its path, not French in silence', async () => {
+    const outcome = await router.execute('transfer', {}, { locale: 'en' });
+    if (outcome.kind === 'served') throw new Error('expected referred');
+    for (const wrong of [123, null, { en: true }]) {
+      expect(configError(() => problemResponse(outcome, { locale: wrong as never })).issues[0]?.path).toBe(
+        'options.locale',
+      );
+      expect(configError(() => toProblem(outcome, { locale: wrong as never })).issues[0]?.path).toBe('options.locale');
+    }
+  });
+});
+
+describe('behind a middleware that varies too (cors, Express res.vary)', () => {
+  it("keeps the middleware's `Vary: Origin` next to `Accept-Language`", async () => {
+    const app = express();
+    app.use((req, res, next) => {
+      res.vary('Origin');
+      res.setHeader('access-control-allow-origin', req.get('origin') ?? '*');
+      next();
+    });
+    app.get(
+      '/problem',
+      toNodeListener(async (request) => {
+        const outcome = await router.execute('transfer', {}, { locale: negotiateLocale(request, LOCALES) });
+        if (outcome.kind === 'served') return Response.json(outcome.value);
+        return problemResponse(outcome, { request });
+      }),
+    );
+    app.get('/status', toNodeListener(status));
+    const served = await serve(app);
+    try {
+      const headers = { origin: 'https://a.example', 'accept-language': 'en' };
+      const problem = await fetch(`${served.url}/problem`, { headers });
+      expect(problem.status).toBe(503);
+      expect(problem.headers.get('access-control-allow-origin')).toBe('https://a.example');
+      // Without Origin, a shared cache would serve a.example's answer (and its CORS grant) to b.example.
+      expect(problem.headers.get('vary')).toBe('Origin, accept-language');
+      expect(problem.headers.get('content-language')).toBe('en');
+      await problem.body?.cancel();
+      const feed = await fetch(`${served.url}/status`, { headers });
+      expect(feed.headers.get('vary')).toBe('Origin, accept');
+      await feed.body?.cancel();
+    } finally {
+      await served.close();
+    }
   });
 });

@@ -248,7 +248,8 @@ export async function startDemoServer(options: DemoServerOptions = {}): Promise<
     if (!sample || !body.operation) {
       return Response.json(
         { type: 'about:blank', title: 'Bad Request', status: 400, detail: 'unknown operation' },
-        { status: 400, headers: { 'content-type': PROBLEM_JSON } },
+        // English whatever Accept-Language asked: it says so, as the library's own refusals do.
+        { status: 400, headers: { 'content-type': PROBLEM_JSON, 'content-language': 'en' } },
       );
     }
     // The language the person picked on the page, else their browser's, among those secours speaks.

@@ -76,6 +76,30 @@ describe('negotiateLocale: the RFC examples', () => {
     expect(negotiateLocale('en, *;q=0', FR_EN)).toBe('en');
   });
 
+  it('a tag is wanted as much as the longest range naming it says (RFC 2616 §14.4, RFC 4647 filtering)', () => {
+    // No English, but British English: en-GB, not the default nobody asked for.
+    expect(negotiateLocale('en;q=0, en-GB;q=0.5', ['fr', 'en-GB'])).toBe('en-GB');
+    expect(negotiateLocale('en;q=0, en-GB', ['fr', 'en-GB', 'en-US'])).toBe('en-GB');
+    expect(negotiateLocale('de-CH;q=0.1, de;q=0', ['fr', 'de-CH', 'de'])).toBe('de-CH');
+    // The reverse still refuses: a longer q=0 wins over a shorter range.
+    expect(negotiateLocale('en-GB;q=0, en', ['en-GB', 'fr'])).toBe('fr');
+    // `en` at 0.9 reaches your en-US, which it rates, before your en-GB, which the person rated 0.1.
+    expect(negotiateLocale('en;q=0.9, en-GB;q=0.1', ['en-GB', 'en-US'])).toBe('en-US');
+    expect(negotiateLocale('fr-CA, fr-FR;q=0.1, fr-BE;q=0.5', ['fr-FR', 'fr-BE'])).toBe('fr-BE');
+    // A general range does not stop the sibling rule: en-US reads your en-GB.
+    expect(negotiateLocale('en-US, fr;q=0.5, en;q=0.1', ['en-GB', 'fr'])).toBe('en-GB');
+  });
+
+  it('a singleton (`x`, `i`) is not a language: private-use and grandfathered tags share nothing by it', () => {
+    expect(negotiateLocale('x-foo', ['en', 'x-bar'])).toBe('en');
+    expect(negotiateLocale('i-klingon', ['en', 'i-navajo'])).toBe('en');
+    expect(negotiateLocale('x-foo, *', ['x-bar', 'en'])).toBe('x-bar');
+    // Lookup still works within one: x-foo-bar reads your x-foo, never a bare `x`.
+    expect(negotiateLocale('x-foo-bar', ['en', 'x-foo'])).toBe('x-foo');
+    expect(negotiateLocale('x-foo', ['en', 'x'])).toBe('en');
+    expect(negotiateLocale('i-klingon', ['en', 'i-klingon'])).toBe('i-klingon');
+  });
+
   it('a repeated range counts where it first appears', () => {
     expect(negotiateLocale('en;q=0.1, fr;q=0.5, en;q=0.9', FR_EN)).toBe('fr');
     expect(negotiateLocale('en, en;q=0', FR_EN)).toBe('en');
@@ -87,7 +111,8 @@ describe('negotiateLocale: the RFC examples', () => {
       expect(negotiateLocale(none, FR_EN)).toBe('fr');
       expect(negotiateLocale(none, FR_EN, { default: 'en' })).toBe('en');
     }
-    expect(negotiateLocale('de', ['en', 'fr'], { default: 'FR' })).toBe('fr');
+    // Case aside at run time (for JavaScript callers); the type asks for the tag as listed.
+    expect(negotiateLocale('de', ['en', 'fr'], { default: 'FR' as 'fr' })).toBe('fr');
   });
 });
 
@@ -102,6 +127,16 @@ describe('negotiateLocale: where the header comes from', () => {
     expect(negotiateLocale({ 'accept-language': ['de', 'en;q=0.5'] }, FR_EN)).toBe('en');
     expect(negotiateLocale(['de', 'en;q=0.5'], FR_EN)).toBe('en');
     expect(negotiateLocale(new Request('http://x/'), FR_EN, { default: 'en' })).toBe('en');
+  });
+
+  it('header names in any case, as a hand-made object or an AWS API Gateway event has them', () => {
+    expect(negotiateLocale({ 'Accept-Language': 'en' }, FR_EN)).toBe('en');
+    expect(negotiateLocale({ headers: { 'ACCEPT-LANGUAGE': ['de', 'en'] } }, FR_EN)).toBe('en');
+    const nullProto = Object.assign(Object.create(null), { 'Accept-language': 'en' });
+    expect(negotiateLocale(nullProto, FR_EN)).toBe('en');
+    // Lower case first, as node writes it; inherited names still find nothing.
+    expect(negotiateLocale({ 'Accept-Language': 'fr', 'accept-language': 'en' }, FR_EN)).toBe('en');
+    expect(negotiateLocale(Object.create({ 'Accept-Language': 'en' }), FR_EN)).toBe('fr');
   });
 
   it('own properties only, and a header named `headers` or `get` is a header', () => {
@@ -205,6 +240,23 @@ describe('negotiateLocale: the programmer’s mistakes', () => {
     expect(configError(() => negotiateLocale('en', FR_EN, 'en' as never)).issues[0]?.path).toBe('options');
   });
 
+  it('a hole in `available` is reported, not returned or crashed on', () => {
+    // biome-ignore lint/suspicious/noSparseArray: the hole is the point
+    const holed = ['fr', , 'en'] as string[];
+    expect(configError(() => negotiateLocale('fr;q=0.5, *', holed)).issues[0]?.path).toBe('available[1]');
+    expect(configError(() => negotiateLocale('de', holed)).issues[0]?.path).toBe('available[1]');
+  });
+
+  it('`options.default` outside `available` is a type error, not a wider answer type', () => {
+    // @ts-expect-error 'de' is not one of the available tags
+    const wrong = () => negotiateLocale('en', FR_EN, { default: 'de' });
+    expectTypeOf(wrong).returns.toEqualTypeOf<'fr' | 'en'>();
+    expect(wrong).toThrow(/options\.default/);
+    // LOCALES is typed `Locale` (any tag), so only the run time can say 'de' is not in it.
+    expect(() => negotiateLocale('en', LOCALES, { default: 'de' })).toThrow(/options\.default/);
+    expectTypeOf(negotiateLocale('en', LOCALES, { default: 'en' })).toEqualTypeOf<Locale>();
+  });
+
   it('a source that cannot carry a header', () => {
     for (const wrong of [42, true, () => 'en', Symbol('en')]) {
       expect(configError(() => negotiateLocale(wrong as never, FR_EN)).issues[0]?.path).toBe('request');
@@ -271,14 +323,45 @@ describe('negotiateLocale: properties', () => {
   it('a refused tag is the answer only when every one is refused, or `*;q=0` refused the rest', () => {
     fc.assert(
       fc.property(listed, available, (ranges, list) => {
-        const refused = (tag: string) =>
-          ranges.some(
-            ([r, w]) => w === ';q=0' && r !== '*' && (tag.toLowerCase() === r || tag.toLowerCase().startsWith(`${r}-`)),
+        // Refused: the longest range that is the tag or a prefix of it says q=0 (`zh;q=0, zh-hant`
+        // refuses zh-Hans, not zh-Hant).
+        const refused = (tag: string) => {
+          const t = tag.toLowerCase();
+          const matching = ranges.filter(([r]) => r !== '*' && (t === r || t.startsWith(`${r}-`)));
+          const longest = matching.reduce<(typeof ranges)[number] | undefined>(
+            (best, m) => (best && best[0].length >= m[0].length ? best : m),
+            undefined,
           );
+          return longest?.[1] === ';q=0';
+        };
         const answer = negotiateLocale(ranges.map(([r, w]) => r + w).join(', '), list);
         if (!refused(answer) || ranges.some(([r, w]) => r === '*' && w === ';q=0')) return;
         expect(list.every(refused)).toBe(true);
       }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('ranges naming unrelated languages: the listed tag of yours with the highest q, first on ties', () => {
+    const languages = ['fr', 'en', 'de', 'it', 'es', 'nl'];
+    const q = fc.constantFrom('', ';q=1', ';q=1.000', ';q=0.9', ';q=0.50', ';q=0.5', ';q=0.001', ';q=0', ';q=0.');
+    fc.assert(
+      fc.property(
+        fc.uniqueArray(fc.tuple(fc.constantFrom(...languages), q), { selector: ([l]) => l, maxLength: 6 }),
+        fc.uniqueArray(fc.constantFrom(...languages), { minLength: 1 }),
+        fc.boolean(),
+        (ranges, list, upper) => {
+          const weight = (w: string) => (w === '' ? 1 : Number(w.slice(3)));
+          const wanted = ranges
+            .map(([l, w], at) => ({ l, q: weight(w), at }))
+            .filter((r) => r.q > 0 && list.includes(r.l))
+            .sort((a, b) => b.q - a.q || a.at - b.at);
+          const refused = (l: string) => ranges.some(([r, w]) => r === l && weight(w) === 0);
+          const fallback = refused(list[0] as string) ? (list.find((l) => !refused(l)) ?? list[0]) : list[0];
+          const header = ranges.map(([l, w]) => (upper ? l.toUpperCase() : l) + w).join(' , ');
+          expect(negotiateLocale(header, list)).toBe(wanted[0]?.l ?? fallback);
+        },
+      ),
       { numRuns: 2000 },
     );
   });

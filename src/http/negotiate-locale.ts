@@ -11,9 +11,10 @@
 import { describeValue } from '../call-context.js';
 import { ConfigError, type ConfigIssue } from '../errors.js';
 import { MAX_ISSUES } from '../validate.js';
+import { headerOf, type LanguageSource, MAX_ACCEPT_LANGUAGE } from './language-source.js';
 
-/** The characters read. Browsers send well under 200; past this, the rest is dropped at a comma. */
-export const MAX_ACCEPT_LANGUAGE = 4096;
+export { type HeadersLike, type LanguageSource, MAX_ACCEPT_LANGUAGE, type NodeHeaders } from './language-source.js';
+
 /** The ranges kept, in the order sent. Browsers send a handful. */
 export const MAX_LANGUAGE_RANGES = 32;
 
@@ -21,28 +22,6 @@ export const MAX_LANGUAGE_RANGES = 32;
 const RANGE = /^(?:\*|[a-z]{1,8}(?:-[a-z\d]{1,8})*)$/i;
 /** RFC 9110 §12.4.2 `qvalue`. */
 const QVALUE = /^(?:0(?:\.\d{0,3})?|1(?:\.0{0,3})?)$/;
-
-/**
- * What carries `Accept-Language`: a `Request` (or anything with `headers`: node's
- * `IncomingMessage`), `Headers` (or anything with its `get`: Express's `req`), a node headers
- * object, the value or its repeated lines.
- */
-export type LanguageSource =
-  | string
-  | readonly string[]
-  | null
-  | undefined
-  | HeadersLike
-  | NodeHeaders
-  | { readonly headers: HeadersLike | NodeHeaders };
-
-/** `Headers`, or anything with its `get` (Express's `req.get`). */
-export interface HeadersLike {
-  get(name: string): string | null | undefined;
-}
-
-/** `IncomingMessage#headers`: lower-case names. */
-export type NodeHeaders = Readonly<Record<string, string | readonly string[] | number | undefined>>;
 
 export interface NegotiateOptions<T extends string> {
   /**
@@ -70,8 +49,9 @@ interface Range {
  * 3. `*`: the default, else the first of yours, among those no other range asks for (by
  *    language) and no `q=0` refuses.
  *
- * `q=0` refuses a tag and the tags it prefixes (`fr;q=0` refuses `fr` and `fr-FR`, RFC 4647
- * §3.3.1 basic filtering); a refused tag is never chosen by a range, and when nothing matched,
+ * A tag is wanted as much as the longest range that is it or a prefix of it says: `q=0` refuses
+ * a tag and the tags it prefixes (`fr;q=0` refuses `fr` and `fr-FR`, RFC 4647 §3.3.1 basic
+ * filtering) but those a longer range asks for (`en;q=0, en-GB`); a refused tag is never chosen by a range, and when nothing matched,
  * the default gives way to the first of yours not refused. A repeated range counts where it
  * first appears. When everything is refused, the header is disregarded (RFC 9110 §12.5.4
  * allows it) and the answer is the default: a person gets words rather than a `406`.
@@ -83,18 +63,20 @@ interface Range {
 export function negotiateLocale<const T extends string>(
   request: LanguageSource,
   available: readonly T[],
-  options: NegotiateOptions<T> = {},
+  // NoInfer: `{ default: 'de' }` is checked against `available`, not added to the answer's type.
+  options: NegotiateOptions<NoInfer<T>> = {},
 ): T {
   const tags = availableTags(available);
   const fallback = defaultIndex(available, tags, options);
   const ranges = parseRanges(headerOf(request) ?? '');
   const pick = (i: number) => available[i] as T;
   if (ranges.length === 0) return pick(fallback);
-  const refused = tags.map((tag) => ranges.some((r) => r.q === 0 && r.tag !== '*' && filters(r.tag, tag)));
+  const rated = tags.map((tag) => ratedBy(ranges, tag));
+  const refused = rated.map((r) => r?.q === 0);
   for (const range of ranges) {
     // Sorted by q: the rest refuse, they do not ask.
     if (range.q === 0) break;
-    const i = range.tag === '*' ? wildcard(ranges, tags, refused, fallback) : closest(range.tag, tags, refused);
+    const i = range.tag === '*' ? wildcard(ranges, tags, refused, fallback) : closest(range, tags, refused, rated);
     if (i >= 0) return pick(i);
   }
   if (ranges.some((r) => r.q === 0 && r.tag === '*') || !refused[fallback]) return pick(fallback);
@@ -112,7 +94,8 @@ function availableTags(available: unknown): string[] {
     fail({ path: 'available', message: `expected a non-empty list of language tags, got ${describeValue(available)}` });
   }
   const issues: ConfigIssue[] = [];
-  const tags = available.map((tag: unknown, i) => {
+  // Array.from, not map: map skips the holes of `['fr', , 'en']`, which must be reported too.
+  const tags = Array.from(available as readonly unknown[], (tag, i) => {
     // A tag you offer has the shape of a range, but `*`.
     if (typeof tag === 'string' && tag !== '*' && RANGE.test(tag)) return tag.toLowerCase();
     if (issues.length < MAX_ISSUES) {
@@ -145,41 +128,6 @@ function defaultIndex(available: readonly string[], tags: readonly string[], opt
     });
   }
   return i;
-}
-
-/** The header's value; undefined when there is none. */
-function headerOf(source: unknown, depth = 0): string | undefined {
-  if (source === undefined || source === null) return undefined;
-  if (typeof source === 'string') return source;
-  if (Array.isArray(source)) return joined(source);
-  if (typeof source === 'object') {
-    const { get } = source as { get?: unknown };
-    if (typeof get === 'function') {
-      const value: unknown = get.call(source, 'accept-language');
-      return typeof value === 'string' ? value : undefined;
-    }
-    // A Request, an IncomingMessage or Express's req; one level only, a header named `headers`
-    // (a string) is not followed.
-    const { headers } = source as { headers?: unknown };
-    if (depth === 0 && typeof headers === 'object' && headers !== null) return headerOf(headers, 1);
-    if (!Object.hasOwn(source, 'accept-language')) return undefined;
-    const value: unknown = (source as Record<string, unknown>)['accept-language'];
-    return typeof value === 'string' ? value : Array.isArray(value) ? joined(value) : undefined;
-  }
-  return fail({
-    path: 'request',
-    message: `expected a Request, Headers, a headers object or the Accept-Language value, got ${describeValue(source)}`,
-  });
-}
-
-/** Repeated header lines as one list (RFC 9110 §5.3), no longer than what is read of it. */
-function joined(values: readonly unknown[]): string {
-  let out = '';
-  for (const value of values) {
-    if (out.length > MAX_ACCEPT_LANGUAGE) break;
-    if (typeof value === 'string') out = out ? `${out},${value}` : value;
-  }
-  return out;
 }
 
 /** The ranges, best first; the malformed ones skipped. */
@@ -222,13 +170,34 @@ function parseRange(element: string): Range | undefined {
   return { tag: tag.toLowerCase(), q };
 }
 
+/**
+ * The range that says how much `tag` is wanted: the longest one that is it or a prefix of it
+ * (RFC 2616 §14.4, https://www.rfc-editor.org/rfc/rfc2616#section-14.4, kept by RFC 4647
+ * filtering): `en;q=0, en-GB` refuses English but British English, not British English too.
+ */
+function ratedBy(ranges: readonly Range[], tag: string): Range | undefined {
+  let best: Range | undefined;
+  for (const r of ranges) {
+    if (r.tag !== '*' && filters(r.tag, tag) && (!best || r.tag.length > best.tag.length)) best = r;
+  }
+  return best;
+}
+
 /** RFC 4647 §3.3.1: `range` is `tag` or a prefix of it ending at a subtag. */
 function filters(range: string, tag: string): boolean {
   return tag === range || (tag.startsWith(range) && tag.charCodeAt(range.length) === 45);
 }
 
-/** How many leading subtags `a` and `b` have in common. */
+/**
+ * How many leading subtags `a` and `b` have in common, as languages: a lone singleton (`x` of
+ * `x-foo`, `i` of `i-klingon`) is not a language, so `x-foo` and `x-bar` share nothing.
+ */
 function sharedSubtags(a: string, b: string): number {
+  const shared = sharedPrefix(a, b);
+  return shared === 1 && a !== b && (a.length === 1 || a.charCodeAt(1) === 45) ? 0 : shared;
+}
+
+function sharedPrefix(a: string, b: string): number {
   const length = Math.min(a.length, b.length);
   let shared = 0;
   let i = 0;
@@ -245,7 +214,12 @@ function subtagCount(tag: string): number {
 }
 
 /** Lookup, then the nearest sibling (see negotiateLocale); -1 when none of yours has its language. */
-function closest(range: string, tags: readonly string[], refused: readonly boolean[]): number {
+function closest(
+  { tag: range }: Range,
+  tags: readonly string[],
+  refused: readonly boolean[],
+  rated: readonly (Range | undefined)[],
+): number {
   let lookup = -1;
   let lookupLength = 0;
   let sibling = -1;
@@ -254,6 +228,10 @@ function closest(range: string, tags: readonly string[], refused: readonly boole
     if (refused[i]) return;
     const shared = sharedSubtags(range, tag);
     if (shared === 0) return;
+    // A range closer to this tag than `range` is says how much it is wanted, at its own q:
+    // `en;q=0.9, en-GB;q=0.1` reaches your en-US before your en-GB.
+    const own = rated[i];
+    if (own && own.tag !== range && subtagCount(own.tag) > shared) return;
     const length = subtagCount(tag);
     // Lookup never stops on a single-character subtag (RFC 4647 §3.4: `x` of `en-x-foo` goes too).
     const truncation = shared === length && (tag === range || tag.charCodeAt(tag.length - 2) !== 45);

@@ -86,6 +86,14 @@ function bare(req: IncomingMessage, res: ServerResponse, status: 400 | 500, titl
   res.end(JSON.stringify({ type: 'about:blank', title, status, ...(detail ? { detail } : {}) }));
 }
 
+/** Both lists of field names, each once (case aside), the earlier ones first. */
+function mergeVary(before: string, ours: string | string[]): string {
+  const names = `${before},${ours}`.split(',').map((name) => name.trim());
+  if (names.includes('*')) return '*';
+  const seen = new Set<string>();
+  return names.filter((name) => name && !seen.has(name.toLowerCase()) && seen.add(name.toLowerCase())).join(', ');
+}
+
 async function write(req: IncomingMessage, res: ServerResponse, response: Response): Promise<void> {
   if (res.destroyed) {
     await response.body?.cancel().catch(() => {});
@@ -98,6 +106,10 @@ async function write(req: IncomingMessage, res: ServerResponse, response: Respon
   });
   const cookies = response.headers.getSetCookie();
   if (cookies.length) headers['set-cookie'] = cookies;
+  // writeHead replaces what a middleware set before us (cors's `Vary: Origin`): a list, so merge
+  // it, or a shared cache serves one origin's answer to another.
+  const before = res.getHeader('vary');
+  if (before !== undefined && headers.vary !== undefined) headers.vary = mergeVary(String(before), headers.vary);
   closeIfUnread(req, res, headers);
   res.writeHead(response.status, headers);
   if (!response.body) {

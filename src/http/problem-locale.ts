@@ -2,6 +2,8 @@
  * The language of an answer built for a request: the one the caller names, else the best of
  * the locales secours has words in for the request's `Accept-Language`.
  */
+import { describeValue } from '../call-context.js';
+import { ConfigError } from '../errors.js';
 import { canonicalLocale, DEFAULT_LOCALE, LOCALES, type Locale, lookupChain } from '../i18n/locale.js';
 import { type LanguageSource, negotiateLocale } from './negotiate-locale.js';
 
@@ -38,6 +40,15 @@ export function chooseLocale(options: LocaleChoice, available: readonly Locale[]
   if (options.locale !== undefined) {
     // A tag with no words of its own resolves as the catalogues do: exact, then its language
     // (`en-GB` → `en`), then the default; Content-Language then names the one used.
+    const { locale } = options;
+    if (typeof locale !== 'string') {
+      throw new ConfigError('problem details', [
+        {
+          path: 'options.locale',
+          message: `expected a language tag such as 'fr' or 'en', got ${describeValue(locale)}`,
+        },
+      ]);
+    }
     const tag = canonicalLocale(options.locale);
     const found = tag === undefined ? undefined : lookupChain(tag).find((t) => available.includes(t));
     return { locale: found ?? DEFAULT_LOCALE, fromRequest };
