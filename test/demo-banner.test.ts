@@ -4,27 +4,20 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { paris } from '../examples/demo/timeline.js';
 import { bannerModel } from '../examples/web/banner.js';
 import { buildPage, type DemoServer, startDemoServer } from '../examples/web/server.js';
 import type { Snapshot } from '../src/index.js';
 import { laPoste } from '../src/presets/la-poste.js';
+import { chromiumAvailable, launchChromium } from './helpers/chromium.js';
 import { root } from './helpers/packed.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'];
 const ARTIFACTS = join(root, 'test-artifacts');
 /** Limits that only stop a hung test; nothing here measures time. */
 const WAIT = 20_000;
-const found = existsSync(CHROMIUM);
-
-if (!found) {
-  const why = `${CHROMIUM} not found: the banner suite cannot run (Debian package \`chromium\`)`;
-  if (process.env.CI === 'true') throw new Error(`${why}. CI must install it.`);
-  console.warn(`\n⚠ SKIPPED test/demo-banner.test.ts: ${why}.\n`);
-}
+const found = chromiumAvailable('test/demo-banner.test.ts');
 
 interface Shown {
   version: string;
@@ -100,7 +93,7 @@ function expectTruthful(shown: Shown, s: Snapshot, exclude: readonly string[] = 
 
 describe.skipIf(!found)('the demo banner against the server’s snapshot', () => {
   let pageDir: string;
-  let userData: string;
+  let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
   let context: BrowserContext;
   let demo: DemoServer;
   let page: Page;
@@ -108,13 +101,8 @@ describe.skipIf(!found)('the demo banner against the server’s snapshot', () =>
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     pageDir = await buildPage(mkdtempSync(join(tmpdir(), 'secours-page-')));
-    userData = mkdtempSync(join(tmpdir(), 'secours-chromium-'));
-    context = await chromium.launchPersistentContext(userData, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ARGS,
-      viewport: { width: 1200, height: 900 },
-    });
+    browser = await launchChromium({ viewport: { width: 1200, height: 900 } });
+    context = browser.context;
   });
 
   /** A fresh server and page for each replay: breakers opened in one do not linger into the next. */
@@ -129,9 +117,8 @@ describe.skipIf(!found)('the demo banner against the server’s snapshot', () =>
   }
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await demo?.close();
-    if (userData) rmSync(userData, { recursive: true, force: true });
     if (pageDir) rmSync(pageDir, { recursive: true, force: true });
   });
 

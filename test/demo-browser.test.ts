@@ -3,40 +3,24 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPage, type DemoServer, startDemoServer } from '../examples/web/server.js';
+import { chromiumAvailable, launchChromium } from './helpers/chromium.js';
 import { root } from './helpers/packed.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  '--disable-quic',
-];
 const TOKEN = 'browser-test-token-0123456789';
 const ARTIFACTS = join(root, 'test-artifacts');
 /** A limit that only stops a hung test; nothing here measures time. */
 const WAIT = 20_000;
-const found = existsSync(CHROMIUM);
-
-if (!found) {
-  const why = `${CHROMIUM} not found: the browser suite cannot run (Debian package \`chromium\`)`;
-  if (process.env.CI === 'true') throw new Error(`${why}. CI must install it.`);
-  console.warn(`\n⚠ SKIPPED test/demo-browser.test.ts: ${why}.\n`);
-}
+const found = chromiumAvailable('test/demo-browser.test.ts');
 
 /** Monday 9 April 2018, 11:00 in Paris: offices, 3639 and 3631 are open. */
 const MONDAY_11 = Date.parse('2018-04-09T11:00:00+02:00');
 
 describe.skipIf(!found)('the demo page in Chromium', () => {
   let pageDir: string;
-  let userData: string;
+  let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
   let context: BrowserContext;
   let demo: DemoServer;
   let page: Page;
@@ -56,19 +40,13 @@ describe.skipIf(!found)('the demo page in Chromium', () => {
   beforeAll(async () => {
     mkdirSync(ARTIFACTS, { recursive: true });
     pageDir = await buildPage(mkdtempSync(join(tmpdir(), 'secours-page-')));
-    userData = mkdtempSync(join(tmpdir(), 'secours-chromium-'));
-    context = await chromium.launchPersistentContext(userData, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ARGS,
-      viewport: { width: 1200, height: 900 },
-    });
+    browser = await launchChromium({ viewport: { width: 1200, height: 900 } });
+    context = browser.context;
   });
 
   afterAll(async () => {
-    await context?.close();
+    await browser?.close();
     await demo?.close();
-    if (userData) rmSync(userData, { recursive: true, force: true });
     if (pageDir) rmSync(pageDir, { recursive: true, force: true });
   });
 

@@ -4,24 +4,17 @@
 import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatHtml } from '../src/testing/format-html.js';
 import type { ScenarioReport } from '../src/testing/report.js';
 import { runScenario } from '../src/testing/run-scenario.js';
 import { scenarios } from '../src/testing/scenarios/index.js';
+import { chromiumAvailable, launchChromium } from './helpers/chromium.js';
 import { root } from './helpers/packed.js';
 
-const CHROMIUM = '/usr/bin/chromium';
-const ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--no-first-run'];
 const ARTIFACTS = join(root, 'test-artifacts');
-const found = existsSync(CHROMIUM);
-
-if (!found) {
-  const why = `${CHROMIUM} not found: the HTML report suite cannot run (Debian package \`chromium\`)`;
-  if (process.env.CI === 'true') throw new Error(`${why}. CI must install it.`);
-  console.warn(`\n⚠ SKIPPED test/report-html.test.ts: ${why}.\n`);
-}
+const found = chromiumAvailable('test/report-html.test.ts');
 
 const LEGEND = [
   'operational',
@@ -43,7 +36,7 @@ const SIZES = [
 ];
 
 describe.skipIf(!found)('the HTML report in Chromium', () => {
-  let userData: string;
+  let browser: Awaited<ReturnType<typeof launchChromium>> | undefined;
   let context: BrowserContext;
   const reports = new Map<string, ScenarioReport>();
 
@@ -52,17 +45,12 @@ describe.skipIf(!found)('the HTML report in Chromium', () => {
     for (const name of ['counters-2018-04-09', 'transfers-2022-09-15']) {
       reports.set(name, await runScenario(scenarios[name]));
     }
-    userData = mkdtempSync(join(tmpdir(), 'secours-chromium-'));
-    context = await chromium.launchPersistentContext(userData, {
-      executablePath: CHROMIUM,
-      headless: true,
-      args: ARGS,
-    });
+    browser = await launchChromium();
+    context = browser.context;
   }, 120_000);
 
   afterAll(async () => {
-    await context?.close();
-    if (userData) rmSync(userData, { recursive: true, force: true });
+    await browser?.close();
   });
 
   describe.each(SIZES)('at $width×$height ($name)', ({ name, width, height }) => {

@@ -3,7 +3,7 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { type BrowserContext, chromium } from 'playwright-core';
+import { type BrowserContext, type BrowserContextOptions, chromium } from 'playwright-core';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -27,12 +27,15 @@ export function chromiumAvailable(suite: string): boolean {
 }
 
 /** A fresh persistent context in its own profile directory; `close()` removes it. */
-export async function launchChromium(): Promise<{ context: BrowserContext; close(): Promise<void> }> {
+export async function launchChromium(
+  options: Pick<BrowserContextOptions, 'viewport'> = {},
+): Promise<{ context: BrowserContext; close(): Promise<void> }> {
   const userData = mkdtempSync(join(tmpdir(), 'secours-chromium-'));
   const context = await chromium.launchPersistentContext(userData, {
     executablePath: CHROMIUM,
     headless: true,
     args: CHROMIUM_ARGS,
+    ...options,
   });
   return {
     context,
