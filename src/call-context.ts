@@ -1,6 +1,7 @@
 // What a call says about itself (`ctx` of execute and plan), checked field by field: each field
 // read once, whatever it is (a getter, a proxy, a revoked proxy), so every bad field is an
 // InvalidInputError with its path and never a TypeError thrown from inside the router.
+import { MAX_DELAY } from './deadlines.js';
 import { type ConfigIssue, InvalidInputError, UnknownChannelError } from './errors.js';
 import { scopeProblem } from './scopes.js';
 import { DEFAULT_LOCALE, isLocale, type Locale } from './text.js';
@@ -17,6 +18,8 @@ export interface CheckedContext {
   readonly amount: number | undefined;
   readonly user: Readonly<Record<string, unknown>> | undefined;
   readonly scope: string | undefined;
+  /** ms; a positive finite number. */
+  readonly timeoutMs: number | undefined;
 }
 
 /** Longer is not a key but a payload (Stripe's keys, for one, stop at 255). */
@@ -24,7 +27,7 @@ export const MAX_KEY_LENGTH = 255;
 /** A catalogue has a dozen channels; thousands of exclusions are a bug or an attack. */
 export const MAX_EXCLUDED = 1_000;
 
-const FIELDS = ['locale', 'idempotencyKey', 'signal', 'exclude', 'amount', 'user', 'scope'] as const;
+const FIELDS = ['locale', 'idempotencyKey', 'signal', 'exclude', 'amount', 'user', 'scope', 'timeoutMs'] as const;
 type Fields = { -readonly [K in (typeof FIELDS)[number]]?: unknown };
 
 /** Checks `ctx` (not undefined) for `operation`; throws InvalidInputError or UnknownChannelError. */
@@ -53,6 +56,7 @@ export function checkCallContext(
       amount: c.amount,
       user: c.user,
       scope: c.scope,
+      timeoutMs: c.timeoutMs,
     };
   } catch {
     f = {};
@@ -66,7 +70,7 @@ export function checkCallContext(
     // Nothing could be read: a revoked proxy, say, rather than one bad getter.
     if (issues.length === FIELDS.length) issues.splice(0, issues.length, { path: 'ctx', message: 'could not be read' });
   }
-  const { locale, idempotencyKey, signal, amount, user, scope } = f;
+  const { locale, idempotencyKey, signal, amount, user, scope, timeoutMs } = f;
   if (locale !== undefined && !isLocale(locale)) bad('.locale', `expected 'fr' or 'en', got ${describeValue(locale)}`);
   if (amount !== undefined && !(typeof amount === 'number' && Number.isFinite(amount) && amount >= 0)) {
     bad('.amount', `expected a finite number ≥ 0, got ${describeValue(amount)}`);
@@ -98,6 +102,9 @@ export function checkCallContext(
       if (typeof ch !== 'string') bad(`.exclude[${i}]`, `expected a channel id, got ${describeValue(ch)}`);
     });
   }
+  if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0 && timeoutMs <= MAX_DELAY)) {
+    bad('.timeoutMs', `expected a number of ms > 0 and ≤ ${MAX_DELAY}, got ${describeValue(timeoutMs)}`);
+  }
   const problem = scope === undefined ? undefined : scopeProblem(scope);
   if (problem) bad('.scope', problem);
   if (issues.length) throw new InvalidInputError(operation, capIssues(issues));
@@ -113,6 +120,7 @@ export function checkCallContext(
     amount: amount as number | undefined,
     user: user as Readonly<Record<string, unknown>> | undefined,
     scope: scope as string | undefined,
+    timeoutMs: timeoutMs as number | undefined,
   };
 }
 

@@ -19,6 +19,10 @@ export const messages = {
     locale === 'fr' ? `${label} : voici où vous adresser.` : `${label}: here is where to go.`,
   cancelled: (locale: Locale) =>
     locale === 'fr' ? "La demande a été annulée avant d'aboutir." : 'The request was cancelled before it completed.',
+  deadline: (locale: Locale, label: string) =>
+    locale === 'fr'
+      ? `${label} : le service n'a pas répondu à temps.`
+      : `${label}: the service did not answer in time.`,
   uncertain: (locale: Locale, label: string, reference: string) =>
     locale === 'fr'
       ? `Nous n'avons pas pu confirmer que votre demande (${label}) a abouti. Vérifiez avant de réessayer, en citant la référence ${reference}.`

@@ -10,6 +10,7 @@ import {
 import { ConfigError } from './errors.js';
 import { checkHandlers, type Handlers } from './handlers.js';
 import type { Alternative, Attempt, ReferralCode, SkipReason } from './outcome.js';
+import { type Policies, type ResolvedPolicy, type RetryOptions, resolvePolicies } from './policy-options.js';
 import { type ProbeOptions, type Probes, type ResolvedProbeOptions, resolveProbeOptions } from './probe-options.js';
 import { type ResolvedScopeOptions, resolveScopeOptions, type ScopeOptions } from './scopes.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
@@ -63,6 +64,16 @@ export interface RouterOptions<
    */
   probes?: Probes<ChannelIdOf<C>> | undefined;
   probe?: ProbeOptions | undefined;
+  /** Router-wide retry on the same route, only where safe; see `RetryOptions`. @default none */
+  retry?: RetryOptions | undefined;
+  /** Router-wide budget of a whole call (ms), across failover, retries and hedges. @default none */
+  timeoutMs?: number | undefined;
+  /**
+   * Per operation: `retry`, `hedge` (idempotent operations only) and `timeoutMs`, each over the
+   * router-wide value.
+   * @example { balance: { hedge: { afterMs: 200 } }, transfer: { timeoutMs: 8_000 } }
+   */
+  policies?: Policies<C> | undefined;
 }
 
 /** One route: an operation on a channel. */
@@ -96,6 +107,12 @@ export interface CallContext<Ch extends string = string> {
    * @example { scope: 'office-75001' }
    */
   scope?: string | undefined;
+  /**
+   * This call's budget (ms), across failover, retries and hedges, over the operation's and the
+   * router's `timeoutMs`. When spent the call ends: `uncertain` if a non-idempotent attempt was
+   * in flight, else `referred` with code `'deadline'`.
+   */
+  timeoutMs?: number | undefined;
 }
 
 /** What `plan` says: the decision `execute` would take now, without running anything. */
@@ -139,6 +156,8 @@ export interface ResolvedRouterOptions {
   readonly classify: Classify | undefined;
   readonly scopes: ResolvedScopeOptions;
   readonly probe: ResolvedProbeOptions;
+  /** Only the operations that have a policy. */
+  readonly policies: ReadonlyMap<string, ResolvedPolicy>;
 }
 
 // Every key of RouterOptions, checked by the compiler both ways: an option added there and not
@@ -153,6 +172,9 @@ const ROUTER_OPTIONS: Readonly<Record<keyof RouterOptions<AnyCatalog>, true>> = 
   scopes: true,
   probes: true,
   probe: true,
+  retry: true,
+  timeoutMs: true,
+  policies: true,
 };
 
 /** Throws `ConfigError` listing every problem with the options. */
@@ -195,5 +217,6 @@ export function resolveRouterOptions(options: RouterOptions<AnyCatalog, Handlers
   if (issues.length) throw new ConfigError('router options', issues);
   const inputs = options.inputs as Record<string, StandardSchemaV1> | undefined;
   const probe = resolveProbeOptions(catalog, options.probes as Record<string, unknown> | undefined, options.probe);
-  return { catalog, handlers, inputs, breaker, clock, classify, scopes, probe };
+  const policies = resolvePolicies(catalog, options.retry, options.timeoutMs, options.policies);
+  return { catalog, handlers, inputs, breaker, clock, classify, scopes, probe, policies };
 }

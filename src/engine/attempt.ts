@@ -106,6 +106,12 @@ export class AttemptRun implements Deadline {
   declare readonly breaker: RouteBreaker<AttemptRun>;
   declare readonly call: AttemptCall;
   declare readonly attempt: number;
+  /** Its retry number on this route (1 for the first retry); 0 for a first try. */
+  declare retry: number;
+  /** Started by a hedge, beside a run still in flight. */
+  declare hedge: boolean;
+  /** Ended by the call (its deadline, or a hedge that won), not by the route: counted as neither. */
+  declare private cut: boolean;
 
   // Plain assignments, not class fields: fields are defined one by one and then assigned again.
   constructor(host: AttemptHost, route: AttemptRoute, breaker: RouteBreaker<AttemptRun>, call: AttemptCall, n: number) {
@@ -122,6 +128,9 @@ export class AttemptRun implements Deadline {
     this.breaker = breaker;
     this.call = call;
     this.attempt = n;
+    this.retry = 0;
+    this.hedge = false;
+    this.cut = false;
   }
 
   get operation(): string {
@@ -206,6 +215,35 @@ export class AttemptRun implements Deadline {
     this.end(false, error);
   }
 
+  /**
+   * The call's deadline passed with this run in flight: it ends as a timeout (ambiguous), its
+   * signal aborted. The route did not exceed its own timeout, so its breaker counts neither.
+   */
+  cutShort(error: Error): void {
+    if (this.done) return;
+    this.host.deadlines.settle(this.host.timeout, this);
+    this.done = true;
+    this.result = 'timeout';
+    this.cut = true;
+    this.abort(error);
+    this.end(false, error);
+  }
+
+  /**
+   * Another run of the call answered first: this one's signal is aborted and whatever it
+   * answers later is ignored. Counted as neither success nor failure (it was stopped, not
+   * judged); a half-open trial is told to opossum as failed, opossum's only word for it.
+   */
+  abandon(reason: Error): void {
+    if (this.done) return;
+    this.host.deadlines.settle(this.host.timeout, this);
+    this.done = true;
+    this.result = 'cancelled';
+    this.abort(reason);
+    if (this.mode === FIRED) this.fired?.reject(reason);
+    else this.breaker.countCancelled();
+  }
+
   private end(ok: boolean, value: unknown): void {
     // Classified here, once: opossum's errorFilter and the engine read `result`.
     this.result ??= ok ? 'success' : this.host.classify(value, this);
@@ -216,7 +254,7 @@ export class AttemptRun implements Deadline {
     }
     // A cancellation says nothing of the route: neither a success (which would close a breaker
     // that half-opened meanwhile) nor a failure. A rejection is the operation's answer.
-    if (this.result === 'cancelled') this.breaker.countCancelled();
+    if (this.result === 'cancelled' || this.cut) this.breaker.countCancelled();
     else {
       const slowCallMs = this.host.slowCallMs;
       const slow = ok && slowCallMs !== Number.POSITIVE_INFINITY && Date.now() - this.startedAt >= slowCallMs;

@@ -6,7 +6,7 @@
 // and a call that ends synchronously resolves at once.
 import { describeValue } from '../call-context.js';
 import type { Deadlines } from '../deadlines.js';
-import { InvalidInputError, RouterDisposedError } from '../errors.js';
+import { CancelledError, InvalidInputError, RouterDisposedError, TimeoutError } from '../errors.js';
 import type { RouterEvents } from '../events.js';
 import type { SafeEmitter } from '../internal/safe-emitter.js';
 import { messages } from '../messages.js';
@@ -16,8 +16,11 @@ import { localise } from '../text.js';
 import { type AttemptHost, AttemptRun } from './attempt.js';
 import type { Breakers } from './breakers.js';
 import type { Call } from './call.js';
+import { CallPolicy, type PolicyHost } from './call-policy.js';
 import { classifyError, type Failure } from './classify.js';
+import { type HedgeHost, HedgeTimer } from './hedge.js';
 import type { Referrals } from './referral.js';
+import { retryDelay } from './retry.js';
 import { type OpeningHours, skipReason } from './route-checks.js';
 import type { SignalWatch } from './signals.js';
 import type { OperationState, RouteState, ScopeSlot } from './state.js';
@@ -45,7 +48,10 @@ export interface ExecuteHost {
   markSlow(route: RouteState, slow: boolean): void;
 }
 
-export class Executor implements AttemptHost {
+/** `ended`'s answer while the call waits: for a retry's wait, or for another run in flight. */
+const WAITING = null;
+
+export class Executor implements AttemptHost, PolicyHost, HedgeHost {
   declare readonly deadlines: Deadlines;
   declare readonly timeout: number;
   declare readonly slowCallMs: number;
@@ -73,6 +79,11 @@ export class Executor implements AttemptHost {
       return Promise.reject(error);
     }
     host.refreshOutages();
+    const policy = call.op.policy;
+    if (policy !== undefined || call.timeoutMs !== undefined) {
+      call.policy = new CallPolicy(this, call, policy, call.timeoutMs);
+      call.policy.arm(Date.now());
+    }
     const signal = call.signal;
     if (!signal || call.cancelledBy) return this.start(call);
     try {
@@ -92,9 +103,22 @@ export class Executor implements AttemptHost {
     try {
       outcome = this.drive(call);
     } catch (error) {
+      if (call.policy) this.over(call);
       return Promise.reject(error);
     }
-    return outcome ? Promise.resolve(outcome) : call.pending();
+    if (!outcome) return call.pending();
+    if (call.policy) this.over(call);
+    return Promise.resolve(outcome);
+  }
+
+  /** The call has its answer: its deadline, wait and any run still in flight let go. */
+  private over(call: Call): void {
+    call.over = true;
+    const policy = call.policy as CallPolicy;
+    policy.release();
+    // Normally none by now (a winner abandons the others first); kept as the last guard that
+    // no handler outlives its call with its signal still live.
+    for (const run of policy.flying.splice(0)) run.abandon(new CancelledError('hedge'));
   }
 
   /**
@@ -102,14 +126,42 @@ export class Executor implements AttemptHost {
    * or undefined while an attempt is in flight (its end calls `resume`).
    */
   private drive(call: Call): Outcome | undefined {
+    for (;;) {
+      const run = this.startNext(call);
+      if (!run) break;
+      const end = run.syncEnd;
+      // In flight: its end comes back through `resume`, never before `start` made the promise.
+      if (!end) return undefined;
+      const outcome = this.ended(run, end.ok, end.value);
+      if (outcome === WAITING) return undefined;
+      if (outcome) return outcome;
+    }
+    // A hedge found no route left: the runs in flight will end the call.
+    if (call.policy?.flying.length) return undefined;
+    const host = this.host;
+    const outcome = host.referrals.referral(call.op, call, call.attempts ?? [], call.failed);
+    if (host.events.listening.referred) host.events.emit('referred', outcome);
+    return outcome;
+  }
+
+  /**
+   * Starts the next usable route from `call.next` (skipped ones are recorded), or returns
+   * undefined when none is left or the call may not go on (cancelled, disposed, out of time).
+   */
+  private startNext(call: Call): AttemptRun | undefined {
     const host = this.host;
     const routes = call.op.routes;
+    const policy = call.policy;
     while (call.next < routes.length) {
       const route = routes[call.next++] as RouteState;
       if (!route.automated) continue;
       if (call.cancelledBy) break;
       if (host.disposed) {
         call.cancelledBy = 'dispose';
+        break;
+      }
+      if (policy?.spentAt(Date.now())) {
+        call.expired = true;
         break;
       }
       const skip = skipReason(route, call, host.hours, this.now);
@@ -123,37 +175,92 @@ export class Executor implements AttemptHost {
       // A real call on a probed channel: it is not idle.
       if (route.probe) route.probe.lastCall = run.startedAt;
       if ((slot as ScopeSlot).scope !== undefined) (slot as ScopeSlot).lastUsed = run.startedAt;
+      if (policy) this.starting(policy, run, route);
       if (!(breaker.counting && breaker.closed)) {
         // A half-open trial: opossum's `fire` decides and counts.
         breaker.fire(run).then(
           (value) => this.resume(run, true, value),
           (error) => this.resume(run, false, error),
         );
-        return undefined;
+        return run;
       }
       run.startCounted();
-      const end = run.syncEnd;
-      // In flight: its end comes back through `resume`, never before `start` made the promise.
-      if (!end) return undefined;
-      const outcome = this.ended(run, end.ok, end.value);
-      if (outcome) return outcome;
+      return run;
     }
-    const outcome = host.referrals.referral(call.op, call, call.attempts ?? [], call.failed);
-    if (host.events.listening.referred) host.events.emit('referred', outcome);
-    return outcome;
+    return undefined;
+  }
+
+  /** A run of a call with a policy starts: its retry number, its place among the runs in flight, its hedge timer. */
+  private starting(policy: CallPolicy, run: AttemptRun, route: RouteState): void {
+    run.retry = policy.triesOn(route.index);
+    if (!policy.hedge) return;
+    run.hedge = policy.flying.length > 0;
+    policy.flying.push(run);
+    if (policy.hedges < policy.hedge.maxHedges) this.deadlines.add(policy.hedge.afterMs, new HedgeTimer(this, run));
   }
 
   /** An attempt in flight ended: settle the call or go on to the next route. */
   resume(run: AttemptRun, ok: boolean, value: unknown): void {
     const call = run.call as Call;
-    let outcome: Outcome | undefined;
+    // An abandoned half-open trial, answered by opossum after the call was over.
+    if (call.over) return;
+    let outcome: Outcome | undefined | null;
     try {
-      outcome = this.ended(run, ok, value) ?? this.drive(call);
+      outcome = this.ended(run, ok, value);
+      if (outcome === undefined) outcome = this.drive(call);
     } catch (error) {
+      if (call.policy) this.over(call);
       (call.reject as (error: unknown) => void)(error);
       return;
     }
-    if (outcome) (call.resolve as (outcome: Outcome) => void)(outcome);
+    if (!outcome) return;
+    if (call.policy) this.over(call);
+    (call.resolve as (outcome: Outcome) => void)(outcome);
+  }
+
+  /** A hedge timer fired: the run it watches is still in flight, so the next usable route starts too. */
+  hedgeDue(watched: object): void {
+    const run = watched as AttemptRun;
+    const call = run.call as Call;
+    const policy = call.policy as CallPolicy;
+    if (call.over || run.done || call.cancelledBy || call.expired || this.host.disposed) return;
+    if (policy.hedges >= (policy.hedge as { maxHedges: number }).maxHedges) return;
+    policy.hedges++;
+    const next = this.startNext(call);
+    const end = next?.syncEnd;
+    if (next && end) this.resume(next, end.ok, end.value);
+  }
+
+  /** The call's deadline passed: every run in flight is cut short; a waiting call stops waiting. */
+  spent(c: object): void {
+    const call = c as Call;
+    if (call.over) return;
+    call.expired = true;
+    const policy = call.policy as CallPolicy;
+    if (policy.waiting) {
+      policy.wakeUp();
+      return;
+    }
+    const error = new TimeoutError(policy.timeoutMs as number);
+    const flying = policy.flying.length ? policy.flying.slice() : call.current ? [call.current] : [];
+    for (const run of flying) run.cutShort(error);
+  }
+
+  /** A retry's wait is over, or was cut short: the call goes on from the route it waited for. */
+  wake(c: object): void {
+    const call = c as Call;
+    if (call.over) return;
+    let outcome: Outcome | undefined;
+    try {
+      outcome = this.drive(call);
+    } catch (error) {
+      this.over(call);
+      (call.reject as (error: unknown) => void)(error);
+      return;
+    }
+    if (!outcome) return;
+    this.over(call);
+    (call.resolve as (outcome: Outcome) => void)(outcome);
   }
 
   classify(error: unknown, run: AttemptRun): Failure {
@@ -163,19 +270,28 @@ export class Executor implements AttemptHost {
     );
   }
 
-  /** Records an attempt's end; returns the outcome when the call is over. Throws a rejection. */
-  private ended(run: AttemptRun, ok: boolean, value: unknown): Outcome | undefined {
+  /**
+   * Records an attempt's end; returns the outcome when the call is over, WAITING while it waits
+   * (a retry's wait, another run in flight), undefined to go on to the next route. Throws a
+   * rejection.
+   */
+  private ended(run: AttemptRun, ok: boolean, value: unknown): Outcome | undefined | null {
     const events = this.host.events;
     const call = run.call as Call;
     const op = call.op;
     const route = run.route as RouteState;
+    const policy = call.policy;
     call.current = undefined;
+    if (policy?.hedge) this.landed(policy, run, call);
     if (ok) {
-      const attempt: Attempt = { channel: route.channel, result: 'success', durationMs: Date.now() - run.startedAt };
+      let attempt: Attempt = { channel: route.channel, result: 'success', durationMs: Date.now() - run.startedAt };
       if (this.slowCallMs !== Number.POSITIVE_INFINITY)
         this.host.markSlow(route, attempt.durationMs >= this.slowCallMs);
+      if (policy) attempt = tagged(attempt, run);
       const attempts = call.record(attempt);
       if (events.listening.attempt) events.emit('attempt', { operation: op.id, attempt });
+      // The first success wins: the others are stopped before the outcome holds the attempts.
+      if (policy?.flying.length) this.abandonOthers(policy, call);
       const outcome = new Served(op.id, route.channel, value, route.index !== 0, attempts);
       if (events.listening.served) events.emit('served', outcome);
       return outcome;
@@ -183,17 +299,70 @@ export class Executor implements AttemptHost {
     // Refused by opossum before it ran (another trial took the half-open slot): a failure.
     run.result ??= this.classify(value, run);
     const result = run.result;
-    const attempt: Attempt = { channel: route.channel, result, durationMs: Date.now() - run.startedAt, error: value };
+    let attempt: Attempt = { channel: route.channel, result, durationMs: Date.now() - run.startedAt, error: value };
+    if (policy) attempt = tagged(attempt, run);
     const attempts = call.record(attempt);
     if (events.listening.attempt) events.emit('attempt', { operation: op.id, attempt });
-    if (result === 'rejection') throw value;
+    if (result === 'rejection') {
+      if (policy?.flying.length) this.abandonOthers(policy, call);
+      throw value;
+    }
     call.failed ??= new Set();
     call.failed.add(route.channel);
-    if (result === 'not-executed') return undefined;
+    // Another route of this call is still running: its end decides.
+    if (policy?.flying.length) return WAITING;
+    // Certainly not executed: safe to try again even for a non-idempotent operation.
+    if (result === 'not-executed') return policy?.retry ? this.retry(policy, run, call, value) : undefined;
     // A failure, a timeout or a cancellation may have happened: a non-idempotent call stops.
     if (!op.def.idempotent) return this.uncertain(op, route, call, attempts, call.failed);
     if (result === 'cancelled') call.next = op.routes.length;
+    else if (policy?.retry) return this.retry(policy, run, call, value);
     return undefined;
+  }
+
+  /** A run of a hedged call ended: it is no longer in flight. */
+  private landed(policy: CallPolicy, run: AttemptRun, call: Call): void {
+    const flying = policy.flying;
+    const i = flying.indexOf(run);
+    if (i >= 0) flying.splice(i, 1);
+    call.current = flying[flying.length - 1];
+  }
+
+  /** Another run answered for the call: the ones still in flight are stopped and recorded. */
+  private abandonOthers(policy: CallPolicy, call: Call): void {
+    const reason = new CancelledError('hedge');
+    for (const other of policy.flying.splice(0)) {
+      other.abandon(reason);
+      const attempt: Attempt = {
+        channel: other.channel,
+        result: 'cancelled',
+        durationMs: Date.now() - other.startedAt,
+        error: reason,
+      };
+      call.record(tagged(attempt, other));
+    }
+    call.current = undefined;
+  }
+
+  /**
+   * The same route again, when its policy allows one more and the wait fits: at once for a zero
+   * wait, else after it (WAITING). Undefined: the call moves on to the next route.
+   */
+  private retry(policy: CallPolicy, run: AttemptRun, call: Call, error: unknown): undefined | null {
+    const retry = policy.retry as NonNullable<CallPolicy['retry']>;
+    const route = run.route as RouteState;
+    if (call.cancelledBy || call.expired || this.host.disposed) return undefined;
+    if (policy.triesOn(route.index) >= retry.maxRetries) return undefined;
+    // An open breaker (or anything else that makes the route unusable now) ends the retries.
+    if (skipReason(route, call, this.host.hours, this.now)) return undefined;
+    const wait = retryDelay(retry, policy.triesOn(route.index) + 1, policy.lastWait, error);
+    if (wait === undefined || !policy.fits(Date.now(), wait)) return undefined;
+    policy.countTry(route.index);
+    policy.lastWait = wait;
+    call.next = route.index;
+    if (wait === 0) return undefined;
+    policy.sleep(wait);
+    return WAITING;
   }
 
   private uncertain(op: OperationState, route: RouteState, call: Call, attempts: Attempt[], failed: Set<string>) {
@@ -218,4 +387,10 @@ export class Executor implements AttemptHost {
     this.host.events.emit('uncertain', outcome);
     return outcome;
   }
+}
+
+/** The attempt with its retry number and hedge mark, when it has them. */
+function tagged(attempt: Attempt, run: AttemptRun): Attempt {
+  if (run.retry === 0 && !run.hedge) return attempt;
+  return { ...attempt, ...(run.retry !== 0 && { retry: run.retry }), ...(run.hedge && { hedge: true as const }) };
 }

@@ -55,6 +55,7 @@ const TITLES: Record<ReferralCode | 'uncertain', Record<Locale, string>> = {
   },
   manual: { fr: 'À faire par un autre moyen', en: 'To be done another way' },
   cancelled: { fr: 'Demande annulée', en: 'Request cancelled' },
+  deadline: { fr: 'Pas de réponse à temps', en: 'No answer in time' },
   uncertain: { fr: 'Issue incertaine : vérifiez avant de réessayer', en: 'Outcome uncertain: check before retrying' },
 };
 

@@ -1,0 +1,147 @@
+// What a call with a policy carries besides a plain call: its deadline, its retries, its wait
+// and the runs it has in flight at once. Made only for an operation with a policy or a call
+// with `ctx.timeoutMs`: a plain call pays for none of it.
+import type { Deadline, Deadlines } from '../deadlines.js';
+import type { ResolvedHedge, ResolvedPolicy, ResolvedRetry } from '../policy-options.js';
+import type { AttemptRun } from './attempt.js';
+
+/** What the policy needs of its call and of the engine. */
+export interface PolicyHost {
+  readonly deadlines: Deadlines;
+  /** The call's deadline passed. */
+  spent(call: PolicyCall): void;
+  /** The wait before a retry is over (or cut short): the call goes on. */
+  wake(call: PolicyCall): void;
+}
+
+export interface PolicyCall {
+  cancel(by: 'signal' | 'dispose'): void;
+}
+
+/** The call's deadline, as one entry in the router's shared deadline queues: no timer of its own. */
+class CallDeadline implements Deadline {
+  declare at: number;
+  declare done: boolean;
+  constructor(
+    private readonly host: PolicyHost,
+    private readonly call: PolicyCall,
+  ) {
+    this.at = 0;
+    this.done = false;
+  }
+  expire(): void {
+    this.host.spent(this.call);
+  }
+  /** Listed for dispose(), like the runs: it cancels the call. */
+  cancel(by: 'dispose'): void {
+    this.call.cancel(by);
+  }
+}
+
+/** A retry's wait, listed (never timed) in the deadline queues so dispose() finds it. */
+class Wait implements Deadline {
+  declare at: number;
+  declare done: boolean;
+  declare timer: ReturnType<typeof setTimeout> | undefined;
+  constructor(private readonly call: PolicyCall) {
+    this.at = 0;
+    this.done = false;
+    this.timer = undefined;
+  }
+  expire(): void {}
+  cancel(by: 'dispose'): void {
+    this.call.cancel(by);
+  }
+}
+
+export class CallPolicy {
+  declare readonly retry: ResolvedRetry | undefined;
+  declare readonly hedge: ResolvedHedge | undefined;
+  /** ms; undefined for no deadline. */
+  declare readonly timeoutMs: number | undefined;
+  declare readonly deadline: CallDeadline | undefined;
+  /** Retries taken per route index, made at the first. */
+  declare private tries: number[] | undefined;
+  declare lastWait: number;
+  /** Every run in flight, in start order, when the operation hedges. */
+  declare readonly flying: AttemptRun[];
+  declare hedges: number;
+  declare private wait: Wait | undefined;
+  declare private readonly host: PolicyHost;
+  declare private readonly call: PolicyCall;
+
+  constructor(host: PolicyHost, call: PolicyCall, policy: ResolvedPolicy | undefined, timeoutMs: number | undefined) {
+    this.host = host;
+    this.call = call;
+    this.retry = policy?.retry;
+    this.hedge = policy?.hedge;
+    this.timeoutMs = timeoutMs ?? policy?.timeoutMs;
+    this.deadline = this.timeoutMs === undefined ? undefined : new CallDeadline(host, call);
+    this.tries = undefined;
+    this.lastWait = 0;
+    this.flying = [];
+    this.hedges = 0;
+    this.wait = undefined;
+  }
+
+  /** Starts the deadline: from now, in the queue of its length. */
+  arm(now: number): void {
+    if (this.deadline) this.host.deadlines.add(this.timeoutMs as number, this.deadline, now);
+  }
+
+  /** The deadline has passed (read from Date.now, as the queues do), or fired. */
+  spentAt(now: number): boolean {
+    const d = this.deadline;
+    return d !== undefined && (d.done || now >= d.at);
+  }
+
+  /** Whether waiting `ms` from `now` still ends before the deadline. */
+  fits(now: number, ms: number): boolean {
+    return this.deadline === undefined || now + ms < this.deadline.at;
+  }
+
+  triesOn(route: number): number {
+    return this.tries?.[route] ?? 0;
+  }
+
+  countTry(route: number): number {
+    this.tries ??= [];
+    const n = (this.tries[route] ?? 0) + 1;
+    this.tries[route] = n;
+    return n;
+  }
+
+  get waiting(): boolean {
+    return this.wait !== undefined;
+  }
+
+  /** Waits `ms`, then wakes the call; a cancellation or the deadline wakes it sooner. */
+  sleep(ms: number): void {
+    const wait = new Wait(this.call);
+    this.wait = wait;
+    this.host.deadlines.add(Number.POSITIVE_INFINITY, wait);
+    // A timer per wait: waits are jittered, so no shared queue orders them; only failures pay.
+    wait.timer = setTimeout(() => this.wakeUp(), ms);
+  }
+
+  /** Ends the wait now, if there is one; the call goes on (to see why it was woken). */
+  wakeUp(): void {
+    const wait = this.wait;
+    if (!wait) return;
+    this.wait = undefined;
+    clearTimeout(wait.timer);
+    this.host.deadlines.settle(Number.POSITIVE_INFINITY, wait);
+    this.host.wake(this.call);
+  }
+
+  /** The call is over: its deadline and its wait let go. */
+  release(): void {
+    if (this.deadline) this.host.deadlines.settle(this.timeoutMs as number, this.deadline);
+    const wait = this.wait;
+    if (wait) {
+      this.wait = undefined;
+      clearTimeout(wait.timer);
+      this.host.deadlines.settle(Number.POSITIVE_INFINITY, wait);
+    }
+  }
+}

@@ -1,0 +1,57 @@
+// How long to wait before trying a route again: exponential backoff with jitter (AWS, "Exponential
+// Backoff and Jitter", https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/),
+// or the time the backend asked for. Whether a retry is safe at all is the engine's question.
+import type { ResolvedRetry } from '../policy-options.js';
+
+/**
+ * The backend's own retry time on an error (`retryAfterMs`, as `RetryAfterError` and
+ * `NotExecutedError` carry it, or a handler put it from an HTTP `Retry-After`), in ms; undefined
+ * when it gave none, or one that is not a number ≥ 0 (NaN, negative, a string): then the backoff
+ * decides. Read once, guarded: reading a handler's error must never throw out of the router.
+ */
+export function retryAfterOf(error: unknown): number | undefined {
+  if (typeof error !== 'object' || error === null) return undefined;
+  let ms: unknown;
+  try {
+    ms = (error as { retryAfterMs?: unknown }).retryAfterMs;
+  } catch {
+    return undefined;
+  }
+  return typeof ms === 'number' && ms >= 0 ? ms : undefined;
+}
+
+/** A random draw in [0, 1): the option's, kept in range whatever it returns. */
+function draw(random: () => number): number {
+  let r: number;
+  try {
+    r = random();
+  } catch {
+    return Math.random();
+  }
+  return typeof r === 'number' && r >= 0 && r < 1 ? r : Math.random();
+}
+
+/**
+ * The wait before retry `n` (1 for the first), given the previous wait; undefined when the
+ * backend asked for longer than `maxMs` (Infinity included): it said "not now", and holding the
+ * person that long is not a retry, so the call moves on.
+ */
+export function retryDelay(retry: ResolvedRetry, n: number, previous: number, error: unknown): number | undefined {
+  const asked = retryAfterOf(error);
+  if (asked !== undefined) return asked <= retry.maxMs ? asked : undefined;
+  const { baseMs, maxMs } = retry;
+  // 2^n past 2^30 only ever hits the cap: no Infinity, no NaN from Infinity × 0.
+  const exponential = Math.min(maxMs, baseMs * 2 ** Math.min(n, 30));
+  switch (retry.jitter) {
+    case 'none':
+      return Math.min(maxMs, baseMs * 2 ** Math.min(n - 1, 30));
+    case 'full':
+      return Math.floor(draw(retry.random) * exponential);
+    case 'decorrelated': {
+      // Between base and three times the last wait: spread like full jitter, growing from what
+      // was actually waited rather than from the try's number.
+      const last = Math.max(previous, baseMs);
+      return Math.min(maxMs, Math.floor(baseMs + draw(retry.random) * (last * 3 - baseMs)));
+    }
+  }
+}
