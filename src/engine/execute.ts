@@ -9,21 +9,20 @@ import type { Deadlines } from '../deadlines.js';
 import { CancelledError, InvalidInputError, RouterDisposedError, TimeoutError } from '../errors.js';
 import type { RouterEvents } from '../events.js';
 import type { SafeEmitter } from '../internal/safe-emitter.js';
-import { messages } from '../messages.js';
 import type { CallContext, Classify } from '../options.js';
-import { type Attempt, type Outcome, Served, Uncertain } from '../outcome.js';
-import { localise } from '../text.js';
+import { type Attempt, type Outcome, Served } from '../outcome.js';
 import { type AttemptHost, AttemptRun } from './attempt.js';
 import type { Breakers } from './breakers.js';
 import type { Call } from './call.js';
 import { CallPolicy, type PolicyHost } from './call-policy.js';
 import { classifyError, type Failure } from './classify.js';
-import { type HedgeHost, HedgeTimer } from './hedge.js';
+import { abandonOthers, type HedgeHost, HedgeTimer, landed, tagged } from './hedge.js';
 import type { Referrals } from './referral.js';
-import { retryDelay } from './retry.js';
+import { takeRetry } from './retry.js';
 import { type OpeningHours, skipReason } from './route-checks.js';
 import type { SignalWatch } from './signals.js';
 import type { OperationState, RouteState, ScopeSlot } from './state.js';
+import { uncertainOutcome } from './uncertain.js';
 
 export interface ExecuteHost {
   readonly disposed: boolean;
@@ -201,12 +200,20 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
 
   /** An attempt in flight ended: settle the call or go on to the next route. */
   resume(run: AttemptRun, ok: boolean, value: unknown): void {
-    const call = run.call as Call;
     // An abandoned half-open trial, answered by opossum after the call was over.
-    if (call.over) return;
+    if (!(run.call as Call).over) this.proceed(run.call as Call, run, ok, value);
+  }
+
+  /** A retry's wait is over, or was cut short: the call goes on from the route it waited for. */
+  wake(call: object): void {
+    if (!(call as Call).over) this.proceed(call as Call, undefined, false, undefined);
+  }
+
+  /** After an attempt's end (or a wait), settles the call's promise once it has its answer. */
+  private proceed(call: Call, run: AttemptRun | undefined, ok: boolean, value: unknown): void {
     let outcome: Outcome | undefined | null;
     try {
-      outcome = this.ended(run, ok, value);
+      outcome = run ? this.ended(run, ok, value) : undefined;
       if (outcome === undefined) outcome = this.drive(call);
     } catch (error) {
       if (call.policy) this.over(call);
@@ -246,23 +253,6 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
     for (const run of flying) run.cutShort(error);
   }
 
-  /** A retry's wait is over, or was cut short: the call goes on from the route it waited for. */
-  wake(c: object): void {
-    const call = c as Call;
-    if (call.over) return;
-    let outcome: Outcome | undefined;
-    try {
-      outcome = this.drive(call);
-    } catch (error) {
-      this.over(call);
-      (call.reject as (error: unknown) => void)(error);
-      return;
-    }
-    if (!outcome) return;
-    this.over(call);
-    (call.resolve as (outcome: Outcome) => void)(outcome);
-  }
-
   classify(error: unknown, run: AttemptRun): Failure {
     const events = this.host.events;
     return classifyError(error, { operation: run.operation, channel: run.channel }, this.host.classify, (c, m, e) =>
@@ -282,7 +272,7 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
     const route = run.route as RouteState;
     const policy = call.policy;
     call.current = undefined;
-    if (policy?.hedge) this.landed(policy, run, call);
+    if (policy?.hedge) call.current = landed(policy, run);
     if (ok) {
       let attempt: Attempt = { channel: route.channel, result: 'success', durationMs: Date.now() - run.startedAt };
       if (this.slowCallMs !== Number.POSITIVE_INFINITY)
@@ -291,7 +281,7 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
       const attempts = call.record(attempt);
       if (events.listening.attempt) events.emit('attempt', { operation: op.id, attempt });
       // The first success wins: the others are stopped before the outcome holds the attempts.
-      if (policy?.flying.length) this.abandonOthers(policy, call);
+      if (policy?.flying.length) abandonOthers(policy, call);
       const outcome = new Served(op.id, route.channel, value, route.index !== 0, attempts);
       if (events.listening.served) events.emit('served', outcome);
       return outcome;
@@ -304,7 +294,7 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
     const attempts = call.record(attempt);
     if (events.listening.attempt) events.emit('attempt', { operation: op.id, attempt });
     if (result === 'rejection') {
-      if (policy?.flying.length) this.abandonOthers(policy, call);
+      if (policy?.flying.length) abandonOthers(policy, call);
       throw value;
     }
     call.failed ??= new Set();
@@ -314,34 +304,10 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
     // Certainly not executed: safe to try again even for a non-idempotent operation.
     if (result === 'not-executed') return policy?.retry ? this.retry(policy, run, call, value) : undefined;
     // A failure, a timeout or a cancellation may have happened: a non-idempotent call stops.
-    if (!op.def.idempotent) return this.uncertain(op, route, call, attempts, call.failed);
+    if (!op.def.idempotent) return uncertainOutcome(this.host, op, route, call, attempts, call.failed);
     if (result === 'cancelled') call.next = op.routes.length;
     else if (policy?.retry) return this.retry(policy, run, call, value);
     return undefined;
-  }
-
-  /** A run of a hedged call ended: it is no longer in flight. */
-  private landed(policy: CallPolicy, run: AttemptRun, call: Call): void {
-    const flying = policy.flying;
-    const i = flying.indexOf(run);
-    if (i >= 0) flying.splice(i, 1);
-    call.current = flying[flying.length - 1];
-  }
-
-  /** Another run answered for the call: the ones still in flight are stopped and recorded. */
-  private abandonOthers(policy: CallPolicy, call: Call): void {
-    const reason = new CancelledError('hedge');
-    for (const other of policy.flying.splice(0)) {
-      other.abandon(reason);
-      const attempt: Attempt = {
-        channel: other.channel,
-        result: 'cancelled',
-        durationMs: Date.now() - other.startedAt,
-        error: reason,
-      };
-      call.record(tagged(attempt, other));
-    }
-    call.current = undefined;
   }
 
   /**
@@ -349,48 +315,15 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
    * wait, else after it (WAITING). Undefined: the call moves on to the next route.
    */
   private retry(policy: CallPolicy, run: AttemptRun, call: Call, error: unknown): undefined | null {
-    const retry = policy.retry as NonNullable<CallPolicy['retry']>;
     const route = run.route as RouteState;
     if (call.cancelledBy || call.expired || this.host.disposed) return undefined;
-    if (policy.triesOn(route.index) >= retry.maxRetries) return undefined;
     // An open breaker (or anything else that makes the route unusable now) ends the retries.
     if (skipReason(route, call, this.host.hours, this.now)) return undefined;
-    const wait = retryDelay(retry, policy.triesOn(route.index) + 1, policy.lastWait, error);
-    if (wait === undefined || !policy.fits(Date.now(), wait)) return undefined;
-    policy.countTry(route.index);
-    policy.lastWait = wait;
+    const wait = takeRetry(policy, route.index, error, Date.now());
+    if (wait === undefined) return undefined;
     call.next = route.index;
     if (wait === 0) return undefined;
     policy.sleep(wait);
     return WAITING;
   }
-
-  private uncertain(op: OperationState, route: RouteState, call: Call, attempts: Attempt[], failed: Set<string>) {
-    const reference = call.idempotencyKey();
-    const locale = call.locale;
-    const label = localise(op.def.label, locale) as string;
-    // Doing it again elsewhere is safe only once the person knows the first did not go through.
-    const alternatives = this.host.referrals
-      .parts(op, call, failed)
-      .alternatives.map((a) =>
-        Object.freeze({ ...a, afterCheck: true as const, instructions: messages.afterCheck(locale, a.instructions) }),
-      );
-    const outcome = new Uncertain(
-      op.id,
-      route.channel,
-      reference,
-      messages.uncertain(locale, label, reference),
-      Object.freeze(alternatives),
-      attempts,
-      localise(route.def.checkInstructions, locale),
-    );
-    this.host.events.emit('uncertain', outcome);
-    return outcome;
-  }
-}
-
-/** The attempt with its retry number and hedge mark, when it has them. */
-function tagged(attempt: Attempt, run: AttemptRun): Attempt {
-  if (run.retry === 0 && !run.hedge) return attempt;
-  return { ...attempt, ...(run.retry !== 0 && { retry: run.retry }), ...(run.hedge && { hedge: true as const }) };
 }

@@ -3,6 +3,10 @@
 // Its timer is an entry in the router's shared deadline queue of that length: one timer for
 // every hedged call, not one per call.
 import type { Deadline } from '../deadlines.js';
+import { CancelledError } from '../errors.js';
+import type { Attempt } from '../outcome.js';
+import type { AttemptRun } from './attempt.js';
+import type { CallPolicy } from './call-policy.js';
 
 export interface HedgeHost {
   /** `run` is still in flight after `afterMs`: start the next usable route, if the call may. */
@@ -24,4 +28,38 @@ export class HedgeTimer implements Deadline {
   }
   /** Listed for dispose(): the run it watches is cancelled on its own. */
   cancel(): void {}
+}
+
+/** A run of a hedged call ended: it is no longer in flight. Returns the call's current run. */
+export function landed(policy: CallPolicy, run: AttemptRun): AttemptRun | undefined {
+  const flying = policy.flying;
+  const i = flying.indexOf(run);
+  if (i >= 0) flying.splice(i, 1);
+  return flying[flying.length - 1];
+}
+
+/**
+ * Another run answered for the call (a success, or a rejection that is the operation's own
+ * answer): the ones still in flight are stopped, their signals aborted, and recorded as
+ * cancelled hedges; whatever they answer later is ignored.
+ */
+export function abandonOthers(policy: CallPolicy, call: { current: unknown; record(attempt: Attempt): unknown }): void {
+  const reason = new CancelledError('hedge');
+  for (const other of policy.flying.splice(0)) {
+    other.abandon(reason);
+    const attempt: Attempt = {
+      channel: other.channel,
+      result: 'cancelled',
+      durationMs: Date.now() - other.startedAt,
+      error: reason,
+    };
+    call.record(tagged(attempt, other));
+  }
+  call.current = undefined;
+}
+
+/** The attempt with its retry number and hedge mark, when it has them. */
+export function tagged(attempt: Attempt, run: AttemptRun): Attempt {
+  if (run.retry === 0 && !run.hedge) return attempt;
+  return { ...attempt, ...(run.retry !== 0 && { retry: run.retry }), ...(run.hedge && { hedge: true as const }) };
 }

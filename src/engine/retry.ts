@@ -2,6 +2,7 @@
 // Backoff and Jitter", https://aws.amazon.com/blogs/architecture/exponential-backoff-and-jitter/),
 // or the time the backend asked for. Whether a retry is safe at all is the engine's question.
 import type { ResolvedRetry } from '../policy-options.js';
+import type { CallPolicy } from './call-policy.js';
 
 /**
  * The backend's own retry time on an error (`retryAfterMs`, as `RetryAfterError` and
@@ -54,4 +55,20 @@ export function retryDelay(retry: ResolvedRetry, n: number, previous: number, er
       return Math.min(maxMs, Math.floor(baseMs + draw(retry.random) * (last * 3 - baseMs)));
     }
   }
+}
+
+/**
+ * The wait before one more try of route `index`, counted as taken; undefined when none is left,
+ * the backend asked for too long, or the wait would pass the call's deadline.
+ */
+export function takeRetry(policy: CallPolicy, index: number, error: unknown, now: number): number | undefined {
+  const retry = policy.retry as ResolvedRetry;
+  const n = policy.triesOn(index) + 1;
+  if (n > retry.maxRetries) return undefined;
+  const wait = retryDelay(retry, n, policy.lastWait, error);
+  // A wait that would end past the deadline is not taken: the call moves on while it has time.
+  if (wait === undefined || !policy.fits(now, wait)) return undefined;
+  policy.countTry(index);
+  policy.lastWait = wait;
+  return wait;
 }
