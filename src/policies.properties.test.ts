@@ -95,7 +95,9 @@ async function play(world: World) {
   const tries = world.channels.map(() => 0);
   const handler = (i: number) => (_input: unknown, ctx: HandlerContext) => {
     const script = world.scripts[i] as Behaviour[];
-    const b = script[tries[i]++ % script.length] as Behaviour;
+    const n = tries[i] ?? 0;
+    tries[i] = n + 1;
+    const b = script[n % script.length] as Behaviour;
     const run: Run = { key: ctx.idempotencyKey, kind: b.kind, signal: ctx.signal, settled: false };
     runs.push(run);
     const end = (p: Promise<unknown>) =>
