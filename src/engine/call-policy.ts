@@ -66,6 +66,8 @@ export class CallPolicy {
   /** Every run in flight, in start order, when the operation hedges. */
   declare readonly flying: AttemptRun[];
   declare hedges: number;
+  /** Its hedge timers, let go with the call (else each would stay queued until it fires). */
+  declare private timers: Deadline[] | undefined;
   declare private wait: Wait | undefined;
   declare private readonly host: PolicyHost;
   declare private readonly call: PolicyCall;
@@ -81,7 +83,16 @@ export class CallPolicy {
     this.lastWait = 0;
     this.flying = [];
     this.hedges = 0;
+    this.timers = undefined;
     this.wait = undefined;
+  }
+
+  /** Starts a hedge timer for a run just started, while hedges are left. */
+  watch(timer: Deadline): void {
+    const hedge = this.hedge as ResolvedHedge;
+    if (this.hedges >= hedge.maxHedges) return;
+    this.host.deadlines.add(hedge.afterMs, timer);
+    (this.timers ??= []).push(timer);
   }
 
   /** Starts the deadline: from now, in the queue of its length. */
@@ -137,6 +148,7 @@ export class CallPolicy {
   /** The call is over: its deadline and its wait let go. */
   release(): void {
     if (this.deadline) this.host.deadlines.settle(this.timeoutMs as number, this.deadline);
+    if (this.timers) for (const t of this.timers) this.host.deadlines.settle((this.hedge as ResolvedHedge).afterMs, t);
     const wait = this.wait;
     if (wait) {
       this.wait = undefined;

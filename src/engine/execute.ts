@@ -195,7 +195,7 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
     if (!policy.hedge) return;
     run.hedge = policy.flying.length > 0;
     policy.flying.push(run);
-    if (policy.hedges < policy.hedge.maxHedges) this.deadlines.add(policy.hedge.afterMs, new HedgeTimer(this, run));
+    if (policy.hedges < policy.hedge.maxHedges) policy.watch(new HedgeTimer(this, run));
   }
 
   /** An attempt in flight ended: settle the call or go on to the next route. */
