@@ -2,35 +2,34 @@
 // and the runs it has in flight at once. Made only for an operation with a policy or a call
 // with `ctx.timeoutMs`: a plain call pays for none of it.
 import type { Deadline, Deadlines } from '../deadlines.js';
+import { CancelledError } from '../errors.js';
 import type { ResolvedHedge, ResolvedPolicy, ResolvedRetry } from '../policy-options.js';
 import type { AttemptRun } from './attempt.js';
+import { type HedgeHost, HedgeTimer } from './hedge.js';
 
 /** What the policy needs of its call and of the engine. */
 export interface PolicyHost {
   readonly deadlines: Deadlines;
-  /** The call's deadline passed. */
-  spent(call: PolicyCall): void;
   /** The wait before a retry is over (or cut short): the call goes on. */
   wake(call: PolicyCall): void;
 }
 
 export interface PolicyCall {
   cancel(by: 'signal' | 'dispose'): void;
+  /** Its deadline passed. */
+  expire(): void;
 }
 
 /** The call's deadline, as one entry in the router's shared deadline queues: no timer of its own. */
 class CallDeadline implements Deadline {
   declare at: number;
   declare done: boolean;
-  constructor(
-    private readonly host: PolicyHost,
-    private readonly call: PolicyCall,
-  ) {
+  constructor(private readonly call: PolicyCall) {
     this.at = 0;
     this.done = false;
   }
   expire(): void {
-    this.host.spent(this.call);
+    this.call.expire();
   }
   /** Listed for dispose(), like the runs: it cancels the call. */
   cancel(by: 'dispose'): void {
@@ -78,7 +77,7 @@ export class CallPolicy {
     this.retry = policy?.retry;
     this.hedge = policy?.hedge;
     this.timeoutMs = timeoutMs ?? policy?.timeoutMs;
-    this.deadline = this.timeoutMs === undefined ? undefined : new CallDeadline(host, call);
+    this.deadline = this.timeoutMs === undefined ? undefined : new CallDeadline(call);
     this.tries = undefined;
     this.lastWait = 0;
     this.flying = [];
@@ -87,12 +86,18 @@ export class CallPolicy {
     this.wait = undefined;
   }
 
-  /** Starts a hedge timer for a run just started, while hedges are left. */
-  watch(timer: Deadline): void {
-    const hedge = this.hedge as ResolvedHedge;
+  /** A run starts: its retry number; when hedging, its place among the runs in flight and its hedge timer. */
+  started(run: AttemptRun, route: number, host: HedgeHost): void {
+    run.retry = this.triesOn(route);
+    const hedge = this.hedge;
+    if (!hedge) return;
+    run.hedge = this.flying.length > 0;
+    this.flying.push(run);
     if (this.hedges >= hedge.maxHedges) return;
+    const timer = new HedgeTimer(host, run);
     this.host.deadlines.add(hedge.afterMs, timer);
-    (this.timers ??= []).push(timer);
+    if (this.timers) this.timers.push(timer);
+    else this.timers = [timer];
   }
 
   /** Starts the deadline: from now, in the queue of its length. */
@@ -145,8 +150,11 @@ export class CallPolicy {
     this.host.wake(this.call);
   }
 
-  /** The call is over: its deadline and its wait let go. */
+  /** The call is over: its deadline, its timers, its wait and any run still in flight let go. */
   release(): void {
+    // Normally none are left in flight (a winner abandons the others first); the last guard
+    // that no handler outlives its call with its signal still live.
+    for (const run of this.flying.splice(0)) run.abandon(new CancelledError('hedge'));
     if (this.deadline) this.host.deadlines.settle(this.timeoutMs as number, this.deadline);
     if (this.timers) for (const t of this.timers) this.host.deadlines.settle((this.hedge as ResolvedHedge).afterMs, t);
     const wait = this.wait;

@@ -6,7 +6,7 @@
 // and a call that ends synchronously resolves at once.
 import { describeValue } from '../call-context.js';
 import type { Deadlines } from '../deadlines.js';
-import { CancelledError, InvalidInputError, RouterDisposedError, TimeoutError } from '../errors.js';
+import { InvalidInputError, RouterDisposedError } from '../errors.js';
 import type { RouterEvents } from '../events.js';
 import type { SafeEmitter } from '../internal/safe-emitter.js';
 import type { CallContext, Classify } from '../options.js';
@@ -16,7 +16,7 @@ import type { Breakers } from './breakers.js';
 import type { Call } from './call.js';
 import { CallPolicy, type PolicyHost } from './call-policy.js';
 import { classifyError, type Failure } from './classify.js';
-import { abandonOthers, type HedgeHost, HedgeTimer, landed, tagged } from './hedge.js';
+import { abandonOthers, type HedgeHost, landed, tagged } from './hedge.js';
 import type { Referrals } from './referral.js';
 import { takeRetry } from './retry.js';
 import { type OpeningHours, skipReason } from './route-checks.js';
@@ -110,14 +110,10 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
     return Promise.resolve(outcome);
   }
 
-  /** The call has its answer: its deadline, wait and any run still in flight let go. */
+  /** The call has its answer: its deadline, its wait and any run still in flight let go. */
   private over(call: Call): void {
     call.over = true;
-    const policy = call.policy as CallPolicy;
-    policy.release();
-    // Normally none by now (a winner abandons the others first); kept as the last guard that
-    // no handler outlives its call with its signal still live.
-    for (const run of policy.flying.splice(0)) run.abandon(new CancelledError('hedge'));
+    (call.policy as CallPolicy).release();
   }
 
   /**
@@ -174,7 +170,7 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
       // A real call on a probed channel: it is not idle.
       if (route.probe) route.probe.lastCall = run.startedAt;
       if ((slot as ScopeSlot).scope !== undefined) (slot as ScopeSlot).lastUsed = run.startedAt;
-      if (policy) this.starting(policy, run, route);
+      if (policy) policy.started(run, route.index, this);
       if (!(breaker.counting && breaker.closed)) {
         // A half-open trial: opossum's `fire` decides and counts.
         breaker.fire(run).then(
@@ -187,15 +183,6 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
       return run;
     }
     return undefined;
-  }
-
-  /** A run of a call with a policy starts: its retry number, its place among the runs in flight, its hedge timer. */
-  private starting(policy: CallPolicy, run: AttemptRun, route: RouteState): void {
-    run.retry = policy.triesOn(route.index);
-    if (!policy.hedge) return;
-    run.hedge = policy.flying.length > 0;
-    policy.flying.push(run);
-    if (policy.hedges < policy.hedge.maxHedges) policy.watch(new HedgeTimer(this, run));
   }
 
   /** An attempt in flight ended: settle the call or go on to the next route. */
@@ -238,21 +225,6 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
     if (next && end) this.resume(next, end.ok, end.value);
   }
 
-  /** The call's deadline passed: every run in flight is cut short; a waiting call stops waiting. */
-  spent(c: object): void {
-    const call = c as Call;
-    if (call.over) return;
-    call.expired = true;
-    const policy = call.policy as CallPolicy;
-    if (policy.waiting) {
-      policy.wakeUp();
-      return;
-    }
-    const error = new TimeoutError(policy.timeoutMs as number);
-    const flying = policy.flying.length ? policy.flying.slice() : call.current ? [call.current] : [];
-    for (const run of flying) run.cutShort(error);
-  }
-
   classify(error: unknown, run: AttemptRun): Failure {
     const events = this.host.events;
     return classifyError(error, { operation: run.operation, channel: run.channel }, this.host.classify, (c, m, e) =>
@@ -272,7 +244,7 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
     const route = run.route as RouteState;
     const policy = call.policy;
     call.current = undefined;
-    if (policy?.hedge) call.current = landed(policy, run);
+    if (policy?.hedge) call.current = landed(policy.flying, run);
     if (ok) {
       let attempt: Attempt = { channel: route.channel, result: 'success', durationMs: Date.now() - run.startedAt };
       if (this.slowCallMs !== Number.POSITIVE_INFINITY)
@@ -281,7 +253,7 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
       const attempts = call.record(attempt);
       if (events.listening.attempt) events.emit('attempt', { operation: op.id, attempt });
       // The first success wins: the others are stopped before the outcome holds the attempts.
-      if (policy?.flying.length) abandonOthers(policy, call);
+      if (policy?.flying.length) abandonOthers(policy.flying, call);
       const outcome = new Served(op.id, route.channel, value, route.index !== 0, attempts);
       if (events.listening.served) events.emit('served', outcome);
       return outcome;
@@ -294,7 +266,7 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
     const attempts = call.record(attempt);
     if (events.listening.attempt) events.emit('attempt', { operation: op.id, attempt });
     if (result === 'rejection') {
-      if (policy?.flying.length) abandonOthers(policy, call);
+      if (policy?.flying.length) abandonOthers(policy.flying, call);
       throw value;
     }
     call.failed ??= new Set();

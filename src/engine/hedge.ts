@@ -6,7 +6,6 @@ import type { Deadline } from '../deadlines.js';
 import { CancelledError } from '../errors.js';
 import type { Attempt } from '../outcome.js';
 import type { AttemptRun } from './attempt.js';
-import type { CallPolicy } from './call-policy.js';
 
 export interface HedgeHost {
   /** `run` is still in flight after `afterMs`: start the next usable route, if the call may. */
@@ -31,8 +30,7 @@ export class HedgeTimer implements Deadline {
 }
 
 /** A run of a hedged call ended: it is no longer in flight. Returns the call's current run. */
-export function landed(policy: CallPolicy, run: AttemptRun): AttemptRun | undefined {
-  const flying = policy.flying;
+export function landed(flying: AttemptRun[], run: AttemptRun): AttemptRun | undefined {
   const i = flying.indexOf(run);
   if (i >= 0) flying.splice(i, 1);
   return flying[flying.length - 1];
@@ -43,9 +41,12 @@ export function landed(policy: CallPolicy, run: AttemptRun): AttemptRun | undefi
  * answer): the ones still in flight are stopped, their signals aborted, and recorded as
  * cancelled hedges; whatever they answer later is ignored.
  */
-export function abandonOthers(policy: CallPolicy, call: { current: unknown; record(attempt: Attempt): unknown }): void {
+export function abandonOthers(
+  flying: AttemptRun[],
+  call: { current: unknown; record(attempt: Attempt): unknown },
+): void {
   const reason = new CancelledError('hedge');
-  for (const other of policy.flying.splice(0)) {
+  for (const other of flying.splice(0)) {
     other.abandon(reason);
     const attempt: Attempt = {
       channel: other.channel,
