@@ -216,31 +216,20 @@ export class AttemptRun implements Deadline {
   }
 
   /**
-   * The call's deadline passed with this run in flight: it ends as a timeout (ambiguous), its
-   * signal aborted. The route did not exceed its own timeout, so its breaker counts neither.
+   * Stopped by its call, not by its route: the call's deadline passed (it ends as a timeout,
+   * ambiguous) or, for a hedge, another run answered first (whatever it answers later is
+   * ignored). Its signal is aborted and its breaker counts neither success nor failure; a
+   * half-open trial is told to opossum as failed, opossum's only word for it.
    */
-  cutShort(error: Error): void {
+  stop(reason: Error, hedge?: boolean): void {
     if (this.done) return;
     this.host.deadlines.settle(this.host.timeout, this);
     this.done = true;
-    this.result = 'timeout';
+    this.result = hedge ? 'cancelled' : 'timeout';
     this.cut = true;
-    this.abort(error);
-    this.end(false, error);
-  }
-
-  /**
-   * Another run of the call answered first: this one's signal is aborted and whatever it
-   * answers later is ignored. Counted as neither success nor failure (it was stopped, not
-   * judged); a half-open trial is told to opossum as failed, opossum's only word for it.
-   */
-  abandon(reason: Error): void {
-    if (this.done) return;
-    this.host.deadlines.settle(this.host.timeout, this);
-    this.done = true;
-    this.result = 'cancelled';
     this.abort(reason);
-    if (this.mode === FIRED) this.fired?.reject(reason);
+    if (!hedge) this.end(false, reason);
+    else if (this.mode === FIRED) this.fired?.reject(reason);
     else this.breaker.countCancelled();
   }
 

@@ -2,7 +2,7 @@
 // and the runs it has in flight at once. Made only for an operation with a policy or a call
 // with `ctx.timeoutMs`: a plain call pays for none of it.
 import type { Deadline, Deadlines } from '../deadlines.js';
-import { CancelledError } from '../errors.js';
+import { CancelledError, TimeoutError } from '../errors.js';
 import type { ResolvedHedge, ResolvedPolicy, ResolvedRetry } from '../policy-options.js';
 import type { AttemptRun } from './attempt.js';
 import { type HedgeHost, HedgeTimer } from './hedge.js';
@@ -16,20 +16,24 @@ export interface PolicyHost {
 
 export interface PolicyCall {
   cancel(by: 'signal' | 'dispose'): void;
-  /** Its deadline passed. */
-  expire(): void;
+  expired: boolean;
+  readonly over: boolean;
+  readonly current: AttemptRun | undefined;
 }
 
 /** The call's deadline, as one entry in the router's shared deadline queues: no timer of its own. */
 class CallDeadline implements Deadline {
   declare at: number;
   declare done: boolean;
-  constructor(private readonly call: PolicyCall) {
+  constructor(
+    private readonly call: PolicyCall,
+    private readonly policy: CallPolicy,
+  ) {
     this.at = 0;
     this.done = false;
   }
   expire(): void {
-    this.call.expire();
+    this.policy.expire();
   }
   /** Listed for dispose(), like the runs: it cancels the call. */
   cancel(by: 'dispose'): void {
@@ -77,7 +81,7 @@ export class CallPolicy {
     this.retry = policy?.retry;
     this.hedge = policy?.hedge;
     this.timeoutMs = timeoutMs ?? policy?.timeoutMs;
-    this.deadline = this.timeoutMs === undefined ? undefined : new CallDeadline(call);
+    this.deadline = this.timeoutMs === undefined ? undefined : new CallDeadline(call, this);
     this.tries = undefined;
     this.lastWait = 0;
     this.flying = [];
@@ -98,6 +102,20 @@ export class CallPolicy {
     this.host.deadlines.add(hedge.afterMs, timer);
     if (this.timers) this.timers.push(timer);
     else this.timers = [timer];
+  }
+
+  /** The deadline passed: every run in flight is cut short; a waiting call stops waiting. */
+  expire(): void {
+    const call = this.call;
+    if (call.over) return;
+    call.expired = true;
+    if (this.wait) {
+      this.wakeUp();
+      return;
+    }
+    const error = new TimeoutError(this.timeoutMs as number);
+    const flying = this.flying.length ? this.flying.slice() : call.current ? [call.current] : [];
+    for (const run of flying) run.stop(error);
   }
 
   /** Starts the deadline: from now, in the queue of its length. */
@@ -154,7 +172,7 @@ export class CallPolicy {
   release(): void {
     // Normally none are left in flight (a winner abandons the others first); the last guard
     // that no handler outlives its call with its signal still live.
-    for (const run of this.flying.splice(0)) run.abandon(new CancelledError('hedge'));
+    for (const run of this.flying.splice(0)) run.stop(new CancelledError('hedge'), true);
     if (this.deadline) this.host.deadlines.settle(this.timeoutMs as number, this.deadline);
     if (this.timers) for (const t of this.timers) this.host.deadlines.settle((this.hedge as ResolvedHedge).afterMs, t);
     const wait = this.wait;

@@ -1,6 +1,5 @@
 // One call to execute (or plan): what it says of the person, checked, and how far it got.
 import { checkCallContext } from '../call-context.js';
-import { TimeoutError } from '../errors.js';
 import type { CallContext } from '../options.js';
 import type { Attempt, Outcome } from '../outcome.js';
 import { DEFAULT_LOCALE, type Locale } from '../text.js';
@@ -127,19 +126,6 @@ export class Call {
   idempotencyKey(): string {
     if (this.key === undefined) this.key = newKey();
     return this.key;
-  }
-  /** Its deadline passed: every run in flight is cut short; a waiting call stops waiting. */
-  expire(): void {
-    if (this.over) return;
-    this.expired = true;
-    const policy = this.policy as CallPolicy;
-    if (policy.waiting) {
-      policy.wakeUp();
-      return;
-    }
-    const error = new TimeoutError(policy.timeoutMs as number);
-    const flying = policy.flying.length ? policy.flying.slice() : this.current ? [this.current] : [];
-    for (const run of flying) run.cutShort(error);
   }
   cancel(by: 'signal' | 'dispose'): void {
     if (this.over) return;

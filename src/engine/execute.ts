@@ -14,11 +14,17 @@ import { type Attempt, type Outcome, Served } from '../outcome.js';
 import { type AttemptHost, AttemptRun } from './attempt.js';
 import type { Breakers } from './breakers.js';
 import type { Call } from './call.js';
-import { CallPolicy, type PolicyHost } from './call-policy.js';
 import { classifyError, type Failure } from './classify.js';
-import { abandonOthers, type HedgeHost, landed, tagged } from './hedge.js';
+import {
+  abandonOthers,
+  CallPolicy,
+  type HedgeHost,
+  landed,
+  type PolicyHost,
+  retryStep,
+  tagged,
+} from './policy-runtime.js';
 import type { Referrals } from './referral.js';
-import { takeRetry } from './retry.js';
 import { type OpeningHours, skipReason } from './route-checks.js';
 import type { SignalWatch } from './signals.js';
 import type { OperationState, RouteState, ScopeSlot } from './state.js';
@@ -73,16 +79,16 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
       if (host.disposed) throw new RouterDisposedError('execute');
       call = host.parse(operation, ctx, 'execute');
       call.input = call.op.schema ? host.validate(call.op, input) : input;
+      const policy = call.op.policy;
+      if (policy !== undefined || call.timeoutMs !== undefined) {
+        call.policy = new CallPolicy(this, call, policy, call.timeoutMs);
+      }
     } catch (error) {
       // Programmer errors reject like everything else a promise-returning call does.
       return Promise.reject(error);
     }
     host.refreshOutages();
-    const policy = call.op.policy;
-    if (policy !== undefined || call.timeoutMs !== undefined) {
-      call.policy = new CallPolicy(this, call, policy, call.timeoutMs);
-      call.policy.arm(Date.now());
-    }
+    call.policy?.arm(Date.now());
     const signal = call.signal;
     if (!signal || call.cancelledBy) return this.start(call);
     try {
@@ -143,7 +149,7 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
    * Starts the next usable route from `call.next` (skipped ones are recorded), or returns
    * undefined when none is left or the call may not go on (cancelled, disposed, out of time).
    */
-  private startNext(call: Call): AttemptRun | undefined {
+  startNext(call: Call): AttemptRun | undefined {
     const host = this.host;
     const routes = call.op.routes;
     const policy = call.policy;
@@ -212,19 +218,6 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
     (call.resolve as (outcome: Outcome) => void)(outcome);
   }
 
-  /** A hedge timer fired: the run it watches is still in flight, so the next usable route starts too. */
-  hedgeDue(watched: object): void {
-    const run = watched as AttemptRun;
-    const call = run.call as Call;
-    const policy = call.policy as CallPolicy;
-    if (call.over || run.done || call.cancelledBy || call.expired || this.host.disposed) return;
-    if (policy.hedges >= (policy.hedge as { maxHedges: number }).maxHedges) return;
-    policy.hedges++;
-    const next = this.startNext(call);
-    const end = next?.syncEnd;
-    if (next && end) this.resume(next, end.ok, end.value);
-  }
-
   classify(error: unknown, run: AttemptRun): Failure {
     const events = this.host.events;
     return classifyError(error, { operation: run.operation, channel: run.channel }, this.host.classify, (c, m, e) =>
@@ -274,28 +267,20 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
     // Another route of this call is still running: its end decides.
     if (policy?.flying.length) return WAITING;
     // Certainly not executed: safe to try again even for a non-idempotent operation.
-    if (result === 'not-executed') return policy?.retry ? this.retry(policy, run, call, value) : undefined;
+    if (result === 'not-executed') return policy?.retry ? retryStep(this, policy, route, call, value) : undefined;
     // A failure, a timeout or a cancellation may have happened: a non-idempotent call stops.
     if (!op.def.idempotent) return uncertainOutcome(this.host, op, route, call, attempts, call.failed);
     if (result === 'cancelled') call.next = op.routes.length;
-    else if (policy?.retry) return this.retry(policy, run, call, value);
+    else if (policy?.retry) return retryStep(this, policy, route, call, value);
     return undefined;
   }
 
-  /**
-   * The same route again, when its policy allows one more and the wait fits: at once for a zero
-   * wait, else after it (WAITING). Undefined: the call moves on to the next route.
-   */
-  private retry(policy: CallPolicy, run: AttemptRun, call: Call, error: unknown): undefined | null {
-    const route = run.route as RouteState;
-    if (call.cancelledBy || call.expired || this.host.disposed) return undefined;
-    // An open breaker (or anything else that makes the route unusable now) ends the retries.
-    if (skipReason(route, call, this.host.hours, this.now)) return undefined;
-    const wait = takeRetry(policy, route.index, error, Date.now());
-    if (wait === undefined) return undefined;
-    call.next = route.index;
-    if (wait === 0) return undefined;
-    policy.sleep(wait);
-    return WAITING;
+  get disposed(): boolean {
+    return this.host.disposed;
+  }
+
+  /** Whether the route may be tried now for this call (route-checks' one answer). */
+  usable(route: RouteState, call: Call): boolean {
+    return !this.host.disposed && !skipReason(route, call, this.host.hours, this.now);
   }
 }

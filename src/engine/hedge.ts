@@ -8,8 +8,18 @@ import type { Attempt } from '../outcome.js';
 import type { AttemptRun } from './attempt.js';
 
 export interface HedgeHost {
-  /** `run` is still in flight after `afterMs`: start the next usable route, if the call may. */
-  hedgeDue(run: object): void;
+  readonly disposed: boolean;
+  /** Starts the next usable route of the call (route-checks decide), if one is left. */
+  startNext(call: never): AttemptRun | undefined;
+  resume(run: AttemptRun, ok: boolean, value: unknown): void;
+}
+
+/** What a hedge reads of its call. */
+interface HedgedCall {
+  readonly over: boolean;
+  readonly cancelledBy: unknown;
+  readonly expired: boolean;
+  readonly policy: { hedges: number; readonly hedge: { readonly maxHedges: number } | undefined } | undefined;
 }
 
 export class HedgeTimer implements Deadline {
@@ -17,13 +27,22 @@ export class HedgeTimer implements Deadline {
   declare done: boolean;
   constructor(
     private readonly host: HedgeHost,
-    private readonly run: object,
+    private readonly run: AttemptRun,
   ) {
     this.at = 0;
     this.done = false;
   }
+  /** The run is still in flight after `afterMs`: the next usable route starts too, if the call may. */
   expire(): void {
-    this.host.hedgeDue(this.run);
+    const run = this.run;
+    const call = run.call as unknown as HedgedCall;
+    const policy = call.policy;
+    if (call.over || run.done || call.cancelledBy || call.expired || this.host.disposed || !policy?.hedge) return;
+    if (policy.hedges >= policy.hedge.maxHedges) return;
+    policy.hedges++;
+    const next = this.host.startNext(call as never);
+    const end = next?.syncEnd;
+    if (next && end) this.host.resume(next, end.ok, end.value);
   }
   /** Listed for dispose(): the run it watches is cancelled on its own. */
   cancel(): void {}
@@ -47,7 +66,7 @@ export function abandonOthers(
 ): void {
   const reason = new CancelledError('hedge');
   for (const other of flying.splice(0)) {
-    other.abandon(reason);
+    other.stop(reason, true);
     const attempt: Attempt = {
       channel: other.channel,
       result: 'cancelled',

@@ -72,3 +72,31 @@ export function takeRetry(policy: CallPolicy, index: number, error: unknown, now
   policy.lastWait = wait;
   return wait;
 }
+
+/** What a retry asks of the engine. */
+export interface RetryHost {
+  /** The route may be tried now for this call: not disposed, not skipped by route-checks. */
+  usable(route: never, call: never): boolean;
+}
+
+/**
+ * After a failure that is safe to try again: the same route again when the policy allows one
+ * more and the wait fits, at once for a zero wait (undefined, with `call.next` back on the
+ * route), else after it (null: the call waits). Undefined otherwise: the call moves on.
+ */
+export function retryStep(
+  host: RetryHost,
+  policy: CallPolicy,
+  route: { readonly index: number },
+  call: { next: number; readonly cancelledBy: unknown; readonly expired: boolean },
+  error: unknown,
+): undefined | null {
+  // An open breaker (or anything else that makes the route unusable now) ends the retries.
+  if (call.cancelledBy || call.expired || !host.usable(route as never, call as never)) return undefined;
+  const wait = takeRetry(policy, route.index, error, Date.now());
+  if (wait === undefined) return undefined;
+  call.next = route.index;
+  if (wait === 0) return undefined;
+  policy.sleep(wait);
+  return null;
+}
