@@ -9,7 +9,7 @@ const serverOnly = {
   setup(build: {
     onResolve(o: { filter: RegExp }, f: (a: { path: string; resolveDir: string }) => { path: string }): void;
   }) {
-    build.onResolve({ filter: /[/\\](policy-options|policy-runtime)\.js$/ }, (args) => ({
+    build.onResolve({ filter: /[/\\](policy-options|policy-runtime|policies-on)\.js$/ }, (args) => ({
       path: `${args.resolveDir}/${args.path.replace(/\.js$/, '.browser.ts')}`,
     }));
   },

@@ -3,6 +3,7 @@
 // InvalidInputError with its path and never a TypeError thrown from inside the router.
 import { MAX_DELAY } from './deadlines.js';
 import { type ConfigIssue, InvalidInputError, UnknownChannelError } from './errors.js';
+import { POLICIES } from './policies-on.js';
 import { scopeProblem } from './scopes.js';
 import { DEFAULT_LOCALE, isLocale, type Locale } from './text.js';
 import { capIssues } from './validate.js';
@@ -102,8 +103,13 @@ export function checkCallContext(
       if (typeof ch !== 'string') bad(`.exclude[${i}]`, `expected a channel id, got ${describeValue(ch)}`);
     });
   }
-  if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0 && timeoutMs <= MAX_DELAY)) {
-    bad('.timeoutMs', `expected a number of ms > 0 and ≤ ${MAX_DELAY}, got ${describeValue(timeoutMs)}`);
+  // The browser build refuses any ctx.timeoutMs (policy-runtime.browser.ts): no need to read it here.
+  if (
+    POLICIES &&
+    timeoutMs !== undefined &&
+    !(typeof timeoutMs === 'number' && timeoutMs > 0 && timeoutMs <= MAX_DELAY)
+  ) {
+    bad('.timeoutMs', `expected ms > 0 and ≤ ${MAX_DELAY}`);
   }
   const problem = scope === undefined ? undefined : scopeProblem(scope);
   if (problem) bad('.scope', problem);

@@ -138,13 +138,8 @@ export class CancelledError extends SecoursError {
   override readonly name = 'CancelledError';
   readonly code = 'ERR_SECOURS_CANCELLED';
   constructor(readonly by: 'signal' | 'dispose' | 'hedge') {
-    super(
-      by === 'signal'
-        ? "Cancelled by the caller's signal"
-        : by === 'dispose'
-          ? 'Cancelled: the router was disposed'
-          : 'Cancelled: another route answered first',
-    );
+    // The hedge's words are set where hedges live (engine/hedge.ts), out of the browser core.
+    super(by === 'signal' ? "Cancelled by the caller's signal" : 'Cancelled: the router was disposed');
   }
 }
 
@@ -159,7 +154,7 @@ export class RetryAfterError extends SecoursError {
   readonly code = 'ERR_SECOURS_RETRY_AFTER';
   constructor(
     readonly retryAfterMs: number,
-    message = `Try again in ${retryAfterMs} ms`,
+    message = 'Try again later',
     options?: { cause?: unknown },
   ) {
     super(message, options);

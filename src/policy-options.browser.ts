@@ -4,7 +4,7 @@
 import { ConfigError } from './errors.js';
 import type { ResolvedPolicy } from './policy-options.js';
 
-export const SERVER_ONLY = 'retries, hedges and deadlines run in the server build of secours, not in its browser build';
+export const SERVER_ONLY = 'not in the browser build of secours: use its server build';
 
 export function resolvePolicies(
   _catalog: unknown,

@@ -4,6 +4,7 @@ import type { RouteBreaker } from '../breaker/route-breaker.js';
 import type { Deadline, Deadlines } from '../deadlines.js';
 import { CancelledError, TimeoutError } from '../errors.js';
 import type { Handler, HandlerContext } from '../handlers.js';
+import { POLICIES } from '../policies-on.js';
 import type { Locale } from '../text.js';
 import type { Failure, Result } from './classify.js';
 
@@ -222,7 +223,7 @@ export class AttemptRun implements Deadline {
    * half-open trial is told to opossum as failed, opossum's only word for it.
    */
   stop(reason: Error, hedge?: boolean): void {
-    if (this.done) return;
+    if (!POLICIES || this.done) return;
     this.host.deadlines.settle(this.host.timeout, this);
     this.done = true;
     this.result = hedge ? 'cancelled' : 'timeout';

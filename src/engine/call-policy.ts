@@ -2,10 +2,10 @@
 // and the runs it has in flight at once. Made only for an operation with a policy or a call
 // with `ctx.timeoutMs`: a plain call pays for none of it.
 import type { Deadline, Deadlines } from '../deadlines.js';
-import { CancelledError, TimeoutError } from '../errors.js';
+import { TimeoutError } from '../errors.js';
 import type { ResolvedHedge, ResolvedPolicy, ResolvedRetry } from '../policy-options.js';
 import type { AttemptRun } from './attempt.js';
-import { type HedgeHost, HedgeTimer } from './hedge.js';
+import { type HedgeHost, HedgeTimer, hedgeLost } from './hedge.js';
 
 /** What the policy needs of its call and of the engine. */
 export interface PolicyHost {
@@ -172,7 +172,7 @@ export class CallPolicy {
   release(): void {
     // Normally none are left in flight (a winner abandons the others first); the last guard
     // that no handler outlives its call with its signal still live.
-    for (const run of this.flying.splice(0)) run.stop(new CancelledError('hedge'), true);
+    for (const run of this.flying.splice(0)) run.stop(hedgeLost(), true);
     if (this.deadline) this.host.deadlines.settle(this.timeoutMs as number, this.deadline);
     if (this.timers) for (const t of this.timers) this.host.deadlines.settle((this.hedge as ResolvedHedge).afterMs, t);
     const wait = this.wait;

@@ -2,6 +2,7 @@
 import { checkCallContext } from '../call-context.js';
 import type { CallContext } from '../options.js';
 import type { Attempt, Outcome } from '../outcome.js';
+import { POLICIES } from '../policies-on.js';
 import { DEFAULT_LOCALE, type Locale } from '../text.js';
 import type { AttemptRun } from './attempt.js';
 import type { CallPolicy } from './call-policy.js';
@@ -131,11 +132,11 @@ export class Call {
     if (this.over) return;
     this.cancelledBy ??= by;
     const policy = this.policy;
-    if (policy?.waiting) {
+    if (POLICIES && policy?.waiting) {
       policy.wakeUp();
       return;
     }
-    if (policy?.flying.length) {
+    if (POLICIES && policy?.flying.length) {
       for (const run of policy.flying.slice()) run.cancel(by);
       return;
     }

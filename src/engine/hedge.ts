@@ -64,7 +64,7 @@ export function abandonOthers(
   flying: AttemptRun[],
   call: { current: unknown; record(attempt: Attempt): unknown },
 ): void {
-  const reason = new CancelledError('hedge');
+  const reason = hedgeLost();
   for (const other of flying.splice(0)) {
     other.stop(reason, true);
     const attempt: Attempt = {
@@ -76,6 +76,13 @@ export function abandonOthers(
     call.record(tagged(attempt, other));
   }
   call.current = undefined;
+}
+
+/** The abort reason of a run another answered for. */
+export function hedgeLost(): CancelledError {
+  const reason = new CancelledError('hedge');
+  reason.message = 'Cancelled: another route answered first';
+  return reason;
 }
 
 /** The attempt with its retry number and hedge mark, when it has them. */

@@ -3,6 +3,7 @@
 // until the state changes (its version) or an opening hour passes.
 import { messages } from '../messages.js';
 import { type Alternative, type Attempt, type ReferralCode, Referred } from '../outcome.js';
+import { POLICIES } from '../policies-on.js';
 import type { ChannelStatus } from '../snapshot.js';
 import { type Locale, localise } from '../text.js';
 import { type CallView, downFor, type OpeningHours, scopeDownIn, slotFor, unusableFor } from './route-checks.js';
@@ -52,7 +53,13 @@ export class Referrals {
   parts(op: OperationState, call: ReferralCall, failed: Set<string> | undefined): ReferralParts {
     const now = this.host.now();
     let key: string | undefined;
-    if (!call.exclude && call.amount === undefined && !call.cancelledBy && !call.expired && !scopeDownIn(op, call)) {
+    if (
+      !call.exclude &&
+      call.amount === undefined &&
+      !call.cancelledBy &&
+      !(POLICIES && call.expired) &&
+      !scopeDownIn(op, call)
+    ) {
       // A scoped call sees its scope's breakers (none down here), not the routes' own.
       key = call.scope === undefined ? call.locale : `${call.locale}@`;
       if (failed) for (const r of op.routes) if (failed.has(r.channel)) key += `,${r.index}`;
@@ -97,7 +104,7 @@ export class Referrals {
     const locale = call.locale;
     const label = localise(op.def.label, locale) as string;
     if (call.cancelledBy) return { code: 'cancelled', reason: messages.cancelled(locale) };
-    if (call.expired) return { code: 'deadline', reason: messages.deadline(locale, label) };
+    if (POLICIES && call.expired) return { code: 'deadline', reason: messages.deadline(locale, label) };
     // Routes another router runs count: a page mirroring the server tells what the server would.
     const automated = op.routes.filter((r) => r.automated || r.remoteAutomated);
     const outage = op.routes.find((r) => r.blockedBy && (r.automated || r.remoteAutomated || r.index === 0))?.blockedBy;
