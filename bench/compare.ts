@@ -4,7 +4,17 @@
 // rounds (see harness.ts). Prints ns/op, ratios per path and the issue's targets as PASS/FAIL.
 // A command-line report: the console is its output (the library itself never prints).
 
-import { ConsecutiveBreaker, circuitBreaker, fallback, handleAll, TimeoutStrategy, timeout, wrap } from 'cockatiel';
+import {
+  ConsecutiveBreaker,
+  ConstantBackoff,
+  circuitBreaker,
+  fallback,
+  handleAll,
+  retry,
+  TimeoutStrategy,
+  timeout,
+  wrap,
+} from 'cockatiel';
 import CircuitBreaker from 'opossum';
 import { type BreakerOptions, createRouter, defineCatalog } from '../src/index.js';
 import {
@@ -60,6 +70,12 @@ function cockatiel(withTimeout: boolean, isolated = false): Executes {
   const fb = fallback(handleAll, 0);
   return withTimeout ? wrap(fb, breaker, timeout(10_000, TimeoutStrategy.Aggressive)) : wrap(fb, breaker);
 }
+// Retry: 3 tries at most, zero backoff (so the case measures overhead), wrapped like the others.
+const ckRetry = wrap(
+  fallback(handleAll, 0),
+  retry(handleAll, { maxAttempts: 2, backoff: new ConstantBackoff(0) }),
+  circuitBreaker(handleAll, { halfOpenAfter: 3_600_000, breaker: new ConsecutiveBreaker(Number.MAX_SAFE_INTEGER) }),
+);
 const ck = cockatiel(false);
 const ckT = cockatiel(true);
 const ckOpen = cockatiel(false, true);
@@ -96,6 +112,15 @@ const rOk = router({}, { api: ok });
 // Never opens, window long enough to hold what setup puts in it.
 const KEEP_CLOSED: BreakerOptions = { errorThresholdPercentage: 100, rollingCountTimeout: 600_000 };
 const rFail = router(KEEP_CLOSED, { api: fail });
+// Fails every other try: each call fails once, then succeeds on its first retry.
+let flakyTries = 0;
+const flaky = () => (flakyTries++ % 2 === 0 ? fail() : ok());
+const rRetry = createRouter({
+  catalog,
+  handlers: { balance: { api: flaky } },
+  breaker: KEEP_CLOSED,
+  retry: { maxRetries: 2, baseMs: 0, jitter: 'none' },
+});
 let fullFailing = false;
 const rFailFull = router(KEEP_CLOSED, { api: () => (fullFailing ? fail() : ok()) });
 // The first route's breaker opens at once and stays open for the whole run.
@@ -144,6 +169,8 @@ const cases: Case[] = [
     setup: () => trip(rDown, (p) => p.skipped.length === 2),
   },
   { name: 'router: plan()', fn: () => rOk.plan('balance') },
+  { name: 'cockatiel: retry, 2nd try succeeds', fn: () => ckRetry.execute(flaky) },
+  { name: 'router: retry, 2nd try succeeds', fn: () => rRetry.execute('balance', {}) },
 ];
 
 console.log(`secours bench: router vs opossum vs cockatiel (${process.version}, ${rounds} rounds)\n`);
@@ -203,6 +230,12 @@ const targets: Target[] = [
     detail: fmtRatio(flat),
   },
   ratioTarget(
+    'retry (fail once, then succeed) ≤ 1× cockatiel retry',
+    'router: retry, 2nd try succeeds',
+    'cockatiel: retry, 2nd try succeeds',
+    1,
+  ),
+  ratioTarget(
     'all down → referral ≤ 0.2× opossum forced open',
     'router: all down → referral',
     'opossum default: open',
@@ -212,5 +245,5 @@ const targets: Target[] = [
 printTargets(targets);
 const file = writeResults('compare', { rounds, figures, ratios, targets });
 console.log(`\nFigures written to ${file}`);
-for (const r of [rOk, rFail, rFailFull, rFailover, rDown]) r.dispose();
+for (const r of [rOk, rFail, rRetry, rFailFull, rFailover, rDown]) r.dispose();
 for (const b of [opDefaultOk, opTunedOk, opDefaultFail, opTunedFail, opDefaultOpen, opTunedOpen]) b.shutdown();

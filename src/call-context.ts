@@ -1,8 +1,10 @@
 // What a call says about itself (`ctx` of execute and plan), checked field by field: each field
 // read once, whatever it is (a getter, a proxy, a revoked proxy), so every bad field is an
 // InvalidInputError with its path and never a TypeError thrown from inside the router.
+import { MAX_DELAY } from './deadlines.js';
 import { type ConfigIssue, InvalidInputError, UnknownChannelError } from './errors.js';
 import { canonicalLocale, DEFAULT_LOCALE, LOCALE_EXPECTED, type Locale } from './i18n/locale.js';
+import { POLICIES } from './policies-on.js';
 import { scopeProblem } from './scopes.js';
 import { capIssues } from './validate.js';
 
@@ -17,6 +19,8 @@ export interface CheckedContext {
   readonly amount: number | undefined;
   readonly user: Readonly<Record<string, unknown>> | undefined;
   readonly scope: string | undefined;
+  /** ms; a positive finite number. */
+  readonly timeoutMs: number | undefined;
 }
 
 /** Longer is not a key but a payload (Stripe's keys, for one, stop at 255). */
@@ -24,7 +28,7 @@ export const MAX_KEY_LENGTH = 255;
 /** A catalogue has a dozen channels; thousands of exclusions are a bug or an attack. */
 export const MAX_EXCLUDED = 1_000;
 
-const FIELDS = ['locale', 'idempotencyKey', 'signal', 'exclude', 'amount', 'user', 'scope'] as const;
+const FIELDS = ['locale', 'idempotencyKey', 'signal', 'exclude', 'amount', 'user', 'scope', 'timeoutMs'] as const;
 type Fields = { -readonly [K in (typeof FIELDS)[number]]?: unknown };
 
 /** Checks `ctx` (not undefined) for `operation`; throws InvalidInputError or UnknownChannelError. */
@@ -53,6 +57,7 @@ export function checkCallContext(
       amount: c.amount,
       user: c.user,
       scope: c.scope,
+      timeoutMs: c.timeoutMs,
     };
   } catch {
     f = {};
@@ -66,7 +71,7 @@ export function checkCallContext(
     // Nothing could be read: a revoked proxy, say, rather than one bad getter.
     if (issues.length === FIELDS.length) issues.splice(0, issues.length, { path: 'ctx', message: 'could not be read' });
   }
-  const { locale, idempotencyKey, signal, amount, user, scope } = f;
+  const { locale, idempotencyKey, signal, amount, user, scope, timeoutMs } = f;
   // Canonical, so `EN` and `en` share their words and their cached referrals.
   const tag = locale === undefined ? DEFAULT_LOCALE : canonicalLocale(locale);
   if (tag === undefined) bad('.locale', `${LOCALE_EXPECTED}, got ${describeValue(locale)}`);
@@ -100,6 +105,14 @@ export function checkCallContext(
       if (typeof ch !== 'string') bad(`.exclude[${i}]`, `expected a channel id, got ${describeValue(ch)}`);
     });
   }
+  // The browser build refuses any ctx.timeoutMs (policy-runtime.browser.ts): no need to read it here.
+  if (
+    POLICIES &&
+    timeoutMs !== undefined &&
+    !(typeof timeoutMs === 'number' && timeoutMs > 0 && timeoutMs <= MAX_DELAY)
+  ) {
+    bad('.timeoutMs', `expected ms > 0 and ≤ ${MAX_DELAY}`);
+  }
   const problem = scope === undefined ? undefined : scopeProblem(scope);
   if (problem) bad('.scope', problem);
   if (issues.length) throw new InvalidInputError(operation, capIssues(issues));
@@ -115,6 +128,7 @@ export function checkCallContext(
     amount: amount as number | undefined,
     user: user as Readonly<Record<string, unknown>> | undefined,
     scope: scope as string | undefined,
+    timeoutMs: timeoutMs as number | undefined,
   };
 }
 

@@ -284,3 +284,29 @@ describe('Deadlines: memory follows the calls in flight', () => {
     deadlines.clear();
   });
 });
+
+describe('Deadlines: one queue per length, kept only while it holds entries', () => {
+  beforeEach(() => {
+    vi.useFakeTimers();
+  });
+  afterEach(() => {
+    vi.useRealTimers();
+  });
+
+  it('10,000 different lengths (per-call deadlines) keep a bounded number of queues and timers', () => {
+    const deadlines = new Deadlines();
+    const hanging = entry();
+    deadlines.add(5_000, hanging);
+    for (let i = 1; i <= 10_000; i++) {
+      const e = entry();
+      deadlines.add(10_000 + i, e);
+      deadlines.settle(10_000 + i, e);
+    }
+    expect(deadlines.queueCount).toBeLessThanOrEqual(33);
+    expect(vi.getTimerCount()).toBeLessThan(100);
+    // The queue still in use is kept, and its entry expires on time.
+    vi.advanceTimersByTime(5_000);
+    expect(hanging.expire).toHaveBeenCalledTimes(1);
+    deadlines.clear();
+  });
+});

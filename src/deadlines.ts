@@ -11,6 +11,8 @@
  * a queue that empties and fills again on every call would otherwise toggle it twice per call.
  */
 
+import { POLICIES } from './policies-on.js';
+
 export interface Deadline {
   /** Epoch ms (Date.now based) at which the call expires; set by `add`. */
   at: number;
@@ -150,6 +152,9 @@ class Queue {
   };
 }
 
+/** Past this many queues, empty ones are dropped before a new one is made. */
+const MAX_IDLE_QUEUES = 32;
+
 export class Deadlines {
   private queues = new Map<number, Queue>();
   /** The queue used last: a router mostly uses one timeout. */
@@ -167,6 +172,9 @@ export class Deadlines {
   add(timeoutMs: number, entry: Deadline, now = Date.now()): void {
     let queue = this.queueOf(timeoutMs);
     if (!queue) {
+      // Per-call deadlines (`ctx.timeoutMs`) may each be a new length: a queue is kept only
+      // while it holds entries, so the map follows the calls in flight, not every length seen.
+      if (POLICIES && this.queues.size >= MAX_IDLE_QUEUES) this.dropEmpty();
       queue = new Queue(timeoutMs);
       this.queues.set(timeoutMs, queue);
       this.last = queue;
@@ -174,6 +182,20 @@ export class Deadlines {
     entry.at = now + timeoutMs;
     entry.done = false;
     queue.add(entry, now);
+  }
+
+  private dropEmpty(): void {
+    if (POLICIES)
+      for (const [ms, q] of this.queues) {
+        if (q.held > 0) continue;
+        q.clear();
+        this.queues.delete(ms);
+      }
+  }
+
+  /** Queues kept, busy or not: for tests of what the router retains. */
+  get queueCount(): number {
+    return this.queues.size;
   }
 
   settle(timeoutMs: number, entry: Deadline): void {

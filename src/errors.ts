@@ -14,7 +14,8 @@ export type SecoursErrorCode =
   | 'ERR_SECOURS_DISPOSED'
   | 'ERR_SECOURS_NOT_EXECUTED'
   | 'ERR_SECOURS_TIMEOUT'
-  | 'ERR_SECOURS_CANCELLED';
+  | 'ERR_SECOURS_CANCELLED'
+  | 'ERR_SECOURS_RETRY_AFTER';
 
 const BRAND = Symbol.for('secours.error');
 
@@ -112,8 +113,11 @@ export class RouterDisposedError extends SecoursError {
 export class NotExecutedError extends SecoursError {
   override readonly name = 'NotExecutedError';
   readonly code = 'ERR_SECOURS_NOT_EXECUTED';
-  constructor(message = 'The operation was not executed', options?: { cause?: unknown }) {
+  /** When the backend said to try again (ms), if it did: a retry waits that long. */
+  declare readonly retryAfterMs?: number;
+  constructor(message = 'The operation was not executed', options?: { cause?: unknown; retryAfterMs?: number }) {
     super(message, options);
+    if (options?.retryAfterMs !== undefined) (this as { retryAfterMs?: number }).retryAfterMs = options.retryAfterMs;
   }
 }
 
@@ -126,12 +130,34 @@ export class TimeoutError extends SecoursError {
   }
 }
 
-/** The call was aborted by the caller's signal or by `dispose()`. */
+/**
+ * The call was aborted by the caller's signal or by `dispose()`; or, as a handler's abort
+ * reason (`by: 'hedge'`), another route of the same call answered first.
+ */
 export class CancelledError extends SecoursError {
   override readonly name = 'CancelledError';
   readonly code = 'ERR_SECOURS_CANCELLED';
-  constructor(readonly by: 'signal' | 'dispose') {
+  constructor(readonly by: 'signal' | 'dispose' | 'hedge') {
+    // The hedge's words are set where hedges live (engine/hedge.ts), out of the browser core.
     super(by === 'signal' ? "Cancelled by the caller's signal" : 'Cancelled: the router was disposed');
+  }
+}
+
+/**
+ * A handler's failure that says when to try again (an HTTP 429 or 503 `Retry-After`, read by
+ * the handler): a retry waits `retryAfterMs`, and one longer than `retry.maxMs` is not taken.
+ * It is a failure (it may have happened); when the backend says it did nothing, throw
+ * `new NotExecutedError(message, { retryAfterMs })` instead.
+ */
+export class RetryAfterError extends SecoursError {
+  override readonly name = 'RetryAfterError';
+  readonly code = 'ERR_SECOURS_RETRY_AFTER';
+  constructor(
+    readonly retryAfterMs: number,
+    message = 'Try again later',
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
   }
 }
 

@@ -30,6 +30,7 @@ export {
   isNotExecutedError,
   isSecoursError,
   NotExecutedError,
+  RetryAfterError,
   RouterDisposedError,
   SecoursError,
   type SecoursErrorCode,
@@ -60,6 +61,7 @@ export type {
   SkipReason,
   Uncertain,
 } from './outcome.js';
+export type { HedgeOptions, Jitter, OperationPolicy, Policies, RetryOptions } from './policy-options.js';
 export {
   type CallContext,
   type Classify,

@@ -13,6 +13,7 @@ import { checkMessages } from './i18n/check-messages.js';
 import type { MessagesOption } from './i18n/messages.js';
 import type { Locale } from './i18n/text.js';
 import type { Alternative, Attempt, ReferralCode, SkipReason } from './outcome.js';
+import { type Policies, type ResolvedPolicy, type RetryOptions, resolvePolicies } from './policy-options.js';
 import { type ProbeOptions, type Probes, type ResolvedProbeOptions, resolveProbeOptions } from './probe-options.js';
 import { type ResolvedScopeOptions, resolveScopeOptions, type ScopeOptions } from './scopes.js';
 import type { StandardSchemaV1 } from './standard-schema.js';
@@ -73,6 +74,16 @@ export interface RouterOptions<
    * @example { messages: { de, en: { manual: (label) => `${label}: see below.` } } }
    */
   messages?: MessagesOption | undefined;
+  /** Router-wide retry on the same route, only where safe; see `RetryOptions`. @default none */
+  retry?: RetryOptions | undefined;
+  /** Router-wide budget of a whole call (ms), across failover, retries and hedges. @default none */
+  timeoutMs?: number | undefined;
+  /**
+   * Per operation: `retry`, `hedge` (idempotent operations only) and `timeoutMs`, each over the
+   * router-wide value.
+   * @example { balance: { hedge: { afterMs: 200 } }, transfer: { timeoutMs: 8_000 } }
+   */
+  policies?: Policies<C> | undefined;
 }
 
 /** One route: an operation on a channel. */
@@ -106,6 +117,12 @@ export interface CallContext<Ch extends string = string> {
    * @example { scope: 'office-75001' }
    */
   scope?: string | undefined;
+  /**
+   * This call's budget (ms), across failover, retries and hedges, over the operation's and the
+   * router's `timeoutMs`. When spent the call ends: `uncertain` if a non-idempotent attempt was
+   * in flight, else `referred` with code `'deadline'`.
+   */
+  timeoutMs?: number | undefined;
 }
 
 /** What `plan` says: the decision `execute` would take now, without running anything. */
@@ -150,6 +167,8 @@ export interface ResolvedRouterOptions {
   readonly scopes: ResolvedScopeOptions;
   readonly probe: ResolvedProbeOptions;
   readonly messages: MessagesOption | undefined;
+  /** Only the operations that have a policy. */
+  readonly policies: ReadonlyMap<string, ResolvedPolicy>;
 }
 
 // Every key of RouterOptions, checked by the compiler both ways: an option added there and not
@@ -165,6 +184,9 @@ const ROUTER_OPTIONS: Readonly<Record<keyof RouterOptions<AnyCatalog>, true>> = 
   probes: true,
   probe: true,
   messages: true,
+  retry: true,
+  timeoutMs: true,
+  policies: true,
 };
 
 /** Throws `ConfigError` listing every problem with the options. */
@@ -209,5 +231,6 @@ export function resolveRouterOptions(options: RouterOptions<AnyCatalog, Handlers
   const probe = resolveProbeOptions(catalog, options.probes as Record<string, unknown> | undefined, options.probe);
   const checked = checkMessages(options.messages);
   if (checked.issues.length) throw new ConfigError('router options', capIssues(checked.issues));
-  return { catalog, handlers, inputs, breaker, clock, classify, scopes, probe, messages: checked.messages };
+  const policies = resolvePolicies(catalog, options.retry, options.timeoutMs, options.policies);
+  return { catalog, handlers, inputs, breaker, clock, classify, scopes, probe, messages: checked.messages, policies };
 }

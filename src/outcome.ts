@@ -24,6 +24,10 @@ export type Attempt<Ch extends string = string> =
       readonly durationMs: number;
       /** The handler's error, as thrown: may hold internal details. */
       readonly error?: unknown;
+      /** A retry on the same route: 1 for the first. Absent on a first try. */
+      readonly retry?: number;
+      /** Started by a hedge, beside a run still in flight. */
+      readonly hedge?: true;
     };
 
 /** Something a person can act on instead. */
@@ -61,7 +65,9 @@ export type ReferralCode =
   /** The operation has no automated route: it is done by a person or by phone. */
   | 'manual'
   /** The caller's signal or `dispose()` cancelled the call. */
-  | 'cancelled';
+  | 'cancelled'
+  /** The call's deadline (`timeoutMs`) passed before an automated route served, and nothing non-idempotent was in flight. */
+  | 'deadline';
 
 // Plain assignments, not parameter properties: those are class fields, defined one by one and then
 // assigned again, on every outcome.

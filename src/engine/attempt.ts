@@ -5,6 +5,7 @@ import type { Deadline, Deadlines } from '../deadlines.js';
 import { CancelledError, TimeoutError } from '../errors.js';
 import type { Handler, HandlerContext } from '../handlers.js';
 import type { Locale } from '../i18n/text.js';
+import { POLICIES } from '../policies-on.js';
 import type { Failure, Result } from './classify.js';
 import type { Instrumentation } from './instrumentation.js';
 
@@ -112,6 +113,12 @@ export class AttemptRun implements Deadline {
   declare readonly attempt: number;
   /** The bulkhead slot it holds (`breaker.maxConcurrent`), released when it ends; set by the engine as it is made. */
   declare bulkhead: { release(): void } | undefined;
+  /** Its retry number on this route (1 for the first retry); 0 for a first try. */
+  declare retry: number;
+  /** Started by a hedge, beside a run still in flight. */
+  declare hedge: boolean;
+  /** Ended by the call (its deadline, or a hedge that won), not by the route: counted as neither. */
+  declare private cut: boolean;
 
   // Plain assignments, not class fields: fields are defined one by one and then assigned again.
   constructor(host: AttemptHost, route: AttemptRoute, breaker: RouteBreaker<AttemptRun>, call: AttemptCall, n: number) {
@@ -128,6 +135,9 @@ export class AttemptRun implements Deadline {
     this.breaker = breaker;
     this.call = call;
     this.attempt = n;
+    this.retry = 0;
+    this.hedge = false;
+    this.cut = false;
   }
 
   get operation(): string {
@@ -215,6 +225,24 @@ export class AttemptRun implements Deadline {
     this.end(false, error);
   }
 
+  /**
+   * Stopped by its call, not by its route: the call's deadline passed (it ends as a timeout,
+   * ambiguous) or, for a hedge, another run answered first (whatever it answers later is
+   * ignored). Its signal is aborted and its breaker counts neither success nor failure; a
+   * half-open trial is told to opossum as failed, opossum's only word for it.
+   */
+  stop(reason: Error, hedge?: boolean): void {
+    if (!POLICIES || this.done) return;
+    this.host.deadlines.settle(this.host.timeout, this);
+    this.done = true;
+    this.result = hedge ? 'cancelled' : 'timeout';
+    this.cut = true;
+    this.abort(reason);
+    if (!hedge) this.end(false, reason);
+    else if (this.mode === FIRED) this.fired?.reject(reason);
+    else this.breaker.countCancelled();
+  }
+
   private end(ok: boolean, value: unknown): void {
     // Classified here, once: opossum's errorFilter and the engine read `result`.
     this.result ??= ok ? 'success' : this.host.classify(value, this);
@@ -225,7 +253,7 @@ export class AttemptRun implements Deadline {
     }
     // A cancellation says nothing of the route: neither a success (which would close a breaker
     // that half-opened meanwhile) nor a failure. A rejection is the operation's answer.
-    if (this.result === 'cancelled') this.breaker.countCancelled();
+    if (this.result === 'cancelled' || this.cut) this.breaker.countCancelled();
     else {
       const slowCallMs = this.host.slowCallMs;
       const slow = ok && slowCallMs !== Number.POSITIVE_INFINITY && Date.now() - this.startedAt >= slowCallMs;

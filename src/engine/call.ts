@@ -3,6 +3,9 @@ import { checkCallContext } from '../call-context.js';
 import { DEFAULT_LOCALE, type Locale } from '../i18n/text.js';
 import type { CallContext } from '../options.js';
 import type { Attempt, Outcome } from '../outcome.js';
+import { POLICIES } from '../policies-on.js';
+import type { AttemptRun } from './attempt.js';
+import type { CallPolicy } from './call-policy.js';
 import type { OperationState } from './state.js';
 
 function randomUuid(): string {
@@ -65,6 +68,14 @@ export class Call {
   /** Made with the first attempt: most calls end with exactly one. */
   declare attempts: Attempt[] | undefined;
   declare failed: Set<string> | undefined;
+  /** `ctx.timeoutMs`, checked. */
+  declare timeoutMs: number | undefined;
+  /** Its deadline, retries and hedges: only for an operation with a policy or a call with a deadline. */
+  declare policy: CallPolicy | undefined;
+  /** Its deadline passed. */
+  declare expired: boolean;
+  /** It has its outcome (or its rejection): whatever ends later is ignored. */
+  declare over: boolean;
   declare resolve: ((outcome: Outcome) => void) | undefined;
   declare reject: ((error: unknown) => void) | undefined;
   declare private key: string | undefined;
@@ -92,6 +103,10 @@ export class Call {
     this.runs = 0;
     this.attempts = undefined;
     this.failed = undefined;
+    this.timeoutMs = undefined;
+    this.policy = undefined;
+    this.expired = false;
+    this.over = false;
     this.resolve = undefined;
     this.reject = undefined;
     this.key = givenKey;
@@ -115,8 +130,21 @@ export class Call {
     return this.key;
   }
   cancel(by: 'signal' | 'dispose'): void {
+    if (this.over) return;
     this.cancelledBy ??= by;
-    this.current?.cancel(by, this);
+    const policy = this.policy;
+    if (POLICIES && policy?.waiting) {
+      policy.wakeUp();
+      return;
+    }
+    const current = this.current;
+    if (POLICIES && policy?.flying.length) {
+      for (const run of policy.flying.slice()) run.cancel(by);
+      // What it waits in (a bulkhead's queue, for a hedge) is told too; a run was told above.
+      if (current && !policy.flying.includes(current as AttemptRun)) current.cancel(by, this);
+      return;
+    }
+    current?.cancel(by, this);
   }
 }
 
@@ -131,6 +159,7 @@ export function parseCall(
   if (ctx === undefined) return new Call(op, DEFAULT_LOCALE, undefined, undefined, undefined, undefined, undefined);
   const c = checkCallContext(op.id, ctx, method, channels, channelIds);
   const call = new Call(op, c.locale, c.exclude, c.amount, c.user, c.idempotencyKey, c.scope);
+  call.timeoutMs = c.timeoutMs;
   if (c.signal !== undefined) {
     call.signal = c.signal;
     if (c.aborted) call.cancelledBy = 'signal';

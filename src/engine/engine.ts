@@ -10,7 +10,6 @@ import { type Arg, SafeEmitter } from '../internal/safe-emitter.js';
 import { type CallContext, type Plan, type ResolvedRouterOptions, type RouteRef, readClock } from '../options.js';
 import { type ChannelStatus, channelSnapshot, type RouteView, type Snapshot, type SnapshotInput } from '../snapshot.js';
 import { type StandardSchemaV1, validateSync } from '../standard-schema.js';
-import type { AttemptRun } from './attempt.js';
 import { Breakers, type BreakersHost } from './breakers.js';
 import { type Call, parseCall } from './call.js';
 import { type ExecuteHost, Executor } from './execute.js';
@@ -25,6 +24,11 @@ import { OpeningHours } from './route-checks.js';
 import { SignalWatch } from './signals.js';
 import { buildOperations, type OperationState, type RouteState } from './state.js';
 import { StatusStore, type StatusStoreHost } from './status-store.js';
+
+/** Every entry in the deadline queues: a run, a call's deadline, a retry's wait, a hedge timer. */
+interface Cancellable {
+  cancel(by: 'dispose'): void;
+}
 
 /**
  * The engine is each part's host: the parts see it only through the interface each declares.
@@ -70,7 +74,7 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
     this.resetTimeout = options.breaker.resetTimeout;
     this.classify = options.classify;
     this.channelIds = Object.keys(this.catalog.channels);
-    this.operations = buildOperations(this.catalog, options.handlers, options.inputs, options.scopes);
+    this.operations = buildOperations(this.catalog, options.handlers, options.inputs, options.scopes, options.policies);
     for (const [id, op] of this.operations) {
       this.routeViews.set(id, op.routes);
       for (const route of op.routes) {
@@ -252,7 +256,8 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
     this.outages.dispose();
     this.nextChange.stop();
     this.probes.dispose();
-    for (const entry of this.deadlines.pending()) (entry as AttemptRun).cancel('dispose');
+    // Runs, call deadlines, retry waits and hedge timers: each cancels what it stands for.
+    for (const entry of this.deadlines.pending()) (entry as unknown as Cancellable).cancel('dispose');
     this.deadlines.clear();
     this.breakers.dispose();
     this.events.clear();

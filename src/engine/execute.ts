@@ -10,17 +10,28 @@ import { InvalidInputError, RouterDisposedError } from '../errors.js';
 import type { RouterEvents } from '../events.js';
 import type { SafeEmitter } from '../internal/safe-emitter.js';
 import type { CallContext, Classify } from '../options.js';
-import { type Attempt, type Outcome, Served, Uncertain } from '../outcome.js';
+import { type Attempt, type Outcome, Served } from '../outcome.js';
+import { POLICIES } from '../policies-on.js';
 import { type AttemptHost, AttemptRun } from './attempt.js';
 import type { Breakers } from './breakers.js';
 import { Bulkhead, type WaitingCall } from './bulkhead.js';
 import type { Call } from './call.js';
 import { classifyError, type Failure } from './classify.js';
 import type { Instrumentation } from './instrumentation.js';
+import {
+  abandonOthers,
+  CallPolicy,
+  type HedgeHost,
+  landed,
+  type PolicyHost,
+  retryStep,
+  tagged,
+} from './policy-runtime.js';
 import type { Referrals } from './referral.js';
 import { type OpeningHours, skipReason } from './route-checks.js';
 import type { SignalWatch } from './signals.js';
 import type { OperationState, RouteState, ScopeSlot } from './state.js';
+import { uncertainOutcome } from './uncertain.js';
 
 export interface ExecuteHost {
   readonly disposed: boolean;
@@ -50,7 +61,10 @@ export interface ExecuteHost {
   markSlow(route: RouteState, slow: boolean): void;
 }
 
-export class Executor implements AttemptHost {
+/** `ended`'s answer while the call waits: for a retry's wait, or for another run in flight. */
+const WAITING = null;
+
+export class Executor implements AttemptHost, PolicyHost, HedgeHost {
   declare readonly deadlines: Deadlines;
   declare readonly timeout: number;
   declare readonly slowCallMs: number;
@@ -60,12 +74,12 @@ export class Executor implements AttemptHost {
 
   declare private readonly host: ExecuteHost;
   /** A call whose bulkhead wait ended goes on (made once, not per wait). */
-  declare private readonly proceed: (call: Call) => void;
+  declare private readonly afterWait: (call: Call) => void;
   declare private readonly bulkheads: boolean;
 
   constructor(host: ExecuteHost) {
     this.host = host;
-    this.proceed = (call) => this.waited(call);
+    this.afterWait = (call) => this.waited(call);
     this.bulkheads = host.maxConcurrent !== Number.POSITIVE_INFINITY;
     this.deadlines = host.deadlines;
     this.timeout = host.timeout;
@@ -81,11 +95,16 @@ export class Executor implements AttemptHost {
       if (host.disposed) throw new RouterDisposedError('execute');
       call = host.parse(operation, ctx, 'execute');
       call.input = call.op.schema ? host.validate(call.op, input) : input;
+      const policy = call.op.policy;
+      if (policy !== undefined || call.timeoutMs !== undefined) {
+        call.policy = new CallPolicy(this, call, policy, call.timeoutMs);
+      }
     } catch (error) {
       // Programmer errors reject like everything else a promise-returning call does.
       return Promise.reject(error);
     }
     host.refreshOutages();
+    call.policy?.arm(Date.now());
     const signal = call.signal;
     if (!signal || call.cancelledBy) return this.start(call);
     try {
@@ -114,9 +133,19 @@ export class Executor implements AttemptHost {
     try {
       outcome = this.drive(call);
     } catch (error) {
+      if (POLICIES && call.policy) this.over(call);
       return Promise.reject(error);
     }
-    return outcome ? Promise.resolve(outcome) : call.pending();
+    if (!outcome) return call.pending();
+    if (POLICIES && call.policy) this.over(call);
+    return Promise.resolve(outcome);
+  }
+
+  /** The call has its answer: its deadline, its wait and any run still in flight let go. */
+  private over(call: Call): void {
+    if (!POLICIES) return;
+    call.over = true;
+    (call.policy as CallPolicy).release();
   }
 
   /**
@@ -124,14 +153,43 @@ export class Executor implements AttemptHost {
    * or undefined while an attempt is in flight (its end calls `resume`).
    */
   private drive(call: Call): Outcome | undefined {
+    for (;;) {
+      const run = this.startNext(call);
+      if (run === WAITING) return undefined;
+      if (!run) break;
+      const end = run.syncEnd;
+      // In flight: its end comes back through `resume`, never before `start` made the promise.
+      if (!end) return undefined;
+      const outcome = this.ended(run, end.ok, end.value);
+      if (outcome === WAITING) return undefined;
+      if (outcome) return outcome;
+    }
+    // A hedge found no route left: the runs in flight will end the call.
+    if (POLICIES && call.policy?.flying.length) return undefined;
+    const host = this.host;
+    const outcome = host.referrals.referral(call.op, call, call.attempts ?? [], call.failed);
+    if (host.events.listening.referred) host.events.emit('referred', outcome);
+    return outcome;
+  }
+
+  /**
+   * Starts the next usable route from `call.next` (skipped ones are recorded), or returns
+   * undefined when none is left or the call may not go on (cancelled, disposed, out of time).
+   */
+  startNext(call: Call): AttemptRun | typeof WAITING | undefined {
     const host = this.host;
     const routes = call.op.routes;
+    const policy = call.policy;
     while (call.next < routes.length) {
       const route = routes[call.next++] as RouteState;
       if (!route.automated) continue;
       if (call.cancelledBy) break;
       if (host.disposed) {
         call.cancelledBy = 'dispose';
+        break;
+      }
+      if (POLICIES && policy?.spentAt(Date.now())) {
+        call.expired = true;
         break;
       }
       const skip = skipReason(route, call, host.hours, this.now);
@@ -147,16 +205,16 @@ export class Executor implements AttemptHost {
       const slot = host.breakers.slotOf(route, call.scope);
       let bulkhead = slot.bulkhead;
       if (!bulkhead && this.bulkheads) {
-        // The bulkhead gives `proceed` back only the calls it was given: Calls.
-        const proceed = this.proceed as (call: WaitingCall) => void;
-        bulkhead = new Bulkhead(host.maxConcurrent, host.maxQueued, route, () => host.invalidate(), proceed);
+        // The bulkhead gives `afterWait` back only the calls it was given: Calls.
+        const afterWait = this.afterWait as (call: WaitingCall) => void;
+        bulkhead = new Bulkhead(host.maxConcurrent, host.maxQueued, route, () => host.invalidate(), afterWait);
         slot.bulkhead = bulkhead;
       }
       if (bulkhead && !bulkhead.enter(call)) {
         // Waiting for a slot: back to this route when the wait ends (`waited`).
         call.current = bulkhead;
         call.next--;
-        return undefined;
+        return WAITING;
       }
       const breaker = slot.breaker ?? host.breakers.breakerOf(slot);
       const run = new AttemptRun(this, route, breaker, call, ++call.runs);
@@ -164,49 +222,52 @@ export class Executor implements AttemptHost {
       // A real call on a probed channel: it is not idle.
       if (route.probe) route.probe.lastCall = run.startedAt;
       if ((slot as ScopeSlot).scope !== undefined) (slot as ScopeSlot).lastUsed = run.startedAt;
+      if (POLICIES && policy) policy.started(run, route.index, this);
       if (!(breaker.counting && breaker.closed)) {
         // A half-open trial: opossum's `fire` decides and counts.
         breaker.fire(run).then(
           (value) => this.resume(run, true, value),
           (error) => this.resume(run, false, error),
         );
-        return undefined;
+        return run;
       }
       run.startCounted();
-      const end = run.syncEnd;
-      // In flight: its end comes back through `resume`, never before `start` made the promise.
-      if (!end) return undefined;
-      const outcome = this.ended(run, end.ok, end.value);
-      if (outcome) return outcome;
+      return run;
     }
-    const outcome = host.referrals.referral(call.op, call, call.attempts ?? [], call.failed);
-    if (host.events.listening.referred) host.events.emit('referred', outcome);
-    return outcome;
+    return undefined;
   }
 
   /** An attempt in flight ended: settle the call or go on to the next route. */
   resume(run: AttemptRun, ok: boolean, value: unknown): void {
-    const call = run.call as Call;
-    let outcome: Outcome | undefined;
+    // An abandoned half-open trial, answered by opossum after the call was over.
+    if (!(run.call as Call).over) this.proceed(run.call as Call, run, ok, value);
+  }
+
+  /** A retry's wait is over, or was cut short: the call goes on from the route it waited for. */
+  wake(call: object): void {
+    if (POLICIES && !(call as Call).over) this.proceed(call as Call, undefined, false, undefined);
+  }
+
+  /** After an attempt's end (or a wait), settles the call's promise once it has its answer. */
+  private proceed(call: Call, run: AttemptRun | undefined, ok: boolean, value: unknown): void {
+    let outcome: Outcome | undefined | null;
     try {
-      outcome = this.ended(run, ok, value) ?? this.drive(call);
+      outcome = run ? this.ended(run, ok, value) : undefined;
+      if (outcome === undefined) outcome = this.drive(call);
     } catch (error) {
+      if (POLICIES && call.policy) this.over(call);
       (call.reject as (error: unknown) => void)(error);
       return;
     }
-    if (outcome) (call.resolve as (outcome: Outcome) => void)(outcome);
+    if (!outcome) return;
+    if (POLICIES && call.policy) this.over(call);
+    (call.resolve as (outcome: Outcome) => void)(outcome);
   }
 
   /** Its bulkhead wait ended (a slot, or cancelled): the route is checked again and the call goes on. */
   private waited(call: Call): void {
-    let outcome: Outcome | undefined;
-    try {
-      outcome = this.drive(call);
-    } catch (error) {
-      (call.reject as (error: unknown) => void)(error);
-      return;
-    }
-    if (outcome) (call.resolve as (outcome: Outcome) => void)(outcome);
+    // Over meanwhile (a hedge won, its deadline passed): the slot kept for it goes to the next.
+    if (!call.over) this.proceed(call, undefined, false, undefined);
   }
 
   classify(error: unknown, run: AttemptRun): Failure {
@@ -216,22 +277,31 @@ export class Executor implements AttemptHost {
     );
   }
 
-  /** Records an attempt's end; returns the outcome when the call is over. Throws a rejection. */
-  private ended(run: AttemptRun, ok: boolean, value: unknown): Outcome | undefined {
+  /**
+   * Records an attempt's end; returns the outcome when the call is over, WAITING while it waits
+   * (a retry's wait, another run in flight), undefined to go on to the next route. Throws a
+   * rejection.
+   */
+  private ended(run: AttemptRun, ok: boolean, value: unknown): Outcome | undefined | null {
     const events = this.host.events;
     const call = run.call as Call;
     const op = call.op;
     const route = run.route as RouteState;
+    const policy = call.policy;
     call.current = undefined;
     // Whatever way it ended, once (this runs once per attempt): the slot goes to the next waiter.
     run.bulkhead?.release();
+    if (POLICIES && policy?.hedge) call.current = landed(policy.flying, run);
     if (ok) {
-      const attempt: Attempt = { channel: route.channel, result: 'success', durationMs: Date.now() - run.startedAt };
+      let attempt: Attempt = { channel: route.channel, result: 'success', durationMs: Date.now() - run.startedAt };
       if (this.slowCallMs !== Number.POSITIVE_INFINITY)
         this.host.markSlow(route, attempt.durationMs >= this.slowCallMs);
+      if (POLICIES && policy) attempt = tagged(attempt, run);
       const attempts = call.record(attempt);
       this.instrumentation?.attemptEnded(run, attempt);
       if (events.listening.attempt) events.emit('attempt', { operation: op.id, attempt });
+      // The first success wins: the others are stopped before the outcome holds the attempts.
+      if (POLICIES && policy?.flying.length) abandonOthers(policy.flying, call);
       const outcome = new Served(op.id, route.channel, value, route.index !== 0, attempts);
       if (events.listening.served) events.emit('served', outcome);
       return outcome;
@@ -239,40 +309,35 @@ export class Executor implements AttemptHost {
     // Refused by opossum before it ran (another trial took the half-open slot): a failure.
     run.result ??= this.classify(value, run);
     const result = run.result;
-    const attempt: Attempt = { channel: route.channel, result, durationMs: Date.now() - run.startedAt, error: value };
+    let attempt: Attempt = { channel: route.channel, result, durationMs: Date.now() - run.startedAt, error: value };
+    if (POLICIES && policy) attempt = tagged(attempt, run);
     const attempts = call.record(attempt);
     this.instrumentation?.attemptEnded(run, attempt);
     if (events.listening.attempt) events.emit('attempt', { operation: op.id, attempt });
-    if (result === 'rejection') throw value;
+    if (result === 'rejection') {
+      if (POLICIES && policy?.flying.length) abandonOthers(policy.flying, call);
+      throw value;
+    }
     call.failed ??= new Set();
     call.failed.add(route.channel);
-    if (result === 'not-executed') return undefined;
+    // Another route of this call is still running: its end decides.
+    if (POLICIES && policy?.flying.length) return WAITING;
+    // Certainly not executed: safe to try again even for a non-idempotent operation.
+    if (result === 'not-executed')
+      return POLICIES && policy?.retry ? retryStep(this, policy, route, call, value) : undefined;
     // A failure, a timeout or a cancellation may have happened: a non-idempotent call stops.
-    if (!op.def.idempotent) return this.uncertain(op, route, call, attempts, call.failed);
+    if (!op.def.idempotent) return uncertainOutcome(this.host, op, route, call, attempts, call.failed);
     if (result === 'cancelled') call.next = op.routes.length;
+    else if (POLICIES && policy?.retry) return retryStep(this, policy, route, call, value);
     return undefined;
   }
 
-  private uncertain(op: OperationState, route: RouteState, call: Call, attempts: Attempt[], failed: Set<string>) {
-    const reference = call.idempotencyKey();
-    const words = this.host.referrals.words(call.locale);
-    const label = words.text(op.def.label) as string;
-    // Doing it again elsewhere is safe only once the person knows the first did not go through.
-    const alternatives = this.host.referrals
-      .parts(op, call, failed)
-      .alternatives.map((a) =>
-        Object.freeze({ ...a, afterCheck: true as const, instructions: words.messages.afterCheck(a.instructions) }),
-      );
-    const outcome = new Uncertain(
-      op.id,
-      route.channel,
-      reference,
-      words.messages.uncertain(label, reference),
-      Object.freeze(alternatives),
-      attempts,
-      words.text(route.def.checkInstructions),
-    );
-    this.host.events.emit('uncertain', outcome);
-    return outcome;
+  get disposed(): boolean {
+    return this.host.disposed;
+  }
+
+  /** Whether the route may be tried now for this call (route-checks' one answer). */
+  usable(route: RouteState, call: Call): boolean {
+    return POLICIES && !this.host.disposed && !skipReason(route, call, this.host.hours, this.now);
   }
 }

@@ -5,6 +5,7 @@ import type { Handler } from '../handlers.js';
 import { ownValue } from '../internal/own.js';
 import type { Outage } from '../outages.js';
 import type { Alternative, ReferralCode } from '../outcome.js';
+import type { ResolvedPolicy } from '../policy-options.js';
 import type { ResolvedScopeOptions } from '../scopes.js';
 import type { RouteView } from '../snapshot.js';
 import type { StandardSchemaV1 } from '../standard-schema.js';
@@ -81,6 +82,8 @@ export interface OperationState {
   readonly def: Operation;
   readonly routes: RouteState[];
   readonly schema: StandardSchemaV1 | undefined;
+  /** Its retry, hedge and deadline, when it has any. */
+  readonly policy: ResolvedPolicy | undefined;
   /** Referral parts by locale and failed routes, valid for one state version and a time span. */
   readonly referrals: Map<string, ReferralParts>;
 }
@@ -102,6 +105,7 @@ export function buildOperations(
   handlers: Record<string, Record<string, unknown> | undefined>,
   inputs: Record<string, StandardSchemaV1> | undefined,
   scopeOptions: ResolvedScopeOptions,
+  policies?: ReadonlyMap<string, ResolvedPolicy>,
 ): Map<string, OperationState> {
   const operations = new Map<string, OperationState>();
   for (const [id, def] of Object.entries(catalog.operations) as [string, Operation][]) {
@@ -110,6 +114,7 @@ export function buildOperations(
       def,
       routes: [],
       schema: ownValue(inputs, id),
+      policy: policies?.get(id),
       referrals: new Map(),
     };
     def.routes.forEach((route, index) => {

@@ -60,6 +60,7 @@ const TITLES: Record<ReferralCode | 'uncertain', keyof TitleMessages> = {
   'not-for-this-request': 'titleNotForThisRequest',
   manual: 'titleManual',
   cancelled: 'titleCancelled',
+  deadline: 'titleDeadline',
   uncertain: 'titleUncertain',
 };
 

@@ -10,6 +10,7 @@ export const de: Messages = Object.freeze<Messages>({
   notForThisRequest: (label) => `${label} ist für diese Anfrage nicht online möglich.`,
   manual: (label) => `${label}: Hier erfahren Sie, wohin Sie sich wenden können.`,
   cancelled: () => 'Die Anfrage wurde abgebrochen, bevor sie abgeschlossen war.',
+  deadline: (label) => `${label}: Der Dienst hat nicht rechtzeitig geantwortet.`,
   uncertain: (label, reference) =>
     `Wir konnten nicht bestätigen, ob Ihre Anfrage (${label}) ausgeführt wurde. Bitte prüfen Sie das, bevor Sie es erneut versuchen, und geben Sie dabei die Referenz ${reference} an.`,
   afterCheck: (instructions) =>
@@ -20,6 +21,7 @@ export const de: Messages = Object.freeze<Messages>({
   titleNotForThisRequest: 'Für diese Anfrage nicht online möglich',
   titleManual: 'Auf anderem Weg zu erledigen',
   titleCancelled: 'Anfrage abgebrochen',
+  titleDeadline: 'Keine rechtzeitige Antwort',
   titleUncertain: 'Ergebnis unklar: bitte vor einem neuen Versuch prüfen',
   openAlways: () => 'rund um die Uhr geöffnet',
   openUntil: (time) => `geöffnet bis ${time} Uhr`,

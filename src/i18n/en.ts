@@ -7,6 +7,7 @@ export const enCall: CallMessages = {
   notForThisRequest: (label) => `${label} cannot be done automatically for this request.`,
   manual: (label) => `${label}: here is where to go.`,
   cancelled: () => 'The request was cancelled before it completed.',
+  deadline: (label) => `${label}: the service did not answer in time.`,
   uncertain: (label, reference) =>
     `We could not confirm whether your request (${label}) went through. Check before trying again, quoting reference ${reference}.`,
   afterCheck: (instructions) =>
@@ -20,6 +21,7 @@ export const enTitles: TitleMessages = {
   titleNotForThisRequest: 'Not possible online for this request',
   titleManual: 'To be done another way',
   titleCancelled: 'Request cancelled',
+  titleDeadline: 'No answer in time',
   titleUncertain: 'Outcome uncertain: check before retrying',
 };
 

@@ -10,6 +10,7 @@ export const es: Messages = Object.freeze<Messages>({
   notForThisRequest: (label) => `${label}: no es posible en línea para esta solicitud.`,
   manual: (label) => `${label}: le indicamos adónde dirigirse.`,
   cancelled: () => 'La solicitud se canceló antes de completarse.',
+  deadline: (label) => `${label}: el servicio no respondió a tiempo.`,
   uncertain: (label, reference) =>
     `No hemos podido confirmar si su solicitud (${label}) se ha completado. Compruébelo antes de volver a intentarlo e indique la referencia ${reference}.`,
   afterCheck: (instructions) =>
@@ -20,6 +21,7 @@ export const es: Messages = Object.freeze<Messages>({
   titleNotForThisRequest: 'No es posible en línea para esta solicitud',
   titleManual: 'Debe hacerse por otra vía',
   titleCancelled: 'Solicitud cancelada',
+  titleDeadline: 'Sin respuesta a tiempo',
   titleUncertain: 'Resultado incierto: compruébelo antes de volver a intentarlo',
   openAlways: () => 'abierto las 24 horas',
   openUntil: (time) => `abierto hasta las ${time}`,

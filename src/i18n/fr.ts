@@ -7,6 +7,7 @@ export const frCall: CallMessages = {
   notForThisRequest: (label) => `${label} : impossible en ligne pour cette demande.`,
   manual: (label) => `${label} : voici où vous adresser.`,
   cancelled: () => "La demande a été annulée avant d'aboutir.",
+  deadline: (label) => `${label} : le service n'a pas répondu à temps.`,
   uncertain: (label, reference) =>
     `Nous n'avons pas pu confirmer que votre demande (${label}) a abouti. Vérifiez avant de réessayer, en citant la référence ${reference}.`,
   afterCheck: (instructions) =>
@@ -20,6 +21,7 @@ export const frTitles: TitleMessages = {
   titleNotForThisRequest: 'Impossible en ligne pour cette demande',
   titleManual: 'À faire par un autre moyen',
   titleCancelled: 'Demande annulée',
+  titleDeadline: 'Pas de réponse à temps',
   titleUncertain: 'Issue incertaine : vérifiez avant de réessayer',
 };
 

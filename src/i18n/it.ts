@@ -10,6 +10,7 @@ export const it: Messages = Object.freeze<Messages>({
   notForThisRequest: (label) => `${label}: non è possibile online per questa richiesta.`,
   manual: (label) => `${label}: ecco a chi rivolgersi.`,
   cancelled: () => 'La richiesta è stata annullata prima di essere completata.',
+  deadline: (label) => `${label}: il servizio non ha risposto in tempo.`,
   uncertain: (label, reference) =>
     `Non siamo riusciti a confermare se la sua richiesta (${label}) è andata a buon fine. Verifichi prima di riprovare, indicando il riferimento ${reference}.`,
   afterCheck: (instructions) =>
@@ -20,6 +21,7 @@ export const it: Messages = Object.freeze<Messages>({
   titleNotForThisRequest: 'Non possibile online per questa richiesta',
   titleManual: 'Da fare in un altro modo',
   titleCancelled: 'Richiesta annullata',
+  titleDeadline: 'Nessuna risposta in tempo',
   titleUncertain: 'Esito incerto: verifichi prima di riprovare',
   openAlways: () => 'aperto 24 ore su 24',
   openUntil: (time) => `aperto fino alle ${time}`,

@@ -16,6 +16,8 @@ export interface CallMessages {
   notForThisRequest(label: string): string;
   manual(label: string): string;
   cancelled(): string;
+  /** The call's whole budget (`timeoutMs`) ran out before anything served. */
+  deadline(label: string): string;
   uncertain(label: string, reference: string): string;
   /** Put before an alternative's instructions on an uncertain outcome. */
   afterCheck(instructions: string | undefined): string;
@@ -29,6 +31,7 @@ export interface TitleMessages {
   titleNotForThisRequest: string;
   titleManual: string;
   titleCancelled: string;
+  titleDeadline: string;
   titleUncertain: string;
 }
 
@@ -53,7 +56,7 @@ export type MessagesOption = Readonly<{ [locale: string]: Partial<Messages> | un
  * rather than a table: it ships in every browser bundle of the router.
  */
 export const MESSAGE_KEYS = Object.freeze(
-  'unavailable closed notForThisRequest manual cancelled uncertain afterCheck titleOutage titleUnavailable titleClosed titleNotForThisRequest titleManual titleCancelled titleUncertain openAlways openUntil openUntilTomorrow openUntilDay opensToday opensTomorrow opensOn closedForNow'.split(
+  'unavailable closed notForThisRequest manual cancelled deadline uncertain afterCheck titleOutage titleUnavailable titleClosed titleNotForThisRequest titleManual titleCancelled titleDeadline titleUncertain openAlways openUntil openUntilTomorrow openUntilDay opensToday opensTomorrow opensOn closedForNow'.split(
     ' ',
   ),
 ) as readonly (keyof Messages)[];

@@ -10,6 +10,7 @@ export const nl: Messages = Object.freeze<Messages>({
   notForThisRequest: (label) => `${label} kan voor dit verzoek niet online worden afgehandeld.`,
   manual: (label) => `${label}: hier kunt u terecht.`,
   cancelled: () => 'Het verzoek is geannuleerd voordat het was afgerond.',
+  deadline: (label) => `${label}: de dienst heeft niet op tijd geantwoord.`,
   uncertain: (label, reference) =>
     `We konden niet bevestigen of uw verzoek (${label}) is uitgevoerd. Controleer dit voordat u het opnieuw probeert en vermeld daarbij referentie ${reference}.`,
   afterCheck: (instructions) =>
@@ -20,6 +21,7 @@ export const nl: Messages = Object.freeze<Messages>({
   titleNotForThisRequest: 'Online niet mogelijk voor dit verzoek',
   titleManual: 'Op een andere manier te regelen',
   titleCancelled: 'Verzoek geannuleerd',
+  titleDeadline: 'Geen antwoord op tijd',
   titleUncertain: 'Uitkomst onzeker: controleer dit voordat u het opnieuw probeert',
   openAlways: () => 'dag en nacht open',
   openUntil: (time) => `open tot ${time}`,

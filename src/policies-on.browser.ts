@@ -1,0 +1,2 @@
+// See policies-on.ts: the browser build leaves policies out.
+export const POLICIES = false;
