@@ -231,6 +231,13 @@ export class AttemptRun implements Deadline {
    * ignored). Its signal is aborted and its breaker counts neither success nor failure; a
    * half-open trial is told to opossum as failed, opossum's only word for it.
    */
+  /** Its bulkhead slot goes to the next waiter, once, however the run ended for the call. */
+  freeSlot(): void {
+    const slot = this.bulkhead;
+    this.bulkhead = undefined;
+    slot?.release();
+  }
+
   stop(reason: Error, hedge?: boolean): void {
     if (!POLICIES || this.done) return;
     this.host.deadlines.settle(this.host.timeout, this);

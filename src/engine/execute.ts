@@ -75,11 +75,17 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
   declare private readonly host: ExecuteHost;
   /** A call whose bulkhead wait ended goes on (made once, not per wait). */
   declare private readonly afterWait: (call: Call) => void;
+  /** A run another answered for: its slot and its span end with it, as `ended` does for the others. */
+  declare private readonly abandoned: (run: AttemptRun, attempt: Attempt) => void;
   declare private readonly bulkheads: boolean;
 
   constructor(host: ExecuteHost) {
     this.host = host;
     this.afterWait = (call) => this.waited(call);
+    this.abandoned = (run, attempt) => {
+      run.freeSlot();
+      this.instrumentation?.attemptEnded(run, attempt);
+    };
     this.bulkheads = host.maxConcurrent !== Number.POSITIVE_INFINITY;
     this.deadlines = host.deadlines;
     this.timeout = host.timeout;
@@ -290,7 +296,7 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
     const policy = call.policy;
     call.current = undefined;
     // Whatever way it ended, once (this runs once per attempt): the slot goes to the next waiter.
-    run.bulkhead?.release();
+    run.freeSlot();
     if (POLICIES && policy?.hedge) call.current = landed(policy.flying, run);
     if (ok) {
       let attempt: Attempt = { channel: route.channel, result: 'success', durationMs: Date.now() - run.startedAt };
@@ -301,7 +307,7 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
       this.instrumentation?.attemptEnded(run, attempt);
       if (events.listening.attempt) events.emit('attempt', { operation: op.id, attempt });
       // The first success wins: the others are stopped before the outcome holds the attempts.
-      if (POLICIES && policy?.flying.length) abandonOthers(policy.flying, call);
+      if (POLICIES && policy?.flying.length) abandonOthers(policy.flying, call, this.abandoned);
       const outcome = new Served(op.id, route.channel, value, route.index !== 0, attempts);
       if (events.listening.served) events.emit('served', outcome);
       return outcome;
@@ -315,7 +321,7 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
     this.instrumentation?.attemptEnded(run, attempt);
     if (events.listening.attempt) events.emit('attempt', { operation: op.id, attempt });
     if (result === 'rejection') {
-      if (POLICIES && policy?.flying.length) abandonOthers(policy.flying, call);
+      if (POLICIES && policy?.flying.length) abandonOthers(policy.flying, call, this.abandoned);
       throw value;
     }
     call.failed ??= new Set();

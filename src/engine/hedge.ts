@@ -64,17 +64,17 @@ export function landed(flying: AttemptRun[], run: AttemptRun): AttemptRun | unde
 export function abandonOthers(
   flying: AttemptRun[],
   call: { current: unknown; record(attempt: Attempt): unknown },
+  ended: (run: AttemptRun, attempt: Attempt) => void,
 ): void {
   const reason = hedgeLost();
   for (const other of flying.splice(0)) {
     other.stop(reason, true);
-    const attempt: Attempt = {
-      channel: other.channel,
-      result: 'cancelled',
-      durationMs: Date.now() - other.startedAt,
-      error: reason,
-    };
-    call.record(tagged(attempt, other));
+    const attempt = tagged(
+      { channel: other.channel, result: 'cancelled', durationMs: Date.now() - other.startedAt, error: reason },
+      other,
+    );
+    call.record(attempt);
+    ended(other, attempt);
   }
   call.current = undefined;
 }
