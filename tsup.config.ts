@@ -1,20 +1,5 @@
 import { defineConfig } from 'tsup';
 
-/**
- * Policies (retries, hedges, deadlines) serve servers: the browser build resolves their two
- * modules to stand-ins that refuse them, so the browser core keeps its size budget.
- */
-const serverOnly = {
-  name: 'secours-server-only',
-  setup(build: {
-    onResolve(o: { filter: RegExp }, f: (a: { path: string; resolveDir: string }) => { path: string }): void;
-  }) {
-    build.onResolve({ filter: /[/\\](policy-options|policy-runtime|policies-on)\.js$/ }, (args) => ({
-      path: `${args.resolveDir}/${args.path.replace(/\.js$/, '.browser.ts')}`,
-    }));
-  },
-};
-
 const entry = {
   index: 'src/index.ts',
   'presets/la-poste': 'src/presets/la-poste.ts',
@@ -81,7 +66,6 @@ export default defineConfig([
     treeshake: true,
     noExternal: ['opossum', 'eventemitter3'],
     external,
-    esbuildPlugins: [serverOnly],
     esbuildOptions(options) {
       options.alias = { ...options.alias, events: 'eventemitter3' };
       options.mainFields = ['browser', 'module', 'main'];

@@ -4,7 +4,6 @@
 import { MAX_DELAY } from './deadlines.js';
 import { type ConfigIssue, InvalidInputError, UnknownChannelError } from './errors.js';
 import { canonicalLocale, DEFAULT_LOCALE, LOCALE_EXPECTED, type Locale } from './i18n/locale.js';
-import { POLICIES } from './policies-on.js';
 import { scopeProblem } from './scopes.js';
 import { capIssues } from './validate.js';
 
@@ -105,12 +104,7 @@ export function checkCallContext(
       if (typeof ch !== 'string') bad(`.exclude[${i}]`, `expected a channel id, got ${describeValue(ch)}`);
     });
   }
-  // The browser build refuses any ctx.timeoutMs (policy-runtime.browser.ts): no need to read it here.
-  if (
-    POLICIES &&
-    timeoutMs !== undefined &&
-    !(typeof timeoutMs === 'number' && timeoutMs > 0 && timeoutMs <= MAX_DELAY)
-  ) {
+  if (timeoutMs !== undefined && !(typeof timeoutMs === 'number' && timeoutMs > 0 && timeoutMs <= MAX_DELAY)) {
     bad('.timeoutMs', `expected ms > 0 and ≤ ${MAX_DELAY}`);
   }
   const problem = scope === undefined ? undefined : scopeProblem(scope);

@@ -11,8 +11,6 @@
  * a queue that empties and fills again on every call would otherwise toggle it twice per call.
  */
 
-import { POLICIES } from './policies-on.js';
-
 export interface Deadline {
   /** Epoch ms (Date.now based) at which the call expires; set by `add`. */
   at: number;
@@ -174,7 +172,7 @@ export class Deadlines {
     if (!queue) {
       // Per-call deadlines (`ctx.timeoutMs`) may each be a new length: a queue is kept only
       // while it holds entries, so the map follows the calls in flight, not every length seen.
-      if (POLICIES && this.queues.size >= MAX_IDLE_QUEUES) this.dropEmpty();
+      if (this.queues.size >= MAX_IDLE_QUEUES) this.dropEmpty();
       queue = new Queue(timeoutMs);
       this.queues.set(timeoutMs, queue);
       this.last = queue;
@@ -185,12 +183,11 @@ export class Deadlines {
   }
 
   private dropEmpty(): void {
-    if (POLICIES)
-      for (const [ms, q] of this.queues) {
-        if (q.held > 0) continue;
-        q.clear();
-        this.queues.delete(ms);
-      }
+    for (const [ms, q] of this.queues) {
+      if (q.held > 0) continue;
+      q.clear();
+      this.queues.delete(ms);
+    }
   }
 
   /** Queues kept, busy or not: for tests of what the router retains. */

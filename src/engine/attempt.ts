@@ -5,7 +5,6 @@ import type { Deadline, Deadlines } from '../deadlines.js';
 import { CancelledError, TimeoutError } from '../errors.js';
 import type { Handler, HandlerContext } from '../handlers.js';
 import type { Locale } from '../i18n/text.js';
-import { POLICIES } from '../policies-on.js';
 import type { Failure, Result } from './classify.js';
 import type { Instrumentation } from './instrumentation.js';
 
@@ -239,7 +238,7 @@ export class AttemptRun implements Deadline {
   }
 
   stop(reason: Error, hedge?: boolean): void {
-    if (!POLICIES || this.done) return;
+    if (this.done) return;
     this.host.deadlines.settle(this.host.timeout, this);
     this.done = true;
     this.result = hedge ? 'cancelled' : 'timeout';

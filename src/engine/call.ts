@@ -3,7 +3,6 @@ import { checkCallContext } from '../call-context.js';
 import { DEFAULT_LOCALE, type Locale } from '../i18n/text.js';
 import type { CallContext } from '../options.js';
 import type { Attempt, Outcome } from '../outcome.js';
-import { POLICIES } from '../policies-on.js';
 import type { AttemptRun } from './attempt.js';
 import type { CallPolicy } from './call-policy.js';
 import type { OperationState } from './state.js';
@@ -133,12 +132,12 @@ export class Call {
     if (this.over) return;
     this.cancelledBy ??= by;
     const policy = this.policy;
-    if (POLICIES && policy?.waiting) {
+    if (policy?.waiting) {
       policy.wakeUp();
       return;
     }
     const current = this.current;
-    if (POLICIES && policy?.flying.length) {
+    if (policy?.flying.length) {
       for (const run of policy.flying.slice()) run.cancel(by);
       // What it waits in (a bulkhead's queue, for a hedge) is told too; a run was told above.
       if (current && !policy.flying.includes(current as AttemptRun)) current.cancel(by, this);

@@ -11,23 +11,16 @@ import type { RouterEvents } from '../events.js';
 import type { SafeEmitter } from '../internal/safe-emitter.js';
 import type { CallContext, Classify } from '../options.js';
 import { type Attempt, type Outcome, Served } from '../outcome.js';
-import { POLICIES } from '../policies-on.js';
 import { type AttemptHost, AttemptRun } from './attempt.js';
 import type { Breakers } from './breakers.js';
 import { Bulkhead, type WaitingCall } from './bulkhead.js';
 import type { Call } from './call.js';
+import { CallPolicy, type PolicyHost } from './call-policy.js';
 import { classifyError, type Failure } from './classify.js';
+import { abandonOthers, type HedgeHost, landed, tagged } from './hedge.js';
 import type { Instrumentation } from './instrumentation.js';
-import {
-  abandonOthers,
-  CallPolicy,
-  type HedgeHost,
-  landed,
-  type PolicyHost,
-  retryStep,
-  tagged,
-} from './policy-runtime.js';
 import type { Referrals } from './referral.js';
+import { retryStep } from './retry.js';
 import { type OpeningHours, skipReason } from './route-checks.js';
 import type { SignalWatch } from './signals.js';
 import type { OperationState, RouteState, ScopeSlot } from './state.js';
@@ -139,17 +132,16 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
     try {
       outcome = this.drive(call);
     } catch (error) {
-      if (POLICIES && call.policy) this.over(call);
+      if (call.policy) this.over(call);
       return Promise.reject(error);
     }
     if (!outcome) return call.pending();
-    if (POLICIES && call.policy) this.over(call);
+    if (call.policy) this.over(call);
     return Promise.resolve(outcome);
   }
 
   /** The call has its answer: its deadline, its wait and any run still in flight let go. */
   private over(call: Call): void {
-    if (!POLICIES) return;
     call.over = true;
     (call.policy as CallPolicy).release();
   }
@@ -171,7 +163,7 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
       if (outcome) return outcome;
     }
     // A hedge found no route left: the runs in flight will end the call.
-    if (POLICIES && call.policy?.flying.length) return undefined;
+    if (call.policy?.flying.length) return undefined;
     const host = this.host;
     const outcome = host.referrals.referral(call.op, call, call.attempts ?? [], call.failed);
     if (host.events.listening.referred) host.events.emit('referred', outcome);
@@ -194,7 +186,7 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
         call.cancelledBy = 'dispose';
         break;
       }
-      if (POLICIES && policy?.spentAt(Date.now())) {
+      if (policy?.spentAt(Date.now())) {
         call.expired = true;
         break;
       }
@@ -228,7 +220,7 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
       // A real call on a probed channel: it is not idle.
       if (route.probe) route.probe.lastCall = run.startedAt;
       if ((slot as ScopeSlot).scope !== undefined) (slot as ScopeSlot).lastUsed = run.startedAt;
-      if (POLICIES && policy) policy.started(run, route.index, this);
+      if (policy) policy.started(run, route.index, this);
       if (!(breaker.counting && breaker.closed)) {
         // A half-open trial: opossum's `fire` decides and counts.
         breaker.fire(run).then(
@@ -251,7 +243,7 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
 
   /** A retry's wait is over, or was cut short: the call goes on from the route it waited for. */
   wake(call: object): void {
-    if (POLICIES && !(call as Call).over) this.proceed(call as Call, undefined, false, undefined);
+    if (!(call as Call).over) this.proceed(call as Call, undefined, false, undefined);
   }
 
   /** After an attempt's end (or a wait), settles the call's promise once it has its answer. */
@@ -261,12 +253,12 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
       outcome = run ? this.ended(run, ok, value) : undefined;
       if (outcome === undefined) outcome = this.drive(call);
     } catch (error) {
-      if (POLICIES && call.policy) this.over(call);
+      if (call.policy) this.over(call);
       (call.reject as (error: unknown) => void)(error);
       return;
     }
     if (!outcome) return;
-    if (POLICIES && call.policy) this.over(call);
+    if (call.policy) this.over(call);
     (call.resolve as (outcome: Outcome) => void)(outcome);
   }
 
@@ -297,17 +289,17 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
     call.current = undefined;
     // Whatever way it ended, once (this runs once per attempt): the slot goes to the next waiter.
     run.freeSlot();
-    if (POLICIES && policy?.hedge) call.current = landed(policy.flying, run);
+    if (policy?.hedge) call.current = landed(policy.flying, run);
     if (ok) {
       let attempt: Attempt = { channel: route.channel, result: 'success', durationMs: Date.now() - run.startedAt };
       if (this.slowCallMs !== Number.POSITIVE_INFINITY)
         this.host.markSlow(route, attempt.durationMs >= this.slowCallMs);
-      if (POLICIES && policy) attempt = tagged(attempt, run);
+      if (policy) attempt = tagged(attempt, run);
       const attempts = call.record(attempt);
       this.instrumentation?.attemptEnded(run, attempt);
       if (events.listening.attempt) events.emit('attempt', { operation: op.id, attempt });
       // The first success wins: the others are stopped before the outcome holds the attempts.
-      if (POLICIES && policy?.flying.length) abandonOthers(policy.flying, call, this.abandoned);
+      if (policy?.flying.length) abandonOthers(policy.flying, call, this.abandoned);
       const outcome = new Served(op.id, route.channel, value, route.index !== 0, attempts);
       if (events.listening.served) events.emit('served', outcome);
       return outcome;
@@ -316,25 +308,24 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
     run.result ??= this.classify(value, run);
     const result = run.result;
     let attempt: Attempt = { channel: route.channel, result, durationMs: Date.now() - run.startedAt, error: value };
-    if (POLICIES && policy) attempt = tagged(attempt, run);
+    if (policy) attempt = tagged(attempt, run);
     const attempts = call.record(attempt);
     this.instrumentation?.attemptEnded(run, attempt);
     if (events.listening.attempt) events.emit('attempt', { operation: op.id, attempt });
     if (result === 'rejection') {
-      if (POLICIES && policy?.flying.length) abandonOthers(policy.flying, call, this.abandoned);
+      if (policy?.flying.length) abandonOthers(policy.flying, call, this.abandoned);
       throw value;
     }
     call.failed ??= new Set();
     call.failed.add(route.channel);
     // Another route of this call is still running: its end decides.
-    if (POLICIES && policy?.flying.length) return WAITING;
+    if (policy?.flying.length) return WAITING;
     // Certainly not executed: safe to try again even for a non-idempotent operation.
-    if (result === 'not-executed')
-      return POLICIES && policy?.retry ? retryStep(this, policy, route, call, value) : undefined;
+    if (result === 'not-executed') return policy?.retry ? retryStep(this, policy, route, call, value) : undefined;
     // A failure, a timeout or a cancellation may have happened: a non-idempotent call stops.
     if (!op.def.idempotent) return uncertainOutcome(this.host, op, route, call, attempts, call.failed);
     if (result === 'cancelled') call.next = op.routes.length;
-    else if (POLICIES && policy?.retry) return retryStep(this, policy, route, call, value);
+    else if (policy?.retry) return retryStep(this, policy, route, call, value);
     return undefined;
   }
 
@@ -344,6 +335,6 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
 
   /** Whether the route may be tried now for this call (route-checks' one answer). */
   usable(route: RouteState, call: Call): boolean {
-    return POLICIES && !this.host.disposed && !skipReason(route, call, this.host.hours, this.now);
+    return !this.host.disposed && !skipReason(route, call, this.host.hours, this.now);
   }
 }

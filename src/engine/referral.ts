@@ -5,7 +5,6 @@
 import type { Locale } from '../i18n/locale.js';
 import type { Words } from '../i18n/words.js';
 import { type Alternative, type Attempt, type ReferralCode, Referred } from '../outcome.js';
-import { POLICIES } from '../policies-on.js';
 import type { ChannelStatus } from '../snapshot.js';
 import { type CallView, downFor, type OpeningHours, scopeDownIn, slotFor, unusableFor } from './route-checks.js';
 import type { OperationState, ReferralParts } from './state.js';
@@ -57,13 +56,7 @@ export class Referrals {
   parts(op: OperationState, call: ReferralCall, failed: Set<string> | undefined): ReferralParts {
     const now = this.host.now();
     let key: string | undefined;
-    if (
-      !call.exclude &&
-      call.amount === undefined &&
-      !call.cancelledBy &&
-      !(POLICIES && call.expired) &&
-      !scopeDownIn(op, call)
-    ) {
+    if (!call.exclude && call.amount === undefined && !call.cancelledBy && !call.expired && !scopeDownIn(op, call)) {
       // A scoped call sees its scope's breakers (none down here), not the routes' own.
       key = call.scope === undefined ? call.locale : `${call.locale}@`;
       if (failed) for (const r of op.routes) if (failed.has(r.channel)) key += `,${r.index}`;
@@ -109,7 +102,7 @@ export class Referrals {
     const say = words.messages;
     const label = words.text(op.def.label) as string;
     if (call.cancelledBy) return { code: 'cancelled', reason: say.cancelled() };
-    if (POLICIES && call.expired) return { code: 'deadline', reason: say.deadline(label) };
+    if (call.expired) return { code: 'deadline', reason: say.deadline(label) };
     // Routes another router runs count: a page mirroring the server tells what the server would.
     const automated = op.routes.filter((r) => r.automated || r.remoteAutomated);
     const outage = op.routes.find((r) => r.blockedBy && (r.automated || r.remoteAutomated || r.index === 0))?.blockedBy;

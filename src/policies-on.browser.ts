@@ -1,2 +1,0 @@
-// See policies-on.ts: the browser build leaves policies out.
-export const POLICIES = false;
