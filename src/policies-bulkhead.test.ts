@@ -29,8 +29,6 @@ const catalog = defineCatalog({
 let time: VirtualTime | undefined;
 afterEach(() => time?.uninstall());
 
-const hang = (_input: unknown, ctx: HandlerContext) => sleep(3_600_000, ctx.signal);
-
 describe('a call waiting in a bulkhead queue', () => {
   it('ends at its deadline: it leaves the queue, is referred `deadline`, and the slot still works', async () => {
     time = useVirtualTime({ now: '2026-01-05T10:00:00Z' });

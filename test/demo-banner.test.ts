@@ -1,7 +1,7 @@
 // The demo page's status banner in a real Chromium, held against the server router's own
 // snapshot at several moments of both replays: what it names as not working is down, what it
 // names as still possible is available, and nothing down goes unnamed.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';

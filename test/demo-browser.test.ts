@@ -1,6 +1,6 @@
 // The demo page in a real Chromium (Debian's, driven by playwright-core): what a person sees when
 // an operator declares an outage, when it ends, and when the status stream drops.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';

@@ -1,8 +1,7 @@
 // The HTML report of `secours simulate` in a real Chromium, on a phone and on a desktop: nothing
 // wider than the screen, chart labels readable, statuses and outcomes told apart by more than
 // colour, and a channel that is merely closed shown as closed.
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

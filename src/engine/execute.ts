@@ -7,52 +7,22 @@
 import { describeValue } from '../call-context.js';
 import type { Deadlines } from '../deadlines.js';
 import { InvalidInputError, RouterDisposedError } from '../errors.js';
-import type { RouterEvents } from '../events.js';
-import type { SafeEmitter } from '../internal/safe-emitter.js';
-import type { CallContext, Classify } from '../options.js';
+import type { CallContext } from '../options.js';
 import { type Attempt, type Outcome, Served } from '../outcome.js';
 import { type AttemptHost, AttemptRun } from './attempt.js';
-import type { Breakers } from './breakers.js';
 import { Bulkhead, type WaitingCall } from './bulkhead.js';
 import type { Call } from './call.js';
 import { CallPolicy, type PolicyHost } from './call-policy.js';
 import { classifyError, type Failure } from './classify.js';
+import type { ExecuteHost } from './execute-host.js';
 import { abandonOthers, type HedgeHost, landed, tagged } from './hedge.js';
 import type { Instrumentation } from './instrumentation.js';
-import type { Referrals } from './referral.js';
 import { retryStep } from './retry.js';
-import { type OpeningHours, skipReason } from './route-checks.js';
-import type { SignalWatch } from './signals.js';
-import type { OperationState, RouteState, ScopeSlot } from './state.js';
+import { skipReason } from './route-checks.js';
+import type { RouteState, ScopeSlot } from './state.js';
 import { uncertainOutcome } from './uncertain.js';
 
-export interface ExecuteHost {
-  readonly disposed: boolean;
-  readonly deadlines: Deadlines;
-  /** ms; infinite for none. */
-  readonly timeout: number;
-  /** A success that took this long (ms) is slow; infinite when off. */
-  readonly slowCallMs: number;
-  readonly classify: Classify | undefined;
-  readonly events: SafeEmitter<RouterEvents>;
-  readonly breakers: Breakers;
-  /** Attempts in flight per breaker slot (infinite for no bulkhead), and calls that may wait. */
-  readonly maxConcurrent: number;
-  readonly maxQueued: number;
-  readonly referrals: Referrals;
-  readonly hours: OpeningHours;
-  readonly signals: SignalWatch;
-  now(): number;
-  /** The operation and the call, checked (throws the programmer's error). */
-  parse(operation: string, ctx: CallContext | undefined, method: string): Call;
-  /** The input through the operation's schema, if it has one (throws InvalidInputError). */
-  validate(op: OperationState, input: unknown): unknown;
-  refreshOutages(): void;
-  /** Something the snapshot shows may have changed. */
-  invalidate(): void;
-  /** A success on the route was slow, or not: its channel shows `degraded_performance` while slow. */
-  markSlow(route: RouteState, slow: boolean): void;
-}
+export type { ExecuteHost } from './execute-host.js';
 
 /** `ended`'s answer while the call waits: for a retry's wait, or for another run in flight. */
 const WAITING = null;
