@@ -1,7 +1,7 @@
 /**
- * The trace of one failover call, as OpenTelemetry's in-memory exporter saw it: the La Poste
- * preset, the app's backend refusing the connection (the request never left: a
- * NotExecutedError), the web serving. Run `npx tsx scripts/otel-trace-example.ts` to print it;
+ * The trace of one failover + retry call, as OpenTelemetry's in-memory exporter saw it: the La
+ * Poste preset, the app's backend refusing the connection twice (the request never left: a
+ * NotExecutedError, so it is retried once on the app, 10 ms later), then the web serving. Run `npx tsx scripts/otel-trace-example.ts` to print it;
  * `test/otel-trace-example.test.ts` checks it.
  *
  * A command-line report: the console is its output (the library itself never prints).
@@ -30,6 +30,7 @@ export async function failoverTrace(): Promise<string> {
   };
   const router = createRouter({
     catalog: laPoste,
+    retry: { maxRetries: 1, baseMs: 10, jitter: 'none' },
     handlers: {
       balance: {
         app: () => get('https://app-api.internal/balance', true),

@@ -71,15 +71,23 @@ POST /api/balance  [UNSET]
         secours.result = "not-executed"
         event exception ERR_SECOURS_NOT_EXECUTED: connect ECONNREFUSED 10.0.0.7:443
       GET https://app-api.internal/balance  [UNSET]
+    secours.attempt app  [ERROR "not-executed"]
+        secours.operation = "balance"
+        secours.channel = "app"
+        secours.attempt = 2
+        secours.result = "not-executed"
+        secours.retry = 1
+        event exception ERR_SECOURS_NOT_EXECUTED: connect ECONNREFUSED 10.0.0.7:443
+      GET https://app-api.internal/balance  [UNSET]
     secours.attempt web  [UNSET]
         secours.operation = "balance"
         secours.channel = "web"
-        secours.attempt = 2
+        secours.attempt = 3
         secours.result = "success"
       GET https://web-api.internal/balance  [UNSET]
 `.trim();
 
-describe('the trace of one failover call', () => {
+describe('the trace of one failover + retry call', () => {
   it('reads as the example script prints it', async () => {
     expect(await failoverTrace()).toBe(EXPECTED);
   });
