@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { _isoDate } from 'zod/v4/core';
 import { WEEKDAYS } from './hours.js';
 import { canonicalLocale, LOCALE_EXPECTED } from './i18n/locale.js';
 import { linkProblem } from './url-scheme.js';
@@ -55,7 +56,7 @@ const channelSchema = z.strictObject({
     z.strictObject({
       timeZone: nonEmpty,
       weekly: z.partialRecord(z.enum(WEEKDAYS), z.array(z.string())),
-      closedDates: z.optional(z.array(z.iso.date())),
+      closedDates: z.optional(z.array(_isoDate(z.ZodMiniISODate))),
     }),
   ),
   dependsOn: z.optional(z.array(nonEmpty)),

@@ -1,4 +1,5 @@
 import * as z from 'zod/mini';
+import { _isoDateTime } from 'zod/v4/core';
 import { type AnyCatalog, textSchema } from './catalog.js';
 import { ConfigError, type ConfigIssue, knownList } from './errors.js';
 import type { Text } from './i18n/text.js';
@@ -45,7 +46,7 @@ const MAX_TIME = 8.64e15;
 const time = z.union(
   [
     z.date().check(z.refine((d) => !Number.isNaN(d.getTime()), 'expected a valid Date')),
-    z.iso.datetime({ offset: true, error: 'expected an ISO 8601 date-time' }),
+    _isoDateTime(z.ZodMiniISODateTime, { offset: true, error: 'expected an ISO 8601 date-time' }),
     z.number().check(z.gte(0), z.lte(MAX_TIME)),
   ],
   { error: 'expected a Date, an ISO 8601 date-time with offset, or epoch ms' },

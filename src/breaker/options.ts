@@ -1,6 +1,7 @@
 import * as z from 'zod/mini';
 import { MAX_DELAY } from '../deadlines.js';
 import { ConfigError } from '../errors.js';
+import { int } from '../internal/int.js';
 import { parseWith } from '../validate.js';
 
 /** Breaker settings, with opossum's option names. One set per router. */
@@ -76,7 +77,7 @@ export type ResolvedBreakerOptions = Readonly<
 >;
 
 const positive = z.number().check(z.positive('must be more than 0'));
-const count = z.int().check(z.positive('must be more than 0'));
+const count = int().check(z.positive('must be more than 0'));
 // A timer longer than setTimeout can hold fires after 1 ms: a breaker would half-open at once,
 // a window rotate every millisecond. These become timers as they are, so they stay within it.
 const delay = z.number().check(z.positive('must be more than 0'), z.lte(MAX_DELAY));
@@ -85,16 +86,16 @@ const MAX_BUCKETS = 1000;
 const breakerSchema = z.strictObject({
   timeout: z.optional(z.union([positive, z.literal(false)])),
   errorThresholdPercentage: z.optional(z.number().check(z.gte(0), z.lte(100))),
-  volumeThreshold: z.optional(z.int().check(z.gte(0))),
+  volumeThreshold: z.optional(int().check(z.gte(0))),
   resetTimeout: z.optional(delay),
   rollingCountTimeout: z.optional(delay),
-  rollingCountBuckets: z.optional(z.int().check(z.positive(), z.lte(MAX_BUCKETS))),
+  rollingCountBuckets: z.optional(int().check(z.positive(), z.lte(MAX_BUCKETS))),
   consecutiveFailures: z.optional(z.union([count, z.literal(false)])),
   slowCallMs: z.optional(z.union([positive, z.literal(false)])),
   slowCallRate: z.optional(z.number().check(z.gte(0), z.lte(100))),
   maxConcurrent: z.optional(z.union([count, z.literal(Number.POSITIVE_INFINITY)])),
   // A bounded buffer: a number of calls, never Infinity.
-  maxQueued: z.optional(z.int().check(z.gte(0))),
+  maxQueued: z.optional(int().check(z.gte(0))),
 });
 
 /** Copies, validates and completes the caller's options; never changes their object. */

@@ -4,10 +4,11 @@
 
 import * as z from 'zod/mini';
 import { MAX_DELAY } from '../deadlines.js';
+import { int } from '../internal/int.js';
 
 /** A length of time in ms that a timer can hold (past MAX_DELAY, setTimeout fires after 1 ms). */
 const ms = z.number().check(z.positive('must be more than 0'), z.lte(MAX_DELAY, `must fit a timer (${MAX_DELAY} ms)`));
-const count = z.int().check(z.positive('must be more than 0'));
+const count = int().check(z.positive('must be more than 0'));
 const fn = z.custom<(...args: never[]) => unknown>((v) => typeof v === 'function', 'expected a function');
 
 export const statusHandlerSchema = z.strictObject({
