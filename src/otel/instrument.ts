@@ -27,8 +27,18 @@ function ask<T>(path: 'meterProvider' | 'tracerProvider', what: string, get: () 
   }
 }
 
-/** Routers instrumented now: one instrumentation each, since the engine has one opening for it. */
-const instrumented = new WeakSet<object>();
+/**
+ * Routers instrumented now: one instrumentation each, since the engine has one opening for it.
+ * Shared through the global object by every copy of this module (the ESM and the CJS build are
+ * two, and a router made by one is often instrumented by the other): a set of this copy's own
+ * would let a second copy replace the first's hooks unseen, and the first's stop remove the
+ * second's. The same way `@opentelemetry/api` finds its other copies
+ * (https://github.com/open-telemetry/opentelemetry-js/blob/main/api/src/internal/global-utils.ts).
+ */
+const REGISTRY = Symbol.for('secours.otel.instrumented');
+const shared = globalThis as { [REGISTRY]?: WeakSet<object> };
+shared[REGISTRY] ??= new WeakSet<object>();
+const instrumented: WeakSet<object> = shared[REGISTRY];
 
 /**
  * Records the router's metrics and spans through OpenTelemetry and returns the function that
