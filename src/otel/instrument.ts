@@ -43,6 +43,7 @@ const instrumented: WeakSet<object> = shared[REGISTRY];
 /**
  * Records the router's metrics and spans through OpenTelemetry and returns the function that
  * stops it (idempotent: after it, no new span, no metric recorded, the gauge's callback removed).
+ * A router disposed without it leaves the meter at the next collection.
  *
  * OpenTelemetry has no semantic conventions for resilience yet, so the names follow the spirit
  * of Polly's meter (https://www.pollydocs.org/advanced/telemetry.html), under `secours.`:
