@@ -27,12 +27,23 @@ function ask<T>(path: 'meterProvider' | 'tracerProvider', what: string, get: () 
   }
 }
 
-/** Routers instrumented now: one instrumentation each, since the engine has one opening for it. */
-const instrumented = new WeakSet<object>();
+/**
+ * Routers instrumented now: one instrumentation each, since the engine has one opening for it.
+ * Shared through the global object by every copy of this module (the ESM and the CJS build are
+ * two, and a router made by one is often instrumented by the other): a set of this copy's own
+ * would let a second copy replace the first's hooks unseen, and the first's stop remove the
+ * second's. The same way `@opentelemetry/api` finds its other copies
+ * (https://github.com/open-telemetry/opentelemetry-js/blob/main/api/src/internal/global-utils.ts).
+ */
+const REGISTRY = Symbol.for('secours.otel.instrumented');
+const shared = globalThis as { [REGISTRY]?: WeakSet<object> };
+shared[REGISTRY] ??= new WeakSet<object>();
+const instrumented: WeakSet<object> = shared[REGISTRY];
 
 /**
  * Records the router's metrics and spans through OpenTelemetry and returns the function that
  * stops it (idempotent: after it, no new span, no metric recorded, the gauge's callback removed).
+ * A router disposed without it leaves the meter at the next collection.
  *
  * OpenTelemetry has no semantic conventions for resilience yet, so the names follow the spirit
  * of Polly's meter (https://www.pollydocs.org/advanced/telemetry.html), under `secours.`:

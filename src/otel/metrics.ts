@@ -43,6 +43,13 @@ export function recordMetrics(
   });
 
   const observeStates = (result: ObservableResult<Attributes>) => {
+    // A router disposed without its instrument() stopped: the meter would hold it, and report
+    // its routes, for as long as the program runs. Removed after this collection's callbacks
+    // ran (removing it while the SDK goes through them would skip the one after it).
+    if (router.isDisposed) {
+      queueMicrotask(stop);
+      return;
+    }
     for (const [operation, op] of engine.operations) {
       for (const route of op.routes) {
         if (!route.automated) continue;
@@ -57,39 +64,54 @@ export function recordMetrics(
       }
     }
   };
-  const onServed = (o: Served) => {
+  // The router's emitter stops at a listener that throws: a meter that throws would keep the
+  // application's own listeners, added after these, from hearing the event.
+  const guarded =
+    <A>(listener: (arg: A) => void) =>
+    (arg: A) => {
+      try {
+        listener(arg);
+      } catch (error) {
+        engine.events.warn('otel-threw', 'OpenTelemetry threw; the call went on without its telemetry', error);
+      }
+    };
+  const onServed = guarded((o: Served) => {
     if (!known(o.operation, o.channel)) return;
     outcomes.add(1, { 'secours.operation': o.operation, 'secours.outcome': 'served', 'secours.channel': o.channel });
-  };
-  const onUncertain = (o: Uncertain) => {
+  });
+  const onUncertain = guarded((o: Uncertain) => {
     if (!known(o.operation, o.channel)) return;
     outcomes.add(1, { 'secours.operation': o.operation, 'secours.outcome': 'uncertain', 'secours.channel': o.channel });
-  };
-  const onReferred = (o: Referred) => {
+  });
+  const onReferred = guarded((o: Referred) => {
     if (!engine.operations.has(o.operation)) return;
     // No channel served it: the attribute is left out rather than given a made-up value.
     outcomes.add(1, { 'secours.operation': o.operation, 'secours.outcome': 'referred' });
     referrals.add(1, { 'secours.operation': o.operation, 'secours.referral.code': o.code });
-  };
-  const onAttempt = ({ operation, attempt }: AttemptEvent) => {
+  });
+  const onAttempt = guarded(({ operation, attempt }: AttemptEvent) => {
     if (attempt.result === 'skipped' || !known(operation, attempt.channel)) return;
     durations.record(attempt.durationMs / 1000, {
       'secours.operation': operation,
       'secours.channel': attempt.channel,
       ...attemptAttributes(attempt),
     });
-  };
+  });
 
   routeStates.addCallback(observeStates);
   router.on('served', onServed);
   router.on('uncertain', onUncertain);
   router.on('referred', onReferred);
   router.on('attempt', onAttempt);
-  return () => {
+  let stopped = false;
+  const stop = () => {
+    if (stopped) return;
+    stopped = true;
     router.off('served', onServed);
     router.off('uncertain', onUncertain);
     router.off('referred', onReferred);
     router.off('attempt', onAttempt);
     routeStates.removeCallback(observeStates);
   };
+  return stop;
 }
