@@ -83,7 +83,7 @@ describe('bulkhead: breaker.maxConcurrent', () => {
     router.dispose();
   });
 
-  it("shows the route's channel degraded_performance while full, and tells subscribers only of real changes", async () => {
+  it("shows the route's channel degraded_performance while over its limit, and tells subscribers only of real changes", async () => {
     const { router, gates } = setup({ maxConcurrent: 2 });
     const seen: string[] = [];
     router.subscribe(() => seen.push(router.getSnapshot().channels.app.status));
@@ -94,11 +94,15 @@ describe('bulkhead: breaker.maxConcurrent', () => {
     expect(router.getSnapshot()).toBe(first);
     const b = router.execute('balance', 'b');
     await flush();
+    // At its limit, nobody turned away: nothing anyone missed, nothing to show.
+    expect(router.getSnapshot()).toBe(first);
+    await router.execute('balance', 'c'); // skipped busy: over the limit now
+    await flush();
     const full = router.getSnapshot();
     expect(full.channels.app).toEqual({ status: 'degraded_performance' });
     // Full is not down: still offered, still first.
     expect(full.operations.balance).toEqual({ status: 'operational', available: ['app', 'web', 'counter'] });
-    await router.execute('balance', 'c'); // skipped busy: nothing changes
+    await router.execute('balance', 'd'); // turned away again: no new change
     await flush();
     expect(router.getSnapshot()).toBe(full);
     gates[0]?.resolve('app');
@@ -109,6 +113,21 @@ describe('bulkhead: breaker.maxConcurrent', () => {
     await b;
     await flush();
     expect(seen).toEqual(['degraded_performance', 'operational']);
+    router.dispose();
+  });
+
+  it('maxConcurrent: 1 with one call at a time: the status never flaps', async () => {
+    const { router, gates } = setup({ maxConcurrent: 1 });
+    const seen: string[] = [];
+    router.subscribe(() => seen.push(router.getSnapshot().channels.app.status));
+    for (let i = 0; i < 5; i++) {
+      const call = router.execute('balance', `one-${i}`);
+      await flush();
+      gates[i]?.resolve('app');
+      expect(await call).toMatchObject({ kind: 'served', channel: 'app' });
+      await flush();
+    }
+    expect(seen).toEqual([]);
     router.dispose();
   });
 
@@ -147,10 +166,12 @@ describe('bulkhead: breaker.maxConcurrent', () => {
     expect(started).toEqual(['paris-1', 'lyon-1']);
     await flush();
     expect(router.getSnapshot().channels.app.status).toBe('degraded_performance');
+    // Lyon is full too, and turns a call away.
+    expect(await router.execute('balance', 'lyon-2', { scope: 'lyon' })).toMatchObject({ channel: 'web' });
     gates[0]?.resolve('app');
     await a;
     await flush();
-    // Lyon's slot is still full.
+    // Lyon's slot is still over its limit.
     expect(router.getSnapshot().channels.app.status).toBe('degraded_performance');
     gates[1]?.resolve('app');
     await b;

@@ -24,7 +24,10 @@ export class Bulkhead {
   declare inFlight: number;
   /** In arrival order; a Set, so a cancelled call leaves in O(1) wherever it stands. */
   declare private readonly queue: Set<WaitingCall>;
-  declare private full: boolean;
+  /** Over its limit: full, and a call was turned away or waits. What the snapshot shows. */
+  declare private over: boolean;
+  /** A call was turned away (skipped `busy`) since the slot last had room. */
+  declare private turned: boolean;
   declare private readonly max: number;
   declare private readonly maxQueued: number;
   /** Its route's count of full slots: the channel shows `degraded_performance` while above 0. */
@@ -43,7 +46,8 @@ export class Bulkhead {
   ) {
     this.inFlight = 0;
     this.queue = new Set();
-    this.full = false;
+    this.over = false;
+    this.turned = false;
     this.max = max;
     this.maxQueued = maxQueued;
     this.route = route;
@@ -63,6 +67,7 @@ export class Bulkhead {
   enter(call: WaitingCall): boolean {
     if (this.inFlight >= this.max) {
       this.queue.add(call);
+      this.changed();
       return false;
     }
     this.inFlight++;
@@ -77,6 +82,12 @@ export class Bulkhead {
    */
   cancel(_by: 'signal' | 'dispose', call: WaitingCall): void {
     if (this.queue.delete(call)) this.proceed(call);
+  }
+
+  /** A call found it full with no room to wait, and went elsewhere (skipped `busy`). */
+  turnedAway(): void {
+    this.turned = true;
+    this.changed();
   }
 
   /** An attempt ended (once per attempt): its slot goes to the first waiter, or is free. */
@@ -111,11 +122,17 @@ export class Bulkhead {
     }
   }
 
+  /**
+   * Degraded only while over the limit, not merely at it: with `maxConcurrent: 1`, every call in
+   * flight fills the slot, and a status page would flip at each call for nothing anyone missed.
+   */
   private changed(): void {
     const full = this.inFlight >= this.max;
-    if (full === this.full) return;
-    this.full = full;
-    this.route.slotsFull += full ? 1 : -1;
+    if (!full) this.turned = false;
+    const over = full && (this.turned || this.queue.size > 0);
+    if (over === this.over) return;
+    this.over = over;
+    this.route.slotsFull += over ? 1 : -1;
     this.invalidate();
   }
 }

@@ -167,6 +167,7 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
         if (skip === 'busy') {
           call.failed ??= new Set();
           call.failed.add(route.channel);
+          host.breakers.slotOf(route, call.scope).bulkhead?.turnedAway();
         }
         continue;
       }
