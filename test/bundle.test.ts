@@ -22,15 +22,19 @@ type EntryName = keyof typeof ENTRIES;
 const NAMES = Object.keys(ENTRIES) as EntryName[];
 
 /**
- * The core stays under 35 KiB gzipped, whatever the budget file says. The first round aimed at
+ * The core stays under 40 KiB gzipped, whatever the budget file says. The first round aimed at
  * 30 KiB; hardening every input (call contexts read field by field, size and depth bounds, URL
  * schemes as a browser reads them, one opening-hours function), breakers that cost nothing
  * until they fail (0.5 KB of heap each instead of 8.4 KB) and health truth (probes, slow calls,
- * the status timer: +2.3 KB) took it past that. zod/mini is 8.3 KB of it, opossum 3.7 KB. Probes
- * and slow calls serve servers, not pages: moving them out of the browser core is the next way
- * down.
+ * the status timer: +2.3 KB) took it to 34.7 KB. The third round added what a page's calls need
+ * as much as a server's: any BCP 47 locale with per-sentence fallback (+1.0 KB; the catalogues
+ * beyond fr and en stay behind `secours/i18n/*`), the call deadline, safe retries and hedging
+ * (+2.3 KB), the bulkhead (+0.5 KB) and the telemetry hook (+0.2 KB), and won 0.5 KB back from
+ * zod (`z.iso`, `z.int` pulled whole format tables): 38.9 KB. zod/mini is 8 KB of it, opossum
+ * 3.7 KB. Probes (0.9 KB) and slow calls serve servers, not pages: moving them out of the
+ * browser core is the next way down.
  */
-const CORE_CEILING = 35 * 1024;
+const CORE_CEILING = 40 * 1024;
 
 /** Packages a browser bundle may contain. Anything else is a new dependency shipped to every page. */
 const ALLOWED_PACKAGES = ['secours', 'zod'];
@@ -211,7 +215,7 @@ it('gives require() in a browser bundle the browser build too', () => {
   expect(own.filter((i) => !i.includes('node_modules/secours/dist/browser/'))).toEqual([]);
 });
 
-it('keeps the core under 35 KiB gzipped', () => {
+it('keeps the core under 40 KiB gzipped', () => {
   expect(bundles.get('core')?.gzipBytes).toBeLessThanOrEqual(CORE_CEILING);
 });
 
