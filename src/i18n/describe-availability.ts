@@ -43,7 +43,14 @@ function format(locale: string, timeZone: string | undefined, shape: 'time' | 'w
         : shape === 'weekday'
           ? { weekday: 'long' }
           : { weekday: 'long', day: 'numeric', month: 'long' };
-    f = new Intl.DateTimeFormat(locale, { ...parts, ...(timeZone ? { timeZone } : {}) });
+    const zone = timeZone ? { timeZone } : {};
+    f = new Intl.DateTimeFormat(locale, { ...parts, ...zone });
+    // h24 (`-u-hc-h24`) writes the midnight that starts Wednesday "Wednesday 24:00", and h11
+    // "0:00 AM": read as the end of the day. Their neighbours say the same hours unambiguously.
+    const cycle = f.resolvedOptions().hourCycle;
+    if (cycle === 'h24' || cycle === 'h11') {
+      f = new Intl.DateTimeFormat(locale, { ...parts, ...zone, hourCycle: cycle === 'h24' ? 'h23' : 'h12' });
+    }
     if (formats.size >= MAX_FORMATS) formats.delete(formats.keys().next().value as string);
     formats.set(key, f);
   }
@@ -102,14 +109,21 @@ export function describeAvailability(alternative: AvailabilityFacts, options: De
   if (iso === undefined) return alternative.openNow ? say.openAlways() : say.closedForNow();
   const at = Date.parse(iso);
   let days = daysBetween(now, at, timeZone);
-  let time = format(locale, timeZone, 'time').format(at);
-  // Open until midnight reads "until 24:00" today, not "until 00:00 tomorrow".
-  if (alternative.openNow && days > 0 && time.startsWith('00:00') && daysBetween(at - 1, at, timeZone) === 1) {
+  const f = format(locale, timeZone, 'time');
+  let time = f.format(at);
+  const parts = f.formatToParts(at);
+  // Open until midnight reads "until 24:00" today, not "until 00:00 tomorrow". Only a 24-hour
+  // clock says `00`; in a 12-hour one ("12:00 AM") the midnight starts the next day, which is
+  // then the day named.
+  let dayOf = at;
+  const hour = parts.find((p) => p.type === 'hour')?.value;
+  if (alternative.openNow && days > 0 && hour === '00' && daysBetween(at - 1, at, timeZone) === 1) {
     days--;
-    time = `24${time.slice(2)}`;
+    dayOf = at - 1;
+    time = parts.map((p) => (p.type === 'hour' ? '24' : p.value)).join('');
   }
   const shown = days > 6 ? 'date' : 'weekday';
-  const day = () => format(locale, timeZone, shown).format(alternative.openNow ? at - 1 : at);
+  const day = () => format(locale, timeZone, shown).format(dayOf);
   if (alternative.openNow) {
     if (days <= 0) return say.openUntil(time);
     return days === 1 ? say.openUntilTomorrow(time) : say.openUntilDay(day(), time);
