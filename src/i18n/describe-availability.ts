@@ -10,7 +10,7 @@ import { enHours } from './en.js';
 import { frHours } from './fr.js';
 import { canonicalLocale, LOCALE_EXPECTED, type Locale } from './locale.js';
 import type { HoursMessages, MessagesOption } from './messages.js';
-import { type BuiltIn, resolveMessages } from './words.js';
+import { type BuiltIn, formatLocale, resolveMessages } from './words.js';
 
 const BUILT_IN: BuiltIn<HoursMessages> = { fr: frHours, en: enHours };
 
@@ -105,11 +105,13 @@ function check(options: DescribeAvailabilityOptions, alternative: AvailabilityFa
 export function describeAvailability(alternative: AvailabilityFacts, options: DescribeAvailabilityOptions): string {
   const { locale, now, timeZone, messages } = check(options, alternative);
   const say = resolveMessages(BUILT_IN, locale, messages);
+  // Times and weekdays in the language of the sentence: not "ouvre 木曜日 à 09:00".
+  const written = formatLocale(BUILT_IN, locale, messages);
   const iso = alternative.openNow ? alternative.closesAt : alternative.opensAt;
   if (iso === undefined) return alternative.openNow ? say.openAlways() : say.closedForNow();
   const at = Date.parse(iso);
   let days = daysBetween(now, at, timeZone);
-  const f = format(locale, timeZone, 'time');
+  const f = format(written, timeZone, 'time');
   let time = f.format(at);
   const parts = f.formatToParts(at);
   // Open until midnight reads "until 24:00" today, not "until 00:00 tomorrow". Only a 24-hour
@@ -123,7 +125,7 @@ export function describeAvailability(alternative: AvailabilityFacts, options: De
     time = parts.map((p) => (p.type === 'hour' ? '24' : p.value)).join('');
   }
   const shown = days > 6 ? 'date' : 'weekday';
-  const day = () => format(locale, timeZone, shown).format(dayOf);
+  const day = () => format(written, timeZone, shown).format(dayOf);
   if (alternative.openNow) {
     if (days <= 0) return say.openUntil(time);
     return days === 1 ? say.openUntilTomorrow(time) : say.openUntilDay(day(), time);

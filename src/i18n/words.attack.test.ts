@@ -1,0 +1,70 @@
+// The words of a locale nobody has sentences for fall back to another language; the lists,
+// times and weekdays put into those sentences must fall back with them, or a person reads
+// "fermé pour le moment (l'appli、le site)" or "ouvre 木曜日 à 09:00".
+import { describe, expect, it } from 'vitest';
+import { defineCatalog } from '../catalog.js';
+import { createRouter } from '../router.js';
+import { de } from './de.js';
+import { describeAvailability } from './describe-availability.js';
+
+const closed = { timeZone: 'Europe/Paris', weekly: {} };
+const catalog = (defaultLocale?: string) =>
+  defineCatalog({
+    ...(defaultLocale ? { defaultLocale } : {}),
+    channels: {
+      app: { kind: 'digital', label: { fr: "l'appli", en: 'the app', de: 'die App' }, hours: closed },
+      web: { kind: 'digital', label: { fr: 'le site', en: 'the website', de: 'die Website' }, hours: closed },
+    },
+    operations: {
+      transfer: {
+        label: { fr: 'Virement', en: 'Transfer', de: 'Überweisung' },
+        routes: [{ channel: 'app' }, { channel: 'web' }],
+      },
+    },
+  });
+const handlers = { transfer: { app: async () => 1, web: async () => 1 } };
+
+describe('lists and dates in the language of the sentence', () => {
+  it('joins the channels of a fallback sentence in that sentence’s language', () => {
+    const router = createRouter({ catalog: catalog(), handlers, messages: { de } });
+    try {
+      expect(router.plan('transfer', { locale: 'ja' }).reason).toBe(
+        "Virement : fermé pour le moment (l'appli et le site).",
+      );
+      expect(router.plan('transfer', { locale: 'zh-Hant-TW' }).reason).toBe(
+        "Virement : fermé pour le moment (l'appli et le site).",
+      );
+      // A language with words keeps its own tag, region and extensions included.
+      expect(router.plan('transfer', { locale: 'de-CH-u-nu-latn' }).reason).toBe(
+        'Überweisung: im Moment geschlossen (die App und die Website).',
+      );
+      expect(router.plan('transfer', { locale: 'en-US' }).reason).toBe(
+        'Transfer: closed right now (the app and the website).',
+      );
+    } finally {
+      router.dispose();
+    }
+    const english = createRouter({ catalog: catalog('en'), handlers });
+    try {
+      expect(english.plan('transfer', { locale: 'ja' }).reason).toBe(
+        'Transfer: closed right now (the app and the website).',
+      );
+    } finally {
+      english.dispose();
+    }
+  });
+
+  it('says times and weekdays of a fallback sentence in that sentence’s language', () => {
+    const now = Date.parse('2026-12-07T10:00:00Z'); // Monday
+    const alt = { openNow: false, opensAt: '2026-12-10T08:00:00.000Z', timeZone: 'Europe/Paris' };
+    expect(describeAvailability(alt, { locale: 'ja', now })).toBe('ouvre jeudi à 09:00');
+    expect(describeAvailability(alt, { locale: 'ar-EG', now })).toBe('ouvre jeudi à 09:00');
+    expect(describeAvailability(alt, { locale: 'de-AT', now, messages: { de } })).toBe(
+      'öffnet am Donnerstag um 09:00 Uhr',
+    );
+    expect(describeAvailability(alt, { locale: 'en-US', now })).toBe('opens Thursday at 09:00 AM');
+    expect(
+      describeAvailability(alt, { locale: 'ja', now, messages: { ja: { opensOn: (d, t) => `${d}${t}に開きます` } } }),
+    ).toBe('木曜日09:00に開きます');
+  });
+});
