@@ -68,3 +68,23 @@ describe('lists and dates in the language of the sentence', () => {
     ).toBe('木曜日09:00に開きます');
   });
 });
+
+describe('Spanish hours', () => {
+  it('says "a la 01:00" (one o’clock is singular) and "a las" for the others', async () => {
+    const { es } = await import('./es.js');
+    const now = Date.parse('2026-12-07T10:00:00Z'); // Monday 11:00 in Madrid
+    const at = (iso: string, openNow = false) => ({
+      openNow,
+      [openNow ? 'closesAt' : 'opensAt']: iso,
+      timeZone: 'Europe/Madrid',
+    });
+    const say = (alt: ReturnType<typeof at>, locale = 'es-ES') =>
+      describeAvailability(alt, { locale, now, messages: { es } });
+    expect(say(at('2026-12-08T00:00:00.000Z'))).toBe('abre mañana a la 01:00');
+    expect(say(at('2026-12-08T00:00:00.000Z', true))).toBe('abierto hasta mañana a la 01:00');
+    expect(say(at('2026-12-09T00:30:00.000Z'))).toBe('abre el miércoles a la 01:30');
+    expect(say(at('2026-12-07T12:00:00.000Z'))).toBe('abre a las 13:00');
+    expect(say(at('2026-12-07T10:30:00.000Z', true))).toBe('abierto hasta las 11:30');
+    expect(say(at('2026-12-07T11:00:00.000Z', true))).toBe('abierto hasta las 12:00');
+  });
+});
