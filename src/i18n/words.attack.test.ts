@@ -88,3 +88,16 @@ describe('Spanish hours', () => {
     expect(say(at('2026-12-07T11:00:00.000Z', true))).toBe('abierto hasta las 12:00');
   });
 });
+
+describe('a catalogue defaultLocale with a region', () => {
+  it('finds its language in the texts, as the sentences do', () => {
+    const router = createRouter({ catalog: catalog('en-GB'), handlers });
+    try {
+      expect(router.plan('transfer', { locale: 'ja' }).reason).toBe(
+        'Transfer: closed right now (the app and the website).',
+      );
+    } finally {
+      router.dispose();
+    }
+  });
+});
