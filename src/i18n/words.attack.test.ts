@@ -101,3 +101,34 @@ describe('a catalogue defaultLocale with a region', () => {
     }
   });
 });
+
+describe('a fallback with a region writes lists its way', () => {
+  it('joins three channels the British way for a catalogue defaulting to en-GB', () => {
+    const three = defineCatalog({
+      defaultLocale: 'en-GB',
+      channels: {
+        app: { kind: 'digital', label: { en: 'the app' }, hours: closed },
+        web: { kind: 'digital', label: { en: 'the website' }, hours: closed },
+        kiosk: { kind: 'digital', label: { en: 'the kiosk' }, hours: closed },
+      },
+      operations: {
+        transfer: { label: { en: 'Transfer' }, routes: [{ channel: 'app' }, { channel: 'web' }, { channel: 'kiosk' }] },
+      },
+    });
+    const router = createRouter({
+      catalog: three,
+      handlers: { transfer: { app: async () => 1, web: async () => 1, kiosk: async () => 1 } },
+    });
+    try {
+      // Not the American "the website, and the kiosk".
+      expect(router.plan('transfer', { locale: 'ja' }).reason).toBe(
+        'Transfer: closed right now (the app, the website and the kiosk).',
+      );
+      expect(router.plan('transfer', { locale: 'en-US' }).reason).toBe(
+        'Transfer: closed right now (the app, the website, and the kiosk).',
+      );
+    } finally {
+      router.dispose();
+    }
+  });
+});

@@ -78,7 +78,9 @@ export function formatLocale(
   defaultLocale: Locale = DEFAULT_LOCALE,
 ): Locale {
   const speaks = (tag: string) => Object.hasOwn(builtIns, tag) || (given !== undefined && Object.hasOwn(given, tag));
-  return lookupChain(locale).some(speaks) ? locale : (lookupChain(defaultLocale).find(speaks) ?? DEFAULT_LOCALE);
+  // The whole tag either way: `en-GB` has words through `en`, and writes dates the British way.
+  if (lookupChain(locale).some(speaks)) return locale;
+  return lookupChain(defaultLocale).some(speaks) ? defaultLocale : DEFAULT_LOCALE;
 }
 
 /** "A, B and C" through Intl where the runtime has it and knows the tag; commas otherwise. */
