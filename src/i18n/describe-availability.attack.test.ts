@@ -114,3 +114,19 @@ describe('describeAvailability agrees with the router (property)', () => {
     );
   });
 });
+
+describe('describeAvailability options', () => {
+  const alt = { openNow: false, opensAt: '2026-12-08T08:00:00.000Z' };
+  it('refuses a misspelt option rather than saying the hours in the runtime zone', () => {
+    // `as never`: the misspelling is what is tested, which the compiler would refuse.
+    expect(() =>
+      describeAvailability(alt, { locale: 'en', now: MON, timezone: 'Pacific/Kiritimati' } as never),
+    ).toThrow(/options\.timezone/);
+  });
+
+  it('falls back to the catalogue defaultLocale, as the router reasons do', () => {
+    const options = { locale: 'ja', now: MON, timeZone: 'Europe/Paris', defaultLocale: 'en-GB' };
+    expect(describeAvailability(alt, options)).toBe('opens tomorrow at 09:00');
+    expect(() => describeAvailability(alt, { ...options, defaultLocale: 'en_GB' })).toThrow(/options\.defaultLocale/);
+  });
+});

@@ -8,7 +8,7 @@ import { isTimeZone } from '../time-zone.js';
 import { checkMessages } from './check-messages.js';
 import { enHours } from './en.js';
 import { frHours } from './fr.js';
-import { canonicalLocale, LOCALE_EXPECTED, type Locale } from './locale.js';
+import { canonicalLocale, DEFAULT_LOCALE, LOCALE_EXPECTED, type Locale } from './locale.js';
 import type { HoursMessages, MessagesOption } from './messages.js';
 import { type BuiltIn, formatLocale, resolveMessages } from './words.js';
 
@@ -23,7 +23,11 @@ export interface DescribeAvailabilityOptions {
   messages?: MessagesOption | undefined;
   /** For an alternative that does not say its zone (`timeZone`). @default the runtime's zone */
   timeZone?: string | undefined;
+  /** The catalogue's `defaultLocale`, so a locale without words falls back as the router's reasons do. @default 'fr' */
+  defaultLocale?: Locale | undefined;
 }
+
+const OPTIONS = ['locale', 'now', 'messages', 'timeZone', 'defaultLocale'];
 
 /** What is read of an alternative: any `Alternative` fits, or the same fields from the status feed. */
 export type AvailabilityFacts = Pick<Alternative, 'openNow' | 'opensAt' | 'closesAt' | 'timeZone'>;
@@ -66,8 +70,15 @@ function daysBetween(now: number, at: number, timeZone: string | undefined): num
 function check(options: DescribeAvailabilityOptions, alternative: AvailabilityFacts) {
   const issues: { path: string; message: string }[] = [];
   const o = (options ?? {}) as Partial<DescribeAvailabilityOptions>;
+  // A misspelt `timezone` would silently say the hours in the runtime's zone.
+  for (const key of Object.keys(o)) {
+    if (!OPTIONS.includes(key))
+      issues.push({ path: `options.${key}`, message: `unknown option; known: ${OPTIONS.join(', ')}` });
+  }
   const locale = canonicalLocale(o.locale);
   if (locale === undefined) issues.push({ path: 'options.locale', message: LOCALE_EXPECTED });
+  const defaultLocale = o.defaultLocale === undefined ? DEFAULT_LOCALE : canonicalLocale(o.defaultLocale);
+  if (defaultLocale === undefined) issues.push({ path: 'options.defaultLocale', message: LOCALE_EXPECTED });
   if (typeof o.now !== 'number' || !Number.isFinite(o.now)) {
     issues.push({ path: 'options.now', message: 'expected epoch ms (a finite number)' });
   }
@@ -89,7 +100,13 @@ function check(options: DescribeAvailabilityOptions, alternative: AvailabilityFa
   const checked = checkMessages(o.messages);
   issues.push(...checked.issues);
   if (issues.length) throw new ConfigError('describeAvailability arguments', issues);
-  return { locale: locale as string, now: o.now as number, timeZone, messages: checked.messages };
+  return {
+    locale: locale as string,
+    now: o.now as number,
+    timeZone,
+    messages: checked.messages,
+    defaultLocale: defaultLocale as string,
+  };
 }
 
 /**
@@ -103,10 +120,10 @@ function check(options: DescribeAvailabilityOptions, alternative: AvailabilityFa
  * // 'öffnet morgen um 09:00 Uhr'
  */
 export function describeAvailability(alternative: AvailabilityFacts, options: DescribeAvailabilityOptions): string {
-  const { locale, now, timeZone, messages } = check(options, alternative);
-  const say = resolveMessages(BUILT_IN, locale, messages);
+  const { locale, now, timeZone, messages, defaultLocale } = check(options, alternative);
+  const say = resolveMessages(BUILT_IN, locale, messages, defaultLocale);
   // Times and weekdays in the language of the sentence: not "ouvre 木曜日 à 09:00".
-  const written = formatLocale(BUILT_IN, locale, messages);
+  const written = formatLocale(BUILT_IN, locale, messages, defaultLocale);
   const iso = alternative.openNow ? alternative.closesAt : alternative.opensAt;
   if (iso === undefined) return alternative.openNow ? say.openAlways() : say.closedForNow();
   const at = Date.parse(iso);
