@@ -130,3 +130,25 @@ describe('describeAvailability options', () => {
     expect(() => describeAvailability(alt, { ...options, defaultLocale: 'en_GB' })).toThrow(/options\.defaultLocale/);
   });
 });
+
+describe('a messages option with very many keys', () => {
+  it('is a ConfigError with a capped list, not a stack overflow', async () => {
+    const { toProblem } = await import('../http/problem.js');
+    const { Referred } = await import('../outcome.js');
+    const big: Record<string, number> = {};
+    for (let i = 0; i < 200_000; i++) big[`k${i}`] = 1;
+    const error = (f: () => unknown) => {
+      try {
+        f();
+      } catch (e) {
+        return e as { name: string; issues?: readonly unknown[] };
+      }
+      return undefined;
+    };
+    const e = error(() => describeAvailability({ openNow: true }, { locale: 'fr', now: 0, messages: { de: big } }));
+    expect([e?.name, e?.issues?.length]).toEqual(['ConfigError', 21]);
+    const outcome = new Referred('t', 'manual', 'x', [], undefined, []);
+    const p = error(() => toProblem(outcome, { messages: { de: big } }));
+    expect([p?.name, p?.issues?.length]).toEqual(['ConfigError', 21]);
+  });
+});
