@@ -3,6 +3,7 @@
 // Written small: it ships in every browser bundle of the router.
 import { isPlainObject } from '../depth-guard.js';
 import type { ConfigIssue } from '../errors.js';
+import { capIssues, MAX_ISSUES } from '../validate.js';
 import { canonicalLocale, LOCALE_EXPECTED } from './locale.js';
 import { MESSAGE_KEYS, type Messages, type MessagesOption } from './messages.js';
 
@@ -12,7 +13,12 @@ export const MAX_MESSAGE_LOCALES = 200;
 /** The option's own copy, or issues with their paths (`messages.de.unavailable`). */
 export function checkMessages(value: unknown): { messages?: MessagesOption; issues: ConfigIssue[] } {
   const issues: ConfigIssue[] = [];
-  const bad = (path: string, message: string) => issues.push({ path: `messages${path}`, message });
+  // Past the listed ones, only counted: 300 000 unknown keys would build 300 000 messages.
+  let more = 0;
+  const bad = (path: string, message: string) => {
+    if (issues.length < MAX_ISSUES) issues.push({ path: `messages${path}`, message });
+    else more++;
+  };
   const out: Record<string, Partial<Messages>> = Object.create(null);
   try {
     const tags = isPlainObject(value) ? Object.keys(value) : [];
@@ -45,5 +51,8 @@ export function checkMessages(value: unknown): { messages?: MessagesOption; issu
     // A getter or a proxy of the caller's: its throw is a config problem, not a crash.
     bad('', `could not be read: ${String(error)}`);
   }
-  return issues.length || value === undefined ? { issues } : { messages: Object.freeze(out), issues };
+  // Capped here, for every caller: 300 000 issues spread into another list overflowed the stack.
+  return issues.length || more || value === undefined
+    ? { issues: capIssues(issues, more) }
+    : { messages: Object.freeze(out), issues };
 }

@@ -8,9 +8,9 @@ import { isTimeZone } from '../time-zone.js';
 import { checkMessages } from './check-messages.js';
 import { enHours } from './en.js';
 import { frHours } from './fr.js';
-import { canonicalLocale, LOCALE_EXPECTED, type Locale } from './locale.js';
+import { canonicalLocale, DEFAULT_LOCALE, LOCALE_EXPECTED, type Locale } from './locale.js';
 import type { HoursMessages, MessagesOption } from './messages.js';
-import { type BuiltIn, resolveMessages } from './words.js';
+import { type BuiltIn, formatLocale, resolveMessages } from './words.js';
 
 const BUILT_IN: BuiltIn<HoursMessages> = { fr: frHours, en: enHours };
 
@@ -23,7 +23,11 @@ export interface DescribeAvailabilityOptions {
   messages?: MessagesOption | undefined;
   /** For an alternative that does not say its zone (`timeZone`). @default the runtime's zone */
   timeZone?: string | undefined;
+  /** The catalogue's `defaultLocale`, so a locale without words falls back as the router's reasons do. @default 'fr' */
+  defaultLocale?: Locale | undefined;
 }
+
+const OPTIONS = ['locale', 'now', 'messages', 'timeZone', 'defaultLocale'];
 
 /** What is read of an alternative: any `Alternative` fits, or the same fields from the status feed. */
 export type AvailabilityFacts = Pick<Alternative, 'openNow' | 'opensAt' | 'closesAt' | 'timeZone'>;
@@ -43,7 +47,14 @@ function format(locale: string, timeZone: string | undefined, shape: 'time' | 'w
         : shape === 'weekday'
           ? { weekday: 'long' }
           : { weekday: 'long', day: 'numeric', month: 'long' };
-    f = new Intl.DateTimeFormat(locale, { ...parts, ...(timeZone ? { timeZone } : {}) });
+    const zone = timeZone ? { timeZone } : {};
+    f = new Intl.DateTimeFormat(locale, { ...parts, ...zone });
+    // h24 (`-u-hc-h24`) writes the midnight that starts Wednesday "Wednesday 24:00", and h11
+    // "0:00 AM": read as the end of the day. Their neighbours say the same hours unambiguously.
+    const cycle = f.resolvedOptions().hourCycle;
+    if (cycle === 'h24' || cycle === 'h11') {
+      f = new Intl.DateTimeFormat(locale, { ...parts, ...zone, hourCycle: cycle === 'h24' ? 'h23' : 'h12' });
+    }
     if (formats.size >= MAX_FORMATS) formats.delete(formats.keys().next().value as string);
     formats.set(key, f);
   }
@@ -59,8 +70,15 @@ function daysBetween(now: number, at: number, timeZone: string | undefined): num
 function check(options: DescribeAvailabilityOptions, alternative: AvailabilityFacts) {
   const issues: { path: string; message: string }[] = [];
   const o = (options ?? {}) as Partial<DescribeAvailabilityOptions>;
+  // A misspelt `timezone` would silently say the hours in the runtime's zone.
+  for (const key of Object.keys(o)) {
+    if (!OPTIONS.includes(key))
+      issues.push({ path: `options.${key}`, message: `unknown option; known: ${OPTIONS.join(', ')}` });
+  }
   const locale = canonicalLocale(o.locale);
   if (locale === undefined) issues.push({ path: 'options.locale', message: LOCALE_EXPECTED });
+  const defaultLocale = o.defaultLocale === undefined ? DEFAULT_LOCALE : canonicalLocale(o.defaultLocale);
+  if (defaultLocale === undefined) issues.push({ path: 'options.defaultLocale', message: LOCALE_EXPECTED });
   if (typeof o.now !== 'number' || !Number.isFinite(o.now)) {
     issues.push({ path: 'options.now', message: 'expected epoch ms (a finite number)' });
   }
@@ -82,7 +100,13 @@ function check(options: DescribeAvailabilityOptions, alternative: AvailabilityFa
   const checked = checkMessages(o.messages);
   issues.push(...checked.issues);
   if (issues.length) throw new ConfigError('describeAvailability arguments', issues);
-  return { locale: locale as string, now: o.now as number, timeZone, messages: checked.messages };
+  return {
+    locale: locale as string,
+    now: o.now as number,
+    timeZone,
+    messages: checked.messages,
+    defaultLocale: defaultLocale as string,
+  };
 }
 
 /**
@@ -96,20 +120,29 @@ function check(options: DescribeAvailabilityOptions, alternative: AvailabilityFa
  * // 'öffnet morgen um 09:00 Uhr'
  */
 export function describeAvailability(alternative: AvailabilityFacts, options: DescribeAvailabilityOptions): string {
-  const { locale, now, timeZone, messages } = check(options, alternative);
-  const say = resolveMessages(BUILT_IN, locale, messages);
+  const { locale, now, timeZone, messages, defaultLocale } = check(options, alternative);
+  const say = resolveMessages(BUILT_IN, locale, messages, defaultLocale);
+  // Times and weekdays in the language of the sentence: not "ouvre 木曜日 à 09:00".
+  const written = formatLocale(BUILT_IN, locale, messages, defaultLocale);
   const iso = alternative.openNow ? alternative.closesAt : alternative.opensAt;
   if (iso === undefined) return alternative.openNow ? say.openAlways() : say.closedForNow();
   const at = Date.parse(iso);
   let days = daysBetween(now, at, timeZone);
-  let time = format(locale, timeZone, 'time').format(at);
-  // Open until midnight reads "until 24:00" today, not "until 00:00 tomorrow".
-  if (alternative.openNow && days > 0 && time.startsWith('00:00') && daysBetween(at - 1, at, timeZone) === 1) {
+  const f = format(written, timeZone, 'time');
+  let time = f.format(at);
+  const parts = f.formatToParts(at);
+  // Open until midnight reads "until 24:00" today, not "until 00:00 tomorrow". Only a 24-hour
+  // clock says `00`; in a 12-hour one ("12:00 AM") the midnight starts the next day, which is
+  // then the day named.
+  let dayOf = at;
+  const hour = parts.find((p) => p.type === 'hour')?.value;
+  if (alternative.openNow && days > 0 && hour === '00' && daysBetween(at - 1, at, timeZone) === 1) {
     days--;
-    time = `24${time.slice(2)}`;
+    dayOf = at - 1;
+    time = parts.map((p) => (p.type === 'hour' ? '24' : p.value)).join('');
   }
   const shown = days > 6 ? 'date' : 'weekday';
-  const day = () => format(locale, timeZone, shown).format(alternative.openNow ? at - 1 : at);
+  const day = () => format(written, timeZone, shown).format(dayOf);
   if (alternative.openNow) {
     if (days <= 0) return say.openUntil(time);
     return days === 1 ? say.openUntilTomorrow(time) : say.openUntilDay(day(), time);

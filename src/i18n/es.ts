@@ -4,6 +4,9 @@
  */
 import type { Messages } from './messages.js';
 
+// "a las 09:00" but "a la 01:00": the article agrees with the hour (one o'clock is singular).
+const las = (time: string) => (/^0?1\D/.test(time) ? `la ${time}` : `las ${time}`);
+
 export const es: Messages = Object.freeze<Messages>({
   unavailable: (label, where) => `${label}: servicio no disponible en este momento${where ? ` (${where})` : ''}.`,
   closed: (label, where) => `${label}: cerrado en este momento (${where}).`,
@@ -24,11 +27,11 @@ export const es: Messages = Object.freeze<Messages>({
   titleDeadline: 'Sin respuesta a tiempo',
   titleUncertain: 'Resultado incierto: compruébelo antes de volver a intentarlo',
   openAlways: () => 'abierto las 24 horas',
-  openUntil: (time) => `abierto hasta las ${time}`,
-  openUntilTomorrow: (time) => `abierto hasta mañana a las ${time}`,
-  openUntilDay: (day, time) => `abierto hasta el ${day} a las ${time}`,
-  opensToday: (time) => `abre a las ${time}`,
-  opensTomorrow: (time) => `abre mañana a las ${time}`,
-  opensOn: (day, time) => `abre el ${day} a las ${time}`,
+  openUntil: (time) => `abierto hasta ${las(time)}`,
+  openUntilTomorrow: (time) => `abierto hasta mañana a ${las(time)}`,
+  openUntilDay: (day, time) => `abierto hasta el ${day} a ${las(time)}`,
+  opensToday: (time) => `abre a ${las(time)}`,
+  opensTomorrow: (time) => `abre mañana a ${las(time)}`,
+  opensOn: (day, time) => `abre el ${day} a ${las(time)}`,
   closedForNow: () => 'cerrado por ahora',
 });

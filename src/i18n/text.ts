@@ -7,7 +7,7 @@ export type Text = string | Readonly<{ [locale: string]: string | undefined }>;
 
 /**
  * The value for `locale` in a table keyed by tags: the exact tag, then shorter ones (`fr-FR` →
- * `fr`), then `fallback`'s. Own properties only: a locale named `constructor` must not find
+ * `fr`), then `fallback` and its shorter tags. Own properties only: a locale named `constructor` must not find
  * `Object.prototype.constructor`.
  */
 export function lookup<T>(
@@ -15,11 +15,13 @@ export function lookup<T>(
   locale: string,
   fallback: string,
 ): T | undefined {
-  for (const tag of lookupChain(locale)) {
+  // The fallback's chain too (`en-GB` → `en`), as the sentences are resolved: else a catalogue
+  // defaulting to `en-GB` says an English sentence around French labels.
+  for (const tag of [...lookupChain(locale), ...lookupChain(fallback)]) {
     const v = Object.hasOwn(table, tag) ? table[tag] : undefined;
     if (v !== undefined) return v;
   }
-  return Object.hasOwn(table, fallback) ? table[fallback] : undefined;
+  return undefined;
 }
 
 /**

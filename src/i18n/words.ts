@@ -14,7 +14,7 @@ export type BuiltIn<T> = { readonly fr: T; readonly [locale: string]: T | undefi
 const CALL: BuiltIn<CallMessages> = { fr: frCall, en: enCall };
 
 export interface Words {
-  /** The tag asked for, canonical (`en-GB`): dates, times and lists are formatted in it. */
+  /** The tag asked for, canonical (`en-GB`); lists are written in it when its language has words (`formatLocale`). */
   readonly locale: Locale;
   readonly messages: CallMessages;
   /** A catalogue text in this locale (see `localise`). */
@@ -66,6 +66,23 @@ function guarded(f: (...args: unknown[]) => unknown, fallback: (...args: unknown
   };
 }
 
+/**
+ * The tag dates, times and lists are written in: the one asked for when a catalogue, given or
+ * built in, speaks its language (`de-CH` with `de`), else the fallback whose sentences are
+ * said. A French sentence takes no Japanese list: not "(l'appli、le site)".
+ */
+export function formatLocale(
+  builtIns: BuiltIn<unknown>,
+  locale: Locale,
+  given: MessagesOption | undefined,
+  defaultLocale: Locale = DEFAULT_LOCALE,
+): Locale {
+  const speaks = (tag: string) => Object.hasOwn(builtIns, tag) || (given !== undefined && Object.hasOwn(given, tag));
+  // The whole tag either way: `en-GB` has words through `en`, and writes dates the British way.
+  if (lookupChain(locale).some(speaks)) return locale;
+  return lookupChain(defaultLocale).some(speaks) ? defaultLocale : DEFAULT_LOCALE;
+}
+
 /** "A, B and C" through Intl where the runtime has it and knows the tag; commas otherwise. */
 export function formatList(locale: Locale, items: readonly string[]): string {
   try {
@@ -81,11 +98,12 @@ export function wordsFor(given: MessagesOption | undefined, defaultLocale: Local
   return (locale: Locale): Words => {
     let w = known.get(locale);
     if (!w) {
+      const written = formatLocale(CALL, locale, given, defaultLocale);
       w = Object.freeze({
         locale,
         messages: resolveMessages(CALL, locale, given, defaultLocale),
         text: (text: Text | undefined) => localise(text, locale, defaultLocale),
-        list: (items: readonly string[]) => formatList(locale, items),
+        list: (items: readonly string[]) => formatList(written, items),
       });
       // Tags come from callers: any number of them. The oldest goes first.
       if (known.size >= 64) known.delete(known.keys().next().value as string);
