@@ -3,13 +3,14 @@
 // InvalidInputError with its path and never a TypeError thrown from inside the router.
 import { MAX_DELAY } from './deadlines.js';
 import { type ConfigIssue, InvalidInputError, UnknownChannelError } from './errors.js';
-import { canonicalLocale, DEFAULT_LOCALE, LOCALE_EXPECTED, type Locale } from './i18n/locale.js';
+import { canonicalLocale, LOCALE_EXPECTED, type Locale } from './i18n/locale.js';
 import { scopeProblem } from './scopes.js';
 import { capIssues } from './validate.js';
 
 /** A call context once checked. */
 export interface CheckedContext {
-  readonly locale: Locale;
+  /** Undefined when the call names none: the catalogue's `defaultLocale` then. */
+  readonly locale: Locale | undefined;
   readonly idempotencyKey: string | undefined;
   readonly signal: AbortSignal | undefined;
   /** The signal's `aborted`, read once. */
@@ -72,8 +73,8 @@ export function checkCallContext(
   }
   const { locale, idempotencyKey, signal, amount, user, scope, timeoutMs } = f;
   // Canonical, so `EN` and `en` share their words and their cached referrals.
-  const tag = locale === undefined ? DEFAULT_LOCALE : canonicalLocale(locale);
-  if (tag === undefined) bad('.locale', `${LOCALE_EXPECTED}, got ${describeValue(locale)}`);
+  const tag = locale === undefined ? undefined : canonicalLocale(locale);
+  if (locale !== undefined && tag === undefined) bad('.locale', `${LOCALE_EXPECTED}, got ${describeValue(locale)}`);
   if (amount !== undefined && !(typeof amount === 'number' && Number.isFinite(amount) && amount >= 0)) {
     bad('.amount', `expected a finite number ≥ 0, got ${describeValue(amount)}`);
   }
@@ -114,7 +115,7 @@ export function checkCallContext(
     if (!Object.hasOwn(channels, ch)) throw new UnknownChannelError(ch, 'ctx.exclude', [...channelIds]);
   }
   return {
-    locale: tag as Locale,
+    locale: tag,
     idempotencyKey: idempotencyKey as string | undefined,
     signal: signal as AbortSignal | undefined,
     aborted: aborted === true,

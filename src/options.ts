@@ -98,7 +98,7 @@ export type RouteRefOf<C extends AnyCatalog> = {
 }[OperationIdOf<C>];
 
 export interface CallContext<Ch extends string = string> {
-  /** @default 'fr' */
+  /** Any BCP 47 tag. @default the catalogue's `defaultLocale`, else 'fr' */
   locale?: Locale | undefined;
   /** Sent to every handler of this call; one is generated when absent. */
   idempotencyKey?: string | undefined;

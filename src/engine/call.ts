@@ -1,6 +1,6 @@
 // One call to execute (or plan): what it says of the person, checked, and how far it got.
 import { checkCallContext } from '../call-context.js';
-import { DEFAULT_LOCALE, type Locale } from '../i18n/text.js';
+import type { Locale } from '../i18n/text.js';
 import type { CallContext } from '../options.js';
 import type { Attempt, Outcome } from '../outcome.js';
 import type { AttemptRun } from './attempt.js';
@@ -154,10 +154,11 @@ export function parseCall(
   method: string,
   channels: object,
   channelIds: readonly string[],
+  defaultLocale: Locale,
 ): Call {
-  if (ctx === undefined) return new Call(op, DEFAULT_LOCALE, undefined, undefined, undefined, undefined, undefined);
+  if (ctx === undefined) return new Call(op, defaultLocale, undefined, undefined, undefined, undefined, undefined);
   const c = checkCallContext(op.id, ctx, method, channels, channelIds);
-  const call = new Call(op, c.locale, c.exclude, c.amount, c.user, c.idempotencyKey, c.scope);
+  const call = new Call(op, c.locale ?? defaultLocale, c.exclude, c.amount, c.user, c.idempotencyKey, c.scope);
   call.timeoutMs = c.timeoutMs;
   if (c.signal !== undefined) {
     call.signal = c.signal;

@@ -5,6 +5,7 @@ import type { AnyCatalog, Channel } from '../catalog.js';
 import { Deadlines } from '../deadlines.js';
 import { InvalidInputError, RouterDisposedError, UnknownOperationError } from '../errors.js';
 import type { RouterEvents } from '../events.js';
+import { DEFAULT_LOCALE, type Locale } from '../i18n/locale.js';
 import { wordsFor } from '../i18n/words.js';
 import { type Arg, SafeEmitter } from '../internal/safe-emitter.js';
 import { type CallContext, type Plan, type ResolvedRouterOptions, type RouteRef, readClock } from '../options.js';
@@ -36,6 +37,8 @@ interface Cancellable {
 export class Engine implements BreakersHost, OutageHost, StatusStoreHost, ReferralHost, ExecuteHost {
   readonly events = new SafeEmitter<RouterEvents>();
   declare readonly catalog: AnyCatalog;
+  /** A call's locale when it names none: the catalogue's `defaultLocale`, else 'fr'. */
+  declare private readonly locale: Locale;
   readonly deadlines = new Deadlines();
   declare readonly operations: ReadonlyMap<string, OperationState>;
   readonly hours = new OpeningHours();
@@ -69,6 +72,7 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
     const engine = this;
     this.options = options;
     this.catalog = options.catalog;
+    this.locale = options.catalog.defaultLocale ?? DEFAULT_LOCALE;
     this.timeout = options.breaker.timeout;
     this.slowCallMs = options.breaker.slowCallMs;
     this.resetTimeout = options.breaker.resetTimeout;
@@ -154,7 +158,7 @@ export class Engine implements BreakersHost, OutageHost, StatusStoreHost, Referr
         typeof operation === 'string' || typeof operation === 'symbol' ? String(operation) : describeValue(operation);
       throw new UnknownOperationError(name, [...this.operations.keys()]);
     }
-    return parseCall(op, ctx, method, this.catalog.channels as Record<string, Channel>, this.channelIds);
+    return parseCall(op, ctx, method, this.catalog.channels as Record<string, Channel>, this.channelIds, this.locale);
   }
 
   validate(op: OperationState, input: unknown): unknown {

@@ -290,6 +290,25 @@ describe('catalogue texts keyed by any tag', () => {
     const r = createRouter({ catalog: c, handlers: failing });
     const o = await r.execute('transfer', {}, { locale: 'ja' });
     expect(o.kind === 'referred' && o.reason).toBe('Transfer is unavailable right now (the app).');
+    // A call that names no locale speaks the catalogue's, not French.
+    const none = await r.execute('transfer', {});
+    expect(none.kind === 'referred' && none.reason).toBe('Transfer is unavailable right now (the app).');
+    const seen: string[] = [];
+    const r2 = createRouter({
+      catalog: c,
+      handlers: {
+        transfer: {
+          app: (_input: unknown, ctx: { locale: string }) => {
+            seen.push(ctx.locale);
+            return 'ok';
+          },
+        },
+      },
+    });
+    await r2.execute('transfer', {}, {});
+    await r2.execute('transfer', {});
+    expect(seen).toEqual(['en', 'en']);
     r.dispose();
+    r2.dispose();
   });
 });
