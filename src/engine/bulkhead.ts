@@ -79,6 +79,14 @@ export class Bulkhead {
     if (this.queue.delete(call)) this.proceed(call);
   }
 
+  /**
+   * The call no longer waits here, without going on: it is over, or it decided elsewhere (its
+   * hedge's other runs all ended). Its place in the queue goes to the calls behind it.
+   */
+  leave(call: WaitingCall): void {
+    this.queue.delete(call);
+  }
+
   /** An attempt ended (once per attempt): its slot goes to the first waiter, or is free. */
   release(): void {
     if (!this.grant()) {

@@ -143,6 +143,9 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
   /** The call has its answer: its deadline, its wait and any run still in flight let go. */
   private over(call: Call): void {
     call.over = true;
+    // A hedge still waiting for a slot: its place in the queue goes to the calls behind it.
+    call.queuedIn?.leave(call);
+    call.queuedIn = undefined;
     (call.policy as CallPolicy).release();
   }
 
@@ -211,6 +214,7 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
       if (bulkhead && !bulkhead.enter(call)) {
         // Waiting for a slot: back to this route when the wait ends (`waited`).
         call.current = bulkhead;
+        call.queuedIn = bulkhead;
         call.next--;
         return WAITING;
       }
@@ -264,6 +268,7 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
 
   /** Its bulkhead wait ended (a slot, or cancelled): the route is checked again and the call goes on. */
   private waited(call: Call): void {
+    call.queuedIn = undefined;
     // Over meanwhile (a hedge won, its deadline passed): the slot kept for it goes to the next.
     if (!call.over) this.proceed(call, undefined, false, undefined);
   }
@@ -320,6 +325,19 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
     call.failed.add(route.channel);
     // Another route of this call is still running: its end decides.
     if (policy?.flying.length) return WAITING;
+    const queued = call.queuedIn;
+    if (queued) {
+      // The hedge waiting for the next route's slot is the call's next step: it goes on from
+      // there when its turn comes, and nothing else may drive the call meanwhile (a retry here
+      // would run beside it, before its backend's Retry-After). A call that is cancelled or out
+      // of time leaves the queue and ends.
+      if (!call.cancelledBy && !call.expired && result !== 'cancelled') {
+        call.current = queued;
+        return WAITING;
+      }
+      queued.leave(call);
+      call.queuedIn = undefined;
+    }
     // Certainly not executed: safe to try again even for a non-idempotent operation.
     if (result === 'not-executed') return policy?.retry ? retryStep(this, policy, route, call, value) : undefined;
     // A failure, a timeout or a cancellation may have happened: a non-idempotent call stops.
