@@ -4,7 +4,7 @@
 // Retry-After, and a cancelled call never ended. Virtual time throughout.
 import { afterEach, describe, expect, it } from 'vitest';
 import { defineCatalog } from './catalog.js';
-import { RetryAfterError } from './errors.js';
+import { NotExecutedError, RetryAfterError } from './errors.js';
 import type { HandlerContext } from './handlers.js';
 import type { Outcome } from './outcome.js';
 import { createRouter } from './router.js';
@@ -93,5 +93,42 @@ describe('a hedge queued for a slot when the first run fails', () => {
     expect(endedAt).toBe(120);
     const outcome = await x;
     expect(outcome.kind === 'referred' && outcome.code).toBe('cancelled');
+  });
+});
+
+describe('a retry of the first route after its hedge failed', () => {
+  it('does not run the hedged route again, before its Retry-After and past its retries', async () => {
+    time = useVirtualTime({ now: '2026-01-05T10:00:00Z' });
+    const clock = time;
+    const t0 = time.now();
+    const webStarts: number[] = [];
+    const router = createRouter({
+      catalog,
+      clock: time.clock,
+      policies: { balance: { hedge: { afterMs: 10 }, retry: { maxRetries: 1, baseMs: 0, jitter: 'none' } } },
+      handlers: {
+        balance: {
+          app: async () => {
+            await deaf(50);
+            throw new Error('down');
+          },
+          web: async () => {
+            webStarts.push(clock.now() - t0);
+            throw new NotExecutedError('busy', { retryAfterMs: 200 });
+          },
+        },
+      },
+    });
+    const call = router.execute('balance', {});
+    await time.advance(1_000);
+    const outcome = await call;
+    expect(outcome.kind).toBe('referred');
+    // web ran once, as app's hedge; app's retry then went on to the phone, not to web again at 100 ms.
+    expect(webStarts).toEqual([10]);
+    expect(outcome.attempts.map((a) => [a.channel, a.result, a.retry ?? 0, a.hedge ?? false])).toEqual([
+      ['web', 'not-executed', 0, true],
+      ['app', 'failure', 0, false],
+      ['app', 'failure', 1, false],
+    ]);
   });
 });

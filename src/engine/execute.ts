@@ -184,6 +184,8 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
     while (call.next < routes.length) {
       const route = routes[call.next++] as RouteState;
       if (!route.automated) continue;
+      // Tried already by a hedge of this call, and failed: its own retries were its say.
+      if (policy?.ranBefore(route.index)) continue;
       if (call.cancelledBy) break;
       if (host.disposed) {
         call.cancelledBy = 'dispose';
