@@ -125,7 +125,14 @@ describe('a retry of the first route after its hedge failed', () => {
     expect(outcome.kind).toBe('referred');
     // web ran once, as app's hedge; app's retry then went on to the phone, not to web again at 100 ms.
     expect(webStarts).toEqual([10]);
-    expect(outcome.attempts.map((a) => [a.channel, a.result, a.retry ?? 0, a.hedge ?? false])).toEqual([
+    expect(
+      outcome.attempts.map((a) => [
+        a.channel,
+        a.result,
+        ('retry' in a && a.retry) || 0,
+        ('hedge' in a && a.hedge) || false,
+      ]),
+    ).toEqual([
       ['web', 'not-executed', 0, true],
       ['app', 'failure', 0, false],
       ['app', 'failure', 1, false],
