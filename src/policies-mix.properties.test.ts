@@ -7,11 +7,15 @@
 // call; no retry before the Retry-After asked for; no call outlives its deadline by more than a
 // tick; no run outlives its call with its signal live; a late answer is never the outcome; no
 // timer left once the router is disposed.
+
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { otelSdk } from '../test/helpers/otel.js';
 import { defineCatalog } from './catalog.js';
 import { NotExecutedError } from './errors.js';
 import type { HandlerContext } from './handlers.js';
+import { instrument } from './otel/index.js';
 import type { OperationPolicy, RetryOptions } from './policy-options.js';
 import { createRouter } from './router.js';
 import { sleep } from './testing/sleep.js';
@@ -202,6 +206,24 @@ async function play(world: World): Promise<string[]> {
     ...(world.retry && { retry: { ...world.retry, random: () => 0.5 } }),
     policies: { op: policy },
   });
+  // Every attempt span started is ended, hedge losers and runs the deadline cut short included.
+  const open = new Set<Span>();
+  let attemptSpans = 0;
+  const watch: SpanProcessor = {
+    onStart(span) {
+      if ((span as unknown as ReadableSpan).name.startsWith('secours.attempt')) {
+        open.add(span);
+        attemptSpans++;
+      }
+    },
+    onEnd(span) {
+      open.delete(span as unknown as Span);
+    },
+    forceFlush: async () => {},
+    shutdown: async () => {},
+  };
+  const sdk = otelSdk([watch]);
+  instrument(router, { meterProvider: sdk.meterProvider, tracerProvider: sdk.tracerProvider });
   let outcomes = 0;
   router.on('served', () => outcomes++);
   router.on('referred', () => outcomes++);
@@ -280,11 +302,16 @@ async function play(world: World): Promise<string[]> {
   }
   if (outcomes + rejections > world.starts.length)
     problems.push(`${outcomes} outcomes told for ${world.starts.length} calls`);
+  if (settled === world.starts.length) {
+    if (open.size > 0) problems.push(`${open.size} attempt spans never ended`);
+    if (attemptSpans !== runs.length) problems.push(`${attemptSpans} attempt spans for ${runs.length} runs`);
+  }
   router.dispose();
   for (const t of timers) clearTimeout(t);
   await time.advance(2_000);
   if (time.pendingTimers() > 0) problems.push(`${time.pendingTimers()} timers left after dispose`);
   time.uninstall();
+  await sdk.shutdown();
   return problems;
 }
 
