@@ -111,6 +111,8 @@ interface Run {
   notBefore: number | undefined;
   signal: AbortSignal;
   settled: boolean;
+  /** Its signal was aborted before it answered: the router cannot know whether it happened. */
+  cut: boolean;
 }
 
 const refused = new Error('refused');
@@ -141,10 +143,12 @@ async function play(world: World): Promise<string[]> {
       notBefore: undefined,
       signal: ctx.signal,
       settled: false,
+      cut: false,
     };
     runs.push(run);
     const end = (p: Promise<unknown>) =>
       p.finally(() => {
+        run.cut = ctx.signal.aborted;
         run.settled = true;
       });
     const after = (ms: number) => (ms ? sleep(ms, ctx.signal) : Promise.resolve());
@@ -251,6 +255,13 @@ async function play(world: World): Promise<string[]> {
         if (!world.idempotent) {
           const ran = mine.filter((r) => r.kind !== 'not-executed' && r.kind !== 'retry-after').length;
           if (ran > 1) problems.push(`${key}: a non-idempotent operation ran ${ran} times`);
+          // A run that may have happened makes the outcome uncertain; only certain non-runs may refer.
+          const certain = (r: Run) => (r.kind === 'not-executed' || r.kind === 'retry-after') && r.settled && !r.cut;
+          const maybe = mine.filter((r) => !certain(r)).length;
+          if (outcome?.kind === 'referred' && maybe > 0)
+            problems.push(`${key}: referred after a run that may have happened`);
+          if (outcome?.kind === 'uncertain' && maybe === 0)
+            problems.push(`${key}: uncertain though nothing may have run`);
         }
         if (outcome?.kind === 'served' && typeof outcome.value === 'string' && outcome.value.startsWith('late')) {
           const winner = mine.find(
