@@ -139,3 +139,37 @@ describe('a retry of the first route after its hedge failed', () => {
     ]);
   });
 });
+
+describe('a hedge still queued when its call is served', () => {
+  it('leaves the queue: its place goes to the next call, not held by a call that is over', async () => {
+    time = useVirtualTime({ now: '2026-01-05T10:00:00Z' });
+    const router = createRouter({
+      catalog,
+      clock: time.clock,
+      breaker: { maxConcurrent: 1, maxQueued: 1, timeout: false },
+      policies: { balance: { hedge: { afterMs: 10 } } },
+      handlers: {
+        balance: {
+          app: () => deaf(50).then(() => 'app'),
+          // The holder's web run never ends: only a queue place frees.
+          web: (input: unknown, ctx: HandlerContext) =>
+            (input as { who: string }).who === 'holder'
+              ? new Promise(() => {})
+              : sleep(1, ctx.signal).then(() => 'web'),
+        },
+      },
+    });
+    void router.execute('balance', { who: 'holder' }, { exclude: ['app'] });
+    const served = router.execute('balance', { who: 'x' });
+    await time.advance(100);
+    expect((await served).kind).toBe('served');
+    const ac = new AbortController();
+    const next = router.execute('balance', { who: 'y' }, { exclude: ['app'], signal: ac.signal });
+    await time.advance(10);
+    ac.abort();
+    const outcome = await next;
+    // It waited in web's queue (then was cancelled), rather than being turned away as busy.
+    expect(outcome.attempts.map((a) => [a.channel, a.result])).not.toContainEqual(['web', 'skipped']);
+    expect(outcome.kind === 'referred' && outcome.code).toBe('cancelled');
+  });
+});
