@@ -30,7 +30,7 @@ const NAMES = Object.keys(ENTRIES) as EntryName[];
  * as much as a server's: any BCP 47 locale with per-sentence fallback (+1.0 KB; the catalogues
  * beyond fr and en stay behind `secours/i18n/*`), the call deadline, safe retries and hedging
  * (+2.3 KB), the bulkhead (+0.5 KB) and the telemetry hook (+0.2 KB), and won 0.5 KB back from
- * zod (`z.iso`, `z.int` pulled whole format tables): 38.9 KB. zod/mini is 8 KB of it, opossum
+ * zod (`z.iso`, `z.int` pulled whole format tables): 39.1 KB. zod/mini is 8 KB of it, opossum
  * 3.7 KB. Probes (0.9 KB) and slow calls serve servers, not pages: moving them out of the
  * browser core is the next way down.
  */

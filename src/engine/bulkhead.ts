@@ -81,13 +81,24 @@ export class Bulkhead {
    * cancelled. Nothing once its wait is over.
    */
   cancel(_by: 'signal' | 'dispose', call: WaitingCall): void {
-    if (this.queue.delete(call)) this.proceed(call);
+    if (!this.queue.delete(call)) return;
+    this.changed();
+    this.proceed(call);
   }
 
   /** A call found it full with no room to wait, and went elsewhere (skipped `busy`). */
   turnedAway(): void {
     this.turned = true;
     this.changed();
+  }
+
+  /**
+   * The call no longer waits here, without going on: it is over, or it decided elsewhere (its
+   * hedge's other runs all ended). Its place in the queue goes to the calls behind it.
+   */
+  leave(call: WaitingCall): void {
+    // One waiter fewer may take the route back under its limit.
+    if (this.queue.delete(call)) this.changed();
   }
 
   /** An attempt ended (once per attempt): its slot goes to the first waiter, or is free. */

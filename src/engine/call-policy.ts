@@ -67,6 +67,14 @@ export class CallPolicy {
   /** Retries taken per route index, made at the first. */
   declare private tries: number[] | undefined;
   declare lastWait: number;
+  /**
+   * Routes a run of this call started on, when it hedges: a retry of the first route goes on
+   * past routes its hedges already tried, which a second try there would repeat without the
+   * retry's count or its backend's Retry-After.
+   */
+  declare private ran: Set<number> | undefined;
+  /** The route a retry goes back to: the one route run again. */
+  declare private retrying: number;
   /** Every run in flight, in start order, when the operation hedges. */
   declare readonly flying: AttemptRun[];
   declare hedges: number;
@@ -85,6 +93,8 @@ export class CallPolicy {
     this.deadline = this.timeoutMs === undefined ? undefined : new CallDeadline(call, this);
     this.tries = undefined;
     this.lastWait = 0;
+    this.ran = undefined;
+    this.retrying = -1;
     this.flying = [];
     this.hedges = 0;
     this.timers = undefined;
@@ -96,6 +106,9 @@ export class CallPolicy {
     run.retry = this.triesOn(route);
     const hedge = this.hedge;
     if (!hedge) return;
+    this.ran ??= new Set();
+    this.ran.add(route);
+    if (this.retrying === route) this.retrying = -1;
     run.hedge = this.flying.length > 0;
     this.flying.push(run);
     if (this.hedges >= hedge.maxHedges) return;
@@ -145,7 +158,13 @@ export class CallPolicy {
     return this.tries?.[route] ?? 0;
   }
 
+  /** Whether this call already ran the route and is not going back to it for a retry. */
+  ranBefore(route: number): boolean {
+    return this.ran !== undefined && this.retrying !== route && this.ran.has(route);
+  }
+
   countTry(route: number): number {
+    this.retrying = route;
     this.tries ??= [];
     const n = (this.tries[route] ?? 0) + 1;
     this.tries[route] = n;

@@ -59,6 +59,12 @@ export class Call {
   declare cancelledBy: 'signal' | 'dispose' | undefined;
   /** Its attempt in flight, or the bulkhead it waits in (told which call is cancelled). */
   declare current: { cancel(by: 'signal' | 'dispose', call: Call): void } | undefined;
+  /**
+   * The bulkhead whose queue it waits in, until its turn comes or it leaves: a hedge waits there
+   * while other runs of the call are in flight, and must not be woken later into a call that
+   * went on meanwhile (a retry's wait, its end).
+   */
+  declare queuedIn: { leave(call: Call): void; cancel(by: 'signal' | 'dispose', call: Call): void } | undefined;
   declare readonly op: OperationState;
   declare input: unknown;
   /** Index of the next route to consider. */
@@ -96,6 +102,7 @@ export class Call {
     this.signal = undefined;
     this.cancelledBy = undefined;
     this.current = undefined;
+    this.queuedIn = undefined;
     this.op = op;
     this.input = undefined;
     this.next = 0;

@@ -15,7 +15,7 @@ import type { Call } from './call.js';
 import { CallPolicy, type PolicyHost } from './call-policy.js';
 import { classifyError, type Failure } from './classify.js';
 import type { ExecuteHost } from './execute-host.js';
-import { abandonOthers, type HedgeHost, landed, tagged } from './hedge.js';
+import { abandonOthers, type HedgeHost, landed, tagged, waitsForQueuedHedge } from './hedge.js';
 import type { Instrumentation } from './instrumentation.js';
 import { retryStep } from './retry.js';
 import { skipReason } from './route-checks.js';
@@ -113,6 +113,9 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
   /** The call has its answer: its deadline, its wait and any run still in flight let go. */
   private over(call: Call): void {
     call.over = true;
+    // A hedge still waiting for a slot: its place in the queue goes to the calls behind it.
+    call.queuedIn?.leave(call);
+    call.queuedIn = undefined;
     (call.policy as CallPolicy).release();
   }
 
@@ -151,6 +154,8 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
     while (call.next < routes.length) {
       const route = routes[call.next++] as RouteState;
       if (!route.automated) continue;
+      // Tried already by a hedge of this call, and failed: its own retries were its say.
+      if (policy?.ranBefore(route.index)) continue;
       if (call.cancelledBy) break;
       if (host.disposed) {
         call.cancelledBy = 'dispose';
@@ -182,6 +187,7 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
       if (bulkhead && !bulkhead.enter(call)) {
         // Waiting for a slot: back to this route when the wait ends (`waited`).
         call.current = bulkhead;
+        call.queuedIn = bulkhead;
         call.next--;
         return WAITING;
       }
@@ -235,6 +241,7 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
 
   /** Its bulkhead wait ended (a slot, or cancelled): the route is checked again and the call goes on. */
   private waited(call: Call): void {
+    call.queuedIn = undefined;
     // Over meanwhile (a hedge won, its deadline passed): the slot kept for it goes to the next.
     if (!call.over) this.proceed(call, undefined, false, undefined);
   }
@@ -291,6 +298,7 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
     call.failed.add(route.channel);
     // Another route of this call is still running: its end decides.
     if (policy?.flying.length) return WAITING;
+    if (waitsForQueuedHedge(call, result)) return WAITING;
     // Certainly not executed: safe to try again even for a non-idempotent operation.
     if (result === 'not-executed') return policy?.retry ? retryStep(this, policy, route, call, value) : undefined;
     // A failure, a timeout or a cancellation may have happened: a non-idempotent call stops.

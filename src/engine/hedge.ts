@@ -91,3 +91,28 @@ export function tagged(attempt: Attempt, run: AttemptRun): Attempt {
   if (run.retry === 0 && !run.hedge) return attempt;
   return { ...attempt, ...(run.retry !== 0 && { retry: run.retry }), ...(run.hedge && { hedge: true as const }) };
 }
+
+/**
+ * The hedge waiting for the next route's slot is the call's next step once its other runs have
+ * ended: it goes on from there when its turn comes, and nothing else may drive the call
+ * meanwhile (a retry here would run beside it, before its backend's Retry-After). A call that
+ * is cancelled or out of time leaves the queue and ends. True when the call waits for it.
+ */
+export function waitsForQueuedHedge<
+  C extends {
+    queuedIn: { leave(call: C): void } | undefined;
+    current: unknown;
+    readonly cancelledBy: unknown;
+    readonly expired: boolean;
+  },
+>(call: C, result: string): boolean {
+  const queued = call.queuedIn;
+  if (!queued) return false;
+  if (!call.cancelledBy && !call.expired && result !== 'cancelled') {
+    call.current = queued;
+    return true;
+  }
+  queued.leave(call);
+  call.queuedIn = undefined;
+  return false;
+}
