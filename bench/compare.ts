@@ -141,6 +141,8 @@ const cases: Case[] = [
   { name: 'cockatiel: success', fn: () => ck.execute(ok) },
   { name: 'cockatiel+timeout: success', fn: () => ckT.execute(ok) },
   { name: 'router: success', fn: () => rOk.execute('stamp', {}) },
+  // What a service passes on every call: the person's locale (a tag read once, not per call).
+  { name: 'router: success, ctx with locale', fn: () => rOk.execute('stamp', {}, { locale: 'en-GB' }) },
   { name: 'opossum default: failure', fn: () => opDefaultFail.fire() },
   { name: 'opossum tuned: failure', fn: () => opTunedFail.fire() },
   { name: 'cockatiel: failure', fn: () => ck.execute(fail) },
@@ -223,6 +225,7 @@ const targets: Target[] = [
   ratioTarget('execute success ≤ 0.5× opossum fire (default)', 'router: success', 'opossum default: success', 0.5),
   ratioTarget('execute success ≤ 0.1× cockatiel with timeout', 'router: success', 'cockatiel+timeout: success', 0.1),
   ratioTarget('execute success ≤ 1.5× cockatiel without timeout', 'router: success', 'cockatiel: success', 1.5),
+  ratioTarget('a ctx with a locale costs ≤ 1.5× no ctx', 'router: success, ctx with locale', 'router: success', 1.5),
   ratioTarget('failure on closed breaker ≤ 0.3× opossum default', 'router: failure', 'opossum default: failure', 0.3),
   {
     name: `failure flat in traffic (window with ${WINDOW_FILL.toLocaleString('en')} calls ÷ empty ≤ 1.25)`,
