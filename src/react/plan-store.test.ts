@@ -197,6 +197,16 @@ describe('the plan context', () => {
     );
   });
 
+  it('keys `exclude` as the set the router reads: order, repeats and an empty list do not count', () => {
+    // The router reads `exclude` as a set: `exclude: [...selected]` from a Set or a state array
+    // re-ordered between renders is the same plan, and must stay the same store and plan object.
+    const key = (exclude: string[] | undefined) => planContext('transfer', { locale: 'en', exclude }, check).key;
+    expect(key(['phone', 'app'])).toBe(key(['app', 'phone']));
+    expect(key(['app', 'app'])).toBe(key(['app']));
+    expect(key([])).toBe(key(undefined));
+    expect(key(['app'])).not.toBe(key(['phone']));
+  });
+
   it('refuses what plan refuses, with the router’s error and path', () => {
     expect(() => planContext('transfer', 'en' as never, check)).toThrow(InvalidInputError);
     const unreadable = new Proxy(
