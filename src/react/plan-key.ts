@@ -32,7 +32,7 @@ export function planContext(
       ...(amount === undefined ? {} : { amount }),
       ...(scope === undefined ? {} : { scope }),
     };
-    key = JSON.stringify([locale, picked.exclude, amount, scope]);
+    key = JSON.stringify([locale, excludeKey(picked.exclude), amount, scope]);
   } catch {}
   if (picked === undefined || key === undefined) {
     // Not readable or not serialisable: the router says what is wrong with it, by path.
@@ -40,4 +40,13 @@ export function planContext(
     throw new InvalidInputError(operation, [{ path: 'ctx', message: 'could not be read' }]);
   }
   return { key, ctx: picked };
+}
+
+/**
+ * The router reads a list of channel ids as a set (`[...selected]` re-ordered between renders is
+ * the same plan). Anything else is keyed as given, so its error keeps the user's own index path.
+ */
+function excludeKey(exclude: unknown): unknown {
+  if (!Array.isArray(exclude) || !exclude.every((ch) => typeof ch === 'string')) return exclude;
+  return exclude.length === 0 ? undefined : [...new Set(exclude as string[])].sort();
 }

@@ -105,6 +105,37 @@ describe('the plan store', () => {
     router.dispose();
   });
 
+  it('reads again when subscribed again after its next change passed unsubscribed (StrictMode, <Activity>)', async () => {
+    const closedForSummer = defineCatalog({
+      channels: {
+        app: { kind: 'digital', label: 'app' },
+        office: {
+          kind: 'in-person',
+          label: 'office',
+          hours: {
+            ...weekdays('09:00-17:00'),
+            closedDates: Array.from({ length: 28 }, (_, i) => `2026-08-${String(i + 1).padStart(2, '0')}`),
+          },
+        },
+      },
+      operations: { pickup: { label: 'Pickup', routes: [{ channel: 'app' }, { channel: 'office' }] } },
+    });
+    time = virtualTime({ now: '2026-08-03T10:00:00Z' });
+    const router = createRouter({ catalog: closedForSummer, clock: time.clock });
+    const store = new PlanStore(router as unknown as PlanSource, 'pickup', undefined);
+    const office = () => store.getSnapshot().alternatives.find((a) => a.channel === 'office');
+    const stop = store.subscribe(() => {});
+    expect(office()?.opensAt).toBeUndefined();
+    // Hidden (unsubscribed, no timer) while the reopening on 31 August comes within the horizon.
+    stop();
+    await time.advanceTo('2026-08-24T10:00:00Z');
+    expect(router.plan('pickup').alternatives.find((a) => a.channel === 'office')?.opensAt).toBeDefined();
+    store.subscribe(() => {});
+    // React reads the snapshot again right after subscribing: it must not be the plan of 3 August.
+    expect(office()?.opensAt).toBe(router.plan('pickup').alternatives.find((a) => a.channel === 'office')?.opensAt);
+    router.dispose();
+  });
+
   it('clamps a timer past setTimeout’s limit, and reads again when it fires', async () => {
     // No hours anywhere: the only change ahead is an outage declared for two months from now.
     const plain = defineCatalog({
@@ -195,6 +226,16 @@ describe('the plan context', () => {
     expect(planContext('transfer', { amount: 10 }, check).key).not.toBe(
       planContext('transfer', { amount: 11 }, check).key,
     );
+  });
+
+  it('keys `exclude` as the set the router reads: order, repeats and an empty list do not count', () => {
+    // The router reads `exclude` as a set: `exclude: [...selected]` from a Set or a state array
+    // re-ordered between renders is the same plan, and must stay the same store and plan object.
+    const key = (exclude: string[] | undefined) => planContext('transfer', { locale: 'en', exclude }, check).key;
+    expect(key(['phone', 'app'])).toBe(key(['app', 'phone']));
+    expect(key(['app', 'app'])).toBe(key(['app']));
+    expect(key([])).toBe(key(undefined));
+    expect(key(['app'])).not.toBe(key(['phone']));
   });
 
   it('refuses what plan refuses, with the router’s error and path', () => {

@@ -61,6 +61,9 @@ export class PlanStore {
     const entry = () => listener();
     this.listeners.add(entry);
     if (!this.unsubscribe) {
+      // Unsubscribed, no timer told it of time passing (StrictMode, a hidden <Activity>): read
+      // again. A plan that reads the same stays the same object, so React does not re-render.
+      this.epoch++;
       this.unsubscribe = this.router.subscribe(this.changed);
       this.arm();
     }
