@@ -9,8 +9,12 @@ import type { AttemptRun } from './attempt.js';
 
 export interface HedgeHost {
   readonly disposed: boolean;
-  /** Starts the next usable route of the call (route-checks decide), if one is left. */
-  /** null: it waits for a bulkhead's slot, and goes on by itself when it has one. */
+  /**
+   * Starts the next usable route of the call (route-checks decide), if one is left; null: it
+   * waits for a bulkhead's slot, and goes on by itself when it has one. `never`: the executor
+   * takes its own Call, which this file sees only through the fields it reads and hands back
+   * unchanged (importing Call here would make a cycle).
+   */
   startNext(call: never): AttemptRun | null | undefined;
   resume(run: AttemptRun, ok: boolean, value: unknown): void;
 }

@@ -76,6 +76,7 @@ export function takeRetry(policy: CallPolicy, index: number, error: unknown, now
 /** What a retry asks of the engine. */
 export interface RetryHost {
   /** The route may be tried now for this call: not disposed, not skipped by route-checks. */
+  /** `never`: the executor's own route and call, handed back unchanged (see HedgeHost.startNext). */
   usable(route: never, call: never): boolean;
 }
 
