@@ -135,6 +135,14 @@ export class Call {
     if (this.key === undefined) this.key = newKey();
     return this.key;
   }
+  /** It has its answer: its deadline, its wait and any run still in flight let go. */
+  finish(): void {
+    this.over = true;
+    // A hedge still waiting for a slot: its place in the queue goes to the calls behind it.
+    this.queuedIn?.leave(this);
+    this.queuedIn = undefined;
+    this.policy?.release();
+  }
   cancel(by: 'signal' | 'dispose'): void {
     if (this.over) return;
     this.cancelledBy ??= by;

@@ -40,16 +40,27 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
   declare private readonly afterWait: (call: Call) => void;
   /** A run another answered for: its slot and its span end with it, as `ended` does for the others. */
   declare private readonly abandoned: (run: AttemptRun, attempt: Attempt) => void;
-  declare private readonly bulkheads: boolean;
+  /** A slot's bulkhead, made on its first call; undefined when no limit is set. */
+  declare private readonly newBulkhead: ((route: RouteState) => Bulkhead) | undefined;
 
   constructor(host: ExecuteHost) {
     this.host = host;
-    this.afterWait = (call) => this.waited(call);
+    // Its bulkhead wait ended (a slot, or cancelled): the route is checked again and the call
+    // goes on; over meanwhile (a hedge won, its deadline passed), the slot goes to the next.
+    this.afterWait = (call) => {
+      call.queuedIn = undefined;
+      if (!call.over) this.proceed(call, undefined, false, undefined);
+    };
     this.abandoned = (run, attempt) => {
       run.freeSlot();
       this.instrumentation?.attemptEnded(run, attempt);
     };
-    this.bulkheads = host.maxConcurrent !== Number.POSITIVE_INFINITY;
+    // The bulkhead gives `afterWait` back only the calls it was given: Calls.
+    const afterWait = this.afterWait as (call: WaitingCall) => void;
+    this.newBulkhead =
+      host.maxConcurrent === Number.POSITIVE_INFINITY
+        ? undefined
+        : (route) => new Bulkhead(host.maxConcurrent, host.maxQueued, route, () => host.invalidate(), afterWait);
     this.deadlines = host.deadlines;
     this.timeout = host.timeout;
     this.slowCallMs = host.slowCallMs;
@@ -102,21 +113,12 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
     try {
       outcome = this.drive(call);
     } catch (error) {
-      if (call.policy) this.over(call);
+      if (call.policy) call.finish();
       return Promise.reject(error);
     }
     if (!outcome) return call.pending();
-    if (call.policy) this.over(call);
+    if (call.policy) call.finish();
     return Promise.resolve(outcome);
-  }
-
-  /** The call has its answer: its deadline, its wait and any run still in flight let go. */
-  private over(call: Call): void {
-    call.over = true;
-    // A hedge still waiting for a slot: its place in the queue goes to the calls behind it.
-    call.queuedIn?.leave(call);
-    call.queuedIn = undefined;
-    (call.policy as CallPolicy).release();
   }
 
   /**
@@ -177,15 +179,10 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
         continue;
       }
       const slot = host.breakers.slotOf(route, call.scope);
-      let bulkhead = slot.bulkhead;
-      if (!bulkhead && this.bulkheads) {
-        // The bulkhead gives `afterWait` back only the calls it was given: Calls.
-        const afterWait = this.afterWait as (call: WaitingCall) => void;
-        bulkhead = new Bulkhead(host.maxConcurrent, host.maxQueued, route, () => host.invalidate(), afterWait);
-        slot.bulkhead = bulkhead;
-      }
+      if (!slot.bulkhead && this.newBulkhead) slot.bulkhead = this.newBulkhead(route);
+      const bulkhead = slot.bulkhead;
       if (bulkhead && !bulkhead.enter(call)) {
-        // Waiting for a slot: back to this route when the wait ends (`waited`).
+        // Waiting for a slot: back to this route when the wait ends (`afterWait`).
         call.current = bulkhead;
         call.queuedIn = bulkhead;
         call.next--;
@@ -230,20 +227,13 @@ export class Executor implements AttemptHost, PolicyHost, HedgeHost {
       outcome = run ? this.ended(run, ok, value) : undefined;
       if (outcome === undefined) outcome = this.drive(call);
     } catch (error) {
-      if (call.policy) this.over(call);
+      if (call.policy) call.finish();
       (call.reject as (error: unknown) => void)(error);
       return;
     }
     if (!outcome) return;
-    if (call.policy) this.over(call);
+    if (call.policy) call.finish();
     (call.resolve as (outcome: Outcome) => void)(outcome);
-  }
-
-  /** Its bulkhead wait ended (a slot, or cancelled): the route is checked again and the call goes on. */
-  private waited(call: Call): void {
-    call.queuedIn = undefined;
-    // Over meanwhile (a hedge won, its deadline passed): the slot kept for it goes to the next.
-    if (!call.over) this.proceed(call, undefined, false, undefined);
   }
 
   classify(error: unknown, run: AttemptRun): Failure {
